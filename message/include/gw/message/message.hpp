@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <gw/message/result.hpp>
+
+namespace gw::message {
+
+// The JSON object inside every token. Every field is optional on input and unknown fields are
+// ignored. On output the five fields of the original protocol (userID, timestamp, text, cmd,
+// args) are always written, empty if unset, because older clients expect them; the others only
+// when set.
+struct Message {
+  std::string user_id;    // "userID": the sender's display name
+  std::string timestamp;  // ISO-8601 time the sender made the message
+  std::string text;
+  std::string cmd;    // empty: a plain chat message
+  std::string args;   // the command's arguments as text
+  std::string id;     // correlation id; a reply carries its request's id
+  std::string token;  // session token from the handshake
+  std::string to;     // recipient: a client id or a user name
+  std::string topic;
+  std::string from;  // set by the gateway on delivered messages: the sender's client id
+  std::optional<std::int64_t> code;  // status of a reply
+  nlohmann::json data;               // structured payload; null when absent
+
+  // Kinds: not_json, invalid_utf8, not_object, bad_field_type (e.g. `field "code" must be an
+  // integer`). A JSON null counts as an absent field.
+  static Result<Message> from_json(std::string_view json);
+  // Kind invalid_utf8 when a field holds bytes that are not UTF-8.
+  Result<std::string> to_json() const;
+
+  bool operator==(const Message&) const = default;
+};
+
+}  // namespace gw::message

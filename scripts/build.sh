@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds gw into ./build (Release unless CMAKE_BUILD_TYPE says otherwise).
+# Extra arguments go to the CMake configure step, e.g. -DGW_SANITIZE=address.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${GW_BUILD_DIR:-build}
+generator=()
+if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
+cmake -S . -B "$build_dir" "${generator[@]}" "$@"
+cmake --build "$build_dir" --parallel "$(nproc)"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages gw needs. Idempotent: packages already present are not
+# touched, and the package lists are refreshed only when something is missing.
+#   scripts/install-deps.sh          build dependencies
+#   scripts/install-deps.sh --test   build and test dependencies
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
+  libtomlplusplus-dev libcli11-dev libspdlog-dev
+)
+# Real third-party peers for the tests: Debian's Python with the reference Fernet implementation.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket)
+
+packages=("${build_packages[@]}")
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root (or with sudo)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
