@@ -6,6 +6,7 @@
 #include <gw/message/fernet.hpp>
 
 #include "openssl_contexts.hpp"
+#include "random_pool.hpp"
 
 namespace gw::message {
 namespace {
@@ -57,7 +58,7 @@ std::string Fernet::encrypt(std::string_view plaintext) const {
 
 std::string Fernet::encrypt(std::string_view plaintext, UnixSeconds timestamp) const {
   std::array<std::uint8_t, FernetToken::iv_size> iv{};
-  detail::random_bytes(iv);
+  detail::RandomPool::fill(iv);
   return encrypt(plaintext, timestamp, iv);
 }
 

@@ -1,4 +1,7 @@
+#include <set>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -176,4 +179,47 @@ TEST_CASE("many keys on many threads keep their own contexts apart", "[fernet][t
   for (auto& thread : threads)
     thread.join();
   CHECK(failures == 0);
+}
+
+namespace {
+
+std::string iv_of(const std::string& token) {
+  auto parsed = gw::message::FernetToken::parse(token);
+  REQUIRE(parsed);
+  return {parsed->iv().begin(), parsed->iv().end()};
+}
+
+}  // namespace
+
+TEST_CASE("IVs are never handed out twice", "[fernet][iv]") {
+  const Fernet fernet = Fernet::generate();
+  std::set<std::string> seen;
+  // Several batches' worth, so refills are crossed too.
+  for (int i = 0; i < 2000; ++i)
+    CHECK(seen.insert(iv_of(fernet.encrypt("x", t0))).second);
+}
+
+TEST_CASE("a forked child does not repeat its parent's IVs", "[fernet][iv]") {
+  const Fernet fernet = Fernet::generate();
+  (void)fernet.encrypt("x", t0);  // the parent's batch now holds unused random bytes
+
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const auto iv = iv_of(fernet.encrypt("x", t0));
+    const bool sent = ::write(pipe_fds[1], iv.data(), iv.size()) == ssize_t(iv.size());
+    ::_exit(sent ? 0 : 1);
+  }
+  const auto parent_iv = iv_of(fernet.encrypt("x", t0));
+  std::string child_iv(16, '\0');
+  const ssize_t got = ::read(pipe_fds[0], child_iv.data(), child_iv.size());
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  REQUIRE(got == 16);
+  REQUIRE(WIFEXITED(status));
+  CHECK(child_iv != parent_iv);
 }
