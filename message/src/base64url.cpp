@@ -78,8 +78,8 @@ std::string encode(std::span<const std::uint8_t> in) {
 }
 
 Result<std::size_t> decode_into(std::string_view text, std::vector<std::uint8_t>& out) {
-  const std::size_t offset = std::size_t(trim_ascii_whitespace(text).data() - text.data());
   const std::string_view body = trim_ascii_whitespace(text);
+  const std::size_t offset = std::size_t(body.data() - text.data());  // for error positions
   if (body.size() % 4 != 0) {
     return Error{ErrorKind::bad_base64, "invalid base64url: " + std::to_string(body.size()) +
                                             " characters is not a multiple of 4 (is the '=' "

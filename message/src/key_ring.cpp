@@ -55,12 +55,9 @@ Result<std::string> KeyRing::open(const FernetToken& token, std::chrono::seconds
   for (const Fernet& key : keys_) {
     auto plaintext = key.open(token, ttl, now);
     // Only a MAC mismatch means "try the next key"; any other failure is this key's verdict.
-    if (plaintext || plaintext.error().kind != ErrorKind::bad_mac) return plaintext;
-  }
-  if (keys_.size() == 1) {
-    return Error{ErrorKind::bad_mac,
-                 "token does not match the key (HMAC mismatch): the key is wrong or the token "
-                 "was altered"};
+    if (plaintext || plaintext.error().kind != ErrorKind::bad_mac || keys_.size() == 1) {
+      return plaintext;
+    }
   }
   return Error{ErrorKind::bad_mac, "token matches none of the " + std::to_string(keys_.size()) +
                                        " keys (HMAC mismatch): the key is wrong or the token "

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +25,14 @@ namespace {
 
 void check(int ok, const char* what) {
   if (ok != 1) fail(what);
+}
+
+// OpenSSL's cipher calls take int lengths.
+int cipher_length(std::size_t size) {
+  if (size > std::size_t(std::numeric_limits<int>::max()) - 16) {
+    throw std::length_error("a Fernet plaintext must be smaller than 2 GiB");
+  }
+  return static_cast<int>(size);
 }
 
 // Fetched once: an implicit fetch by name on every call is a measurable share of a token's
@@ -110,7 +119,7 @@ std::size_t OpenSslContexts::encrypt(std::span<const std::uint8_t, iv_size> iv,
   check(EVP_EncryptInit_ex2(encrypt_, nullptr, nullptr, iv.data(), nullptr), "setting the IV");
   int body = 0;
   int tail = 0;
-  check(EVP_EncryptUpdate(encrypt_, out, &body, in.data(), static_cast<int>(in.size())),
+  check(EVP_EncryptUpdate(encrypt_, out, &body, in.data(), cipher_length(in.size())),
         "AES encryption");
   check(EVP_EncryptFinal_ex(encrypt_, out + body, &tail), "AES encryption");
   return static_cast<std::size_t>(body + tail);
@@ -122,7 +131,7 @@ std::optional<std::size_t> OpenSslContexts::decrypt(std::span<const std::uint8_t
   check(EVP_DecryptInit_ex2(decrypt_, nullptr, nullptr, iv.data(), nullptr), "setting the IV");
   int body = 0;
   int tail = 0;
-  check(EVP_DecryptUpdate(decrypt_, out, &body, in.data(), static_cast<int>(in.size())),
+  check(EVP_DecryptUpdate(decrypt_, out, &body, in.data(), cipher_length(in.size())),
         "AES decryption");
   // The only way the final block fails on authenticated, block-aligned input is bad padding.
   if (EVP_DecryptFinal_ex(decrypt_, out + body, &tail) != 1) {

@@ -30,7 +30,8 @@ class Fernet {
   // The key as 44 characters of base64url, as Python's Fernet.generate_key() writes it.
   std::string key() const;
 
-  // A token dated now (or at timestamp) with a random IV.
+  // A token dated now (or at timestamp) with a random IV. Plaintexts of 2 GiB or more throw
+  // std::length_error (OpenSSL counts in int); the Codec keeps far below that.
   std::string encrypt(std::string_view plaintext) const;
   std::string encrypt(std::string_view plaintext, UnixSeconds timestamp) const;
   // Fully determined by its inputs, for reproducible tests and test vectors.
