@@ -10,8 +10,9 @@ build_packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
   libtomlplusplus-dev libcli11-dev libspdlog-dev
 )
-# Real third-party peers for the tests: Debian's Python with the reference Fernet implementation.
-test_packages=(python3 python3-cryptography python3-requests python3-websocket)
+# Real third-party peers for the tests (Debian's Python with the reference Fernet
+# implementation), and debootstrap for the fresh-bookworm check of the README commands.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket debootstrap)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in
