@@ -13,7 +13,7 @@ namespace {
 
 using detail::OpenSslContexts;
 
-std::string describe_age(std::int64_t seconds) {
+std::string describe_age(std::uint64_t seconds) {
   return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
 }
 
@@ -112,19 +112,20 @@ Result<std::string> Fernet::open(const FernetToken& token, std::chrono::seconds 
   }
 
   // Only an authentic timestamp is judged, so "expired" always means a clock or TTL problem.
+  // Unsigned arithmetic throughout: a token may carry any 64-bit timestamp.
   if (ttl.count() > 0) {
     const std::uint64_t stamp = token.timestamp();
+    const std::uint64_t clock = now < 0 ? 0 : static_cast<std::uint64_t>(now);
     const auto skew = static_cast<std::uint64_t>(max_clock_skew.count());
-    if (now < 0 || stamp > static_cast<std::uint64_t>(now) + skew) {
+    const auto lifetime = static_cast<std::uint64_t>(ttl.count());
+    if (stamp > clock + skew) {
       return Error{ErrorKind::from_future,
-                   "token is dated " + describe_age(static_cast<std::int64_t>(stamp) - now) +
+                   "token is dated " + describe_age(stamp - clock) +
                        " ahead of this clock (at most 60 allowed): the sender's clock is fast"};
     }
-    const auto made = static_cast<std::int64_t>(stamp);
-    if (made + ttl.count() < now) {
-      return Error{ErrorKind::expired, "token expired: made " + describe_age(now - made) +
-                                           " ago, the time-to-live is " +
-                                           describe_age(ttl.count()) +
+    if (stamp + lifetime < clock) {
+      return Error{ErrorKind::expired, "token expired: made " + describe_age(clock - stamp) +
+                                           " ago, the time-to-live is " + describe_age(lifetime) +
                                            " (is the sender's clock slow?)"};
     }
   }

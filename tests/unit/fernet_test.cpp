@@ -1,3 +1,4 @@
+#include <limits>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
@@ -96,6 +97,14 @@ TEST_CASE("the time-to-live and clock skew follow cryptography's rules", "[ferne
   CHECK(future.text ==
         "token is dated 61 seconds ahead of this clock (at most 60 allowed): the sender's clock "
         "is fast");
+
+  // Timestamps beyond the signed range are judged without overflow.
+  const auto far = fernet.encrypt("hi", std::numeric_limits<std::int64_t>::min());
+  const auto far_error = refusal(fernet, far, seconds{100}, t0);
+  CHECK(far_error.kind == ErrorKind::from_future);
+  CHECK(far_error.text ==
+        "token is dated 9223372035154775808 seconds ahead of this clock (at most 60 allowed): "
+        "the sender's clock is fast");
 
   // ttl 0 turns both checks off, as ttl=None does in Python.
   CHECK(fernet.decrypt(token, seconds{0}, t0 + 10'000'000));
