@@ -4,7 +4,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -84,17 +83,15 @@ Command add_keygen_command(CLI::App& app) {
 Command add_encrypt_command(CLI::App& app) {
   struct Options {
     KeyOptions keys;
-    UnixSeconds now = 0;
+    UnixSeconds now = message::unix_now();  // --now replaces it
     std::string iv;
-    CLI::Option* now_option = nullptr;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("encrypt",
                                  "Read a plaintext on standard input and print its Fernet token");
   options->keys.add_to(*cmd);
-  options->now_option =
-      cmd->add_option("--now", options->now, "date the token at this Unix time (default: now)")
-          ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--now", options->now, "date the token at this Unix time (default: now)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--iv", options->iv,
                   "use this IV, 32 hex digits, instead of a random one (for reproducible tests "
                   "only: never reuse an IV)");
@@ -112,10 +109,9 @@ Command add_encrypt_command(CLI::App& app) {
             if (!keys) return fail("encrypt", keys.error());
             const auto plaintext = read_input("encrypt");
             if (!plaintext) return int(exit_failed);
-            const UnixSeconds now =
-                options->now_option->count() > 0 ? options->now : message::unix_now();
             const auto& key = keys->primary();
-            std::cout << (iv ? key.encrypt(*plaintext, now, *iv) : key.encrypt(*plaintext, now))
+            std::cout << (iv ? key.encrypt(*plaintext, options->now, *iv)
+                             : key.encrypt(*plaintext, options->now))
                       << '\n';
             return int(exit_ok);
           }};
@@ -125,8 +121,7 @@ Command add_decrypt_command(CLI::App& app) {
   struct Options {
     KeyOptions keys;
     std::int64_t ttl = 0;
-    UnixSeconds now = 0;
-    CLI::Option* now_option = nullptr;
+    UnixSeconds now = message::unix_now();  // --now replaces it
   };
   auto options = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("decrypt",
@@ -136,9 +131,8 @@ Command add_decrypt_command(CLI::App& app) {
                   "refuse tokens older than this many seconds, or dated more than 60 s ahead; "
                   "0 (the default) checks no time")
       ->check(CLI::NonNegativeNumber);
-  options->now_option =
-      cmd->add_option("--now", options->now, "judge the token's age at this Unix time")
-          ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--now", options->now, "judge the token's age at this Unix time")
+      ->check(CLI::NonNegativeNumber);
   cmd->footer(
       "Every key of a key file is tried. Whitespace around the token is ignored. On an invalid\n"
       "token the reason goes to standard error and the exit code is 1.\n"
@@ -153,9 +147,8 @@ Command add_decrypt_command(CLI::App& app) {
             if (message::base64url::trim_ascii_whitespace(*token).empty()) {
               return usage_error("decrypt", "no token on standard input");
             }
-            const UnixSeconds now =
-                options->now_option->count() > 0 ? options->now : message::unix_now();
-            auto plaintext = keys->decrypt(*token, std::chrono::seconds{options->ttl}, now);
+            auto plaintext =
+                keys->decrypt(*token, std::chrono::seconds{options->ttl}, options->now);
             if (!plaintext) return fail("decrypt", plaintext.error());
             std::cout.write(plaintext->data(), std::streamsize(plaintext->size()));
             std::cout.flush();
