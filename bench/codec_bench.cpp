@@ -7,7 +7,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <sched.h>
 #include <string>
@@ -17,13 +16,15 @@
 
 #include <gw/message/codec.hpp>
 
+#include "calls_per_second.hpp"
+
 namespace {
 
+using gw::bench::calls_per_second;
 using gw::message::Codec;
 using gw::message::Fernet;
 using gw::message::KeyRing;
 using gw::message::Message;
-using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t message_size = 228;
 
@@ -39,25 +40,6 @@ Message sample_message() {
   const std::size_t bare = m.to_json()->size();
   m.text = std::string(message_size - bare, 't');
   return m;
-}
-
-// Runs operation in batches until seconds have passed (or a count cap); returns calls per second.
-double rate(const std::function<std::size_t()>& operation, double seconds) {
-  constexpr std::size_t batch = 1000;
-  constexpr std::size_t max_count = 100'000'000;
-  std::size_t count = 0;
-  std::size_t sink = 0;
-  const auto start = Clock::now();
-  while (true) {
-    for (std::size_t i = 0; i < batch; ++i)
-      sink += operation();
-    count += batch;
-    const std::chrono::duration<double> elapsed = Clock::now() - start;
-    if (elapsed.count() >= seconds || count >= max_count) {
-      if (sink == 0) std::puts("");  // keeps the work observable to the optimiser
-      return double(count) / elapsed.count();
-    }
-  }
 }
 
 void print_rate(const char* who, const char* what, double per_second) {
@@ -144,11 +126,11 @@ int main(int argc, char** argv) {
       "Fernet tokens of a %zu-byte Message JSON (%zu-byte token), one core (cpu %d), "
       "%.2f s per figure\n",
       plaintext.size(), token.size(), cpu, seconds);
-  const double encrypt = rate([&] { return ring.encrypt(plaintext).size(); }, seconds);
-  const double decrypt =
-      rate([&] { return ring.decrypt(token, std::chrono::seconds{120})->size(); }, seconds);
-  const double encode = rate([&] { return codec.encode(message)->size(); }, seconds);
-  const double decode = rate([&] { return codec.decode(token)->text.size(); }, seconds);
+  const double encrypt = calls_per_second([&] { return ring.encrypt(plaintext).size(); }, seconds);
+  const double decrypt = calls_per_second(
+      [&] { return ring.decrypt(token, std::chrono::seconds{120})->size(); }, seconds);
+  const double encode = calls_per_second([&] { return codec.encode(message)->size(); }, seconds);
+  const double decode = calls_per_second([&] { return codec.decode(token)->text.size(); }, seconds);
   print_rate("gw Fernet", "encrypt", encrypt);
   print_rate("gw Fernet", "decrypt", decrypt);
   print_rate("gw Codec (with JSON)", "encode", encode);

@@ -4,35 +4,24 @@
 //  - one RAND_bytes call per 16-byte IV, against drawing 4 KiB at a time (the IV batch).
 //   openssl_costs_bench [--seconds S]
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <string>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-namespace {
+#include "calls_per_second.hpp"
 
-using Clock = std::chrono::steady_clock;
+namespace {
 
 constexpr std::size_t plaintext_size = 228;  // a typical Message JSON
 
-double nanoseconds_per_call(const std::function<void()>& operation, double seconds) {
-  constexpr std::size_t batch = 1000;
-  constexpr std::size_t max_count = 50'000'000;
-  std::size_t count = 0;
-  const auto start = Clock::now();
-  while (true) {
-    for (std::size_t i = 0; i < batch; ++i)
-      operation();
-    count += batch;
-    const std::chrono::duration<double> elapsed = Clock::now() - start;
-    if (elapsed.count() >= seconds || count >= max_count)
-      return elapsed.count() * 1e9 / double(count);
-  }
+// Nanoseconds per call of an operation that returns a size.
+template <class Operation>
+double nanoseconds_per_call(Operation&& operation, double seconds) {
+  return 1e9 / gw::bench::calls_per_second(operation, seconds, 50'000'000);
 }
 
 void require(int ok) {
@@ -43,8 +32,9 @@ void require(int ok) {
 }
 
 // AES-128-CBC then HMAC-SHA256 over the result, as Fernet does, with the given contexts.
-void seal(EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac, const unsigned char* iv,
-          const unsigned char* in, unsigned char* out) {
+// Returns the ciphertext's size.
+std::size_t seal(EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac, const unsigned char* iv,
+                 const unsigned char* in, unsigned char* out) {
   int body = 0, tail = 0;
   require(EVP_EncryptInit_ex2(cipher, nullptr, nullptr, iv, nullptr));
   require(EVP_EncryptUpdate(cipher, out, &body, in, int(plaintext_size)));
@@ -54,6 +44,7 @@ void seal(EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac, const unsigned char* iv,
   require(EVP_MAC_init(mac, nullptr, 0, nullptr));
   require(EVP_MAC_update(mac, out, std::size_t(body + tail)));
   require(EVP_MAC_final(mac, tag.data(), &tag_size, tag.size()));
+  return std::size_t(body + tail);
 }
 
 }  // namespace
@@ -85,27 +76,36 @@ int main(int argc, char** argv) {
   EVP_CIPHER_CTX* cipher = EVP_CIPHER_CTX_new();
   EVP_MAC_CTX* mac = EVP_MAC_CTX_new(hmac);
   keyed(cipher, mac);
-  const double reused =
-      nanoseconds_per_call([&] { seal(cipher, mac, iv.data(), in.data(), out.data()); }, seconds);
+  const double reused = nanoseconds_per_call(
+      [&] { return seal(cipher, mac, iv.data(), in.data(), out.data()); }, seconds);
   const double per_token = nanoseconds_per_call(
       [&] {
         EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
         EVP_MAC_CTX* m = EVP_MAC_CTX_new(hmac);
         keyed(c, m);
-        seal(c, m, iv.data(), in.data(), out.data());
+        const std::size_t size = seal(c, m, iv.data(), in.data(), out.data());
         EVP_MAC_CTX_free(m);
         EVP_CIPHER_CTX_free(c);
+        return size;
       },
       seconds);
   EVP_MAC_CTX_free(mac);
   EVP_CIPHER_CTX_free(cipher);
 
   std::array<unsigned char, 4096> batch{};
-  const double rand_each =
-      nanoseconds_per_call([&] { require(RAND_bytes(iv.data(), 16)); }, seconds);
-  const double rand_batched =
-      nanoseconds_per_call([&] { require(RAND_bytes(batch.data(), int(batch.size()))); }, seconds) /
-      double(batch.size() / 16);
+  const double rand_each = nanoseconds_per_call(
+      [&] {
+        require(RAND_bytes(iv.data(), 16));
+        return std::size_t{16};
+      },
+      seconds);
+  const double rand_batched = nanoseconds_per_call(
+                                  [&] {
+                                    require(RAND_bytes(batch.data(), int(batch.size())));
+                                    return batch.size();
+                                  },
+                                  seconds) /
+                              double(batch.size() / 16);
 
   std::printf("AES-128-CBC + HMAC-SHA256 of %zu bytes, one core:\n", plaintext_size);
   std::printf("  contexts keyed once, reused     %8.0f ns/token\n", reused);
