@@ -1,3 +1,4 @@
+#include <gw/message/base64url.hpp>
 #include <gw/message/codec.hpp>
 
 namespace gw::message {
@@ -15,11 +16,12 @@ Codec::Codec(KeyRing keys, CodecOptions options) : keys_(std::move(keys)), optio
 Result<std::string> Codec::encode(const Message& message) const {
   auto json = message.to_json();
   if (!json) return std::move(json).error();
-  std::string token = keys_.encrypt(*json);
-  if (token.size() > options_.max_token_size) {
-    return too_large("message encrypts to a token of ", token.size(), options_.max_token_size);
+  // The token's size follows from the plaintext's: refuse before doing the work.
+  const std::size_t token_size = base64url::encoded_size(FernetToken::size_for(json->size()));
+  if (token_size > options_.max_token_size) {
+    return too_large("message encrypts to a token of ", token_size, options_.max_token_size);
   }
-  return token;
+  return keys_.encrypt(*json);
 }
 
 Result<Message> Codec::decode(std::string_view token) const {

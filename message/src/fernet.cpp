@@ -64,9 +64,7 @@ std::string Fernet::encrypt(std::string_view plaintext, UnixSeconds timestamp) c
 
 std::string Fernet::encrypt(std::string_view plaintext, UnixSeconds timestamp,
                             std::span<const std::uint8_t, FernetToken::iv_size> iv) const {
-  const std::size_t padded = plaintext.size() / FernetToken::block_size * FernetToken::block_size +
-                             FernetToken::block_size;
-  const std::size_t raw_size = FernetToken::header_size + padded + FernetToken::mac_size;
+  const std::size_t raw_size = FernetToken::size_for(plaintext.size());
   // One scratch buffer per thread: the raw token is only a step towards its base64 text.
   thread_local std::vector<std::uint8_t> raw;
   raw.resize(raw_size);

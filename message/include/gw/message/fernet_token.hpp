@@ -24,6 +24,12 @@ class FernetToken {
   // The smallest valid token: an empty plaintext still pads to one block.
   static constexpr std::size_t min_size = header_size + block_size + mac_size;
 
+  // Bytes of the token (before base64url) for a plaintext of this size: PKCS7 padding always
+  // adds 1 to 16 bytes.
+  static constexpr std::size_t size_for(std::size_t plaintext_size) noexcept {
+    return header_size + (plaintext_size / block_size + 1) * block_size + mac_size;
+  }
+
   // Kinds: bad_base64, too_short, bad_version, bad_length.
   static Result<FernetToken> parse(std::string_view token);
 
