@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace gw::transports {
+
+// Every size and wait the transports enforce. The defaults are written here once; the gateway's
+// configuration file carries each of them.
+struct Limits {
+  std::size_t http_header_bytes = 8 * 1024;
+  std::size_t message_bytes = 64 * 1024;        // a token; also the largest WebSocket message,
+                                                // UDP datagram, TCP line and HTTP body
+  std::chrono::seconds header_timeout{10};      // to receive a whole HTTP request once it starts
+  std::chrono::seconds http_idle{60};           // between requests on a kept-alive connection
+  std::chrono::seconds websocket_ping{30};      // ping an idle WebSocket this often; close it when
+                                                // a ping goes unanswered for as long again
+  std::chrono::seconds tcp_idle{300};           // without a line from the client; 0: never
+  std::size_t max_connections = 1024;           // per listener (HTTP, WebSocket, TCP)
+  std::size_t write_queue_bytes = 1024 * 1024;  // per connection; over it the client is cut off
+  std::chrono::seconds close_timeout{3};        // to flush and close cleanly before cutting
+};
+
+}  // namespace gw::transports

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace gw::transports {
+
+// One encoded message as it goes on the wire (a token, without framing). Shared, never copied:
+// a broadcast hands the same object to every recipient's write queue.
+using Frame = std::shared_ptr<const std::string>;
+
+enum class TransportKind { http, websocket, udp, tcp };
+inline constexpr TransportKind all_transport_kinds[] = {
+    TransportKind::http, TransportKind::websocket, TransportKind::udp, TransportKind::tcp};
+
+std::string_view to_string(TransportKind kind) noexcept;
+
+// A client as a transport sees it: where frames come from and where replies go. WebSocket and
+// TCP sessions are connections; an HTTP session is one request, a UDP session one datagram's
+// sender. Every member function is thread-safe and none blocks.
+class Session {
+ public:
+  Session(TransportKind kind, std::string remote_address);
+  virtual ~Session() = default;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Unique in this process, never reused.
+  std::uint64_t id() const noexcept { return id_; }
+  TransportKind kind() const noexcept { return kind_; }
+  const std::string& remote_address() const noexcept { return remote_address_; }
+
+  // Queues a frame for the client. A connection whose queue is over its byte bound is closed
+  // (the client is not reading); UDP drops what it cannot send.
+  virtual void send(Frame frame) = 0;
+
+  // Answers the frame this session handed to the gateway. `status` is the reply's code; HTTP
+  // uses it as the response status, the other transports send the frame like any other.
+  virtual void reply(Frame frame, int status);
+
+  // Ends the session after what is queued has been written (for a bounded time). WebSocket
+  // clients receive a close frame.
+  virtual void close() = 0;
+
+ private:
+  const std::uint64_t id_;
+  const TransportKind kind_;
+  const std::string remote_address_;
+};
+
+}  // namespace gw::transports

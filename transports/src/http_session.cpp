@@ -1,0 +1,236 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
+
+#include <gw/transports/listeners.hpp>
+
+#include "network_errors.hpp"
+#include "websocket_session.hpp"
+
+namespace gw::transports {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+constexpr std::size_t first_read_size = 4096;
+constexpr std::string_view message_path = "/message";
+constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, Mode mode,
+                         std::shared_ptr<ConnectionContext> context)
+    : stream_(std::move(socket)),
+      buffer_(context->limits.http_header_bytes + context->limits.message_bytes),
+      mode_(mode),
+      context_(std::move(context)),
+      stats_(context_->stats[TransportKind::http]) {
+  boost::system::error_code error;
+  const auto peer = stream_.socket().remote_endpoint(error);
+  remote_address_ = error ? "unknown" : to_string(peer);
+}
+
+HttpSession::~HttpSession() {
+  if (connection_id_ == 0) return;
+  context_->connections.remove(connection_id_);
+  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void HttpSession::run() {
+  connection_id_ = context_->connections.add(weak_from_this(), context_->limits.max_connections);
+  if (connection_id_ == 0) {
+    TransportStats::add(stats_.refused);
+    spdlog::warn("http: refused {}: at the limit of {} connections", remote_address_,
+                 context_->limits.max_connections);
+    return;  // the socket closes with this object
+  }
+  TransportStats::add(stats_.sessions_opened);
+  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void HttpSession::close() {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    // Between requests nothing is owed to the client; mid-request the answer is written first.
+    if (self->reading_) self->stream_.socket().close();
+  });
+}
+
+void HttpSession::do_read() {
+  if (closing_) return end("closed by the gateway", {});
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(context_->limits.http_header_bytes));
+  parser_->body_limit(context_->limits.message_bytes);
+  reading_ = true;
+  if (buffer_.size() > 0) return read_request();
+  // Waiting for the next request is the idle timeout; once it starts, the request timeout.
+  stream_.expires_after(context_->limits.http_idle);
+  stream_.async_read_some(
+      buffer_.prepare(first_read_size),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
+        if (error) {
+          self->reading_ = false;
+          if (error == beast::error::timeout) return self->end("idle", {});
+          return self->end("read", error);
+        }
+        self->buffer_.commit(size);
+        self->read_request();
+      });
+}
+
+void HttpSession::read_request() {
+  stream_.expires_after(context_->limits.header_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](const boost::system::error_code& error,
+                                               std::size_t) { self->on_read(error); });
+}
+
+void HttpSession::on_read(const boost::system::error_code& error) {
+  reading_ = false;
+  if (error == http::error::body_limit) {
+    TransportStats::add(stats_.too_large);
+    // The body was not read: the connection cannot carry another request.
+    auto exchange = std::make_shared<HttpExchange>(shared_from_this(), true);
+    return context_->handler.on_too_large(exchange);
+  }
+  if (error == http::error::header_limit) {
+    return write(431, plain_text,
+                 "request headers over the limit of " +
+                     std::to_string(context_->limits.http_header_bytes) + " bytes\n",
+                 true);
+  }
+  if (error == beast::error::timeout) {
+    TransportStats::add(stats_.timeouts);
+    spdlog::info("http: closed {}: request not complete within {} s", remote_address_,
+                 context_->limits.header_timeout.count());
+    return end("timeout", {});
+  }
+  if (error && error.category() == http::make_error_code(http::error::bad_target).category() &&
+      error != http::error::end_of_stream && error != http::error::partial_message) {
+    return write(400, plain_text, "malformed HTTP request: " + error.message() + "\n", true);
+  }
+  if (error) return end("read", error);
+  auto& request = parser_->get();
+  request_version_ = request.version();
+  route(request);
+}
+
+void HttpSession::route(Request& request) {
+  const auto path = path_of(request.target());
+  if (path == websocket_path) {
+    if (beast::websocket::is_upgrade(request)) return upgrade();
+    return write(426, plain_text, "WebSocket clients only: send an Upgrade request\n",
+                 !request.keep_alive());
+  }
+  if (mode_ == Mode::websocket_only) {
+    return write(404, plain_text,
+                 "this port serves WebSocket clients at " + std::string(websocket_path) + "\n",
+                 !request.keep_alive());
+  }
+  if (path == message_path) {
+    if (request.method() != http::verb::post)
+      return write(405, plain_text, "POST a token to /message\n", !request.keep_alive(), "POST");
+    return serve_message(request);
+  }
+  auto page = context_->handler.page(path);
+  if (page.status != 404 && request.method() != http::verb::get)
+    return write(405, plain_text, "only GET here\n", !request.keep_alive(), "GET");
+  write(page.status, page.content_type, std::move(page.body), !request.keep_alive());
+}
+
+void HttpSession::serve_message(Request& request) {
+  const auto& body = request.body();
+  TransportStats::add(stats_.frames_in);
+  TransportStats::add(stats_.bytes_in, body.size());
+  auto exchange = std::make_shared<HttpExchange>(shared_from_this(), !request.keep_alive());
+  context_->handler.on_frame(exchange, body);
+}
+
+void HttpSession::upgrade() {
+  if (closing_) return end("closed by the gateway", {});
+  // The WebSocket session takes the connection over; this one ends without a response.
+  std::make_shared<WebSocketSession>(stream_.release_socket(), context_)->run(parser_->release());
+}
+
+void HttpSession::answer(Frame frame, int status, bool close_after) {
+  asio::dispatch(stream_.get_executor(),
+                 [self = shared_from_this(), frame = std::move(frame), status, close_after] {
+                   TransportStats::add(self->stats_.frames_out);
+                   TransportStats::add(self->stats_.bytes_out, frame->size());
+                   self->write(status, plain_text, *frame, close_after);
+                 });
+}
+
+void HttpSession::write(int status, std::string_view content_type, std::string body,
+                        bool close_after, std::string_view allow) {
+  close_after = close_after || closing_;
+  auto& response = response_.emplace(static_cast<http::status>(status), request_version_);
+  response.set(http::field::server, "gatewayd");
+  response.set(http::field::content_type, content_type);
+  if (!allow.empty()) response.set(http::field::allow, allow);
+  response.keep_alive(!close_after);
+  response.body() = std::move(body);
+  response.prepare_payload();
+  stream_.expires_after(context_->limits.header_timeout);
+  http::async_write(stream_, response,
+                    [self = shared_from_this(), close_after](const boost::system::error_code& error,
+                                                             std::size_t) {
+                      self->on_write(error, close_after);
+                    });
+}
+
+void HttpSession::on_write(const boost::system::error_code& error, bool close_after) {
+  response_.reset();
+  if (error) return end("write", error);
+  if (close_after) {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  do_read();
+}
+
+void HttpSession::end(std::string_view why, const boost::system::error_code& error) {
+  if (error)
+    log_end("http: connection", remote_address_, error);
+  else
+    spdlog::debug("http: connection {} ended: {}", remote_address_, why);
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+HttpExchange::HttpExchange(std::shared_ptr<HttpSession> connection, bool close_after)
+    : Session(TransportKind::http, connection->remote_address()),
+      connection_(std::move(connection)),
+      close_after_(close_after) {}
+
+HttpExchange::~HttpExchange() {
+  if (answered_.exchange(true)) return;
+  spdlog::error("http: request from {} was left unanswered; answering 500",
+                connection_->remote_address());
+  connection_->answer(std::make_shared<const std::string>(), 500, true);
+}
+
+void HttpExchange::reply(Frame frame, int status) {
+  if (answered_.exchange(true)) return;
+  connection_->answer(std::move(frame), status, close_after_);
+}
+
+void HttpExchange::close() {
+  if (answered_.exchange(true)) return;
+  connection_->answer(std::make_shared<const std::string>(), 503, true);
+}
+
+}  // namespace gw::transports

@@ -1,0 +1,168 @@
+#include "line_session.hpp"
+
+#include <array>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "network_errors.hpp"
+
+namespace gw::transports {
+
+namespace asio = boost::asio;
+
+namespace {
+std::string remote_of(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code error;
+  const auto peer = socket.remote_endpoint(error);
+  return error ? "unknown" : to_string(peer);
+}
+constexpr char newline[] = "\n";
+}  // namespace
+
+LineSession::LineSession(asio::ip::tcp::socket socket, std::shared_ptr<ConnectionContext> context)
+    : Session(TransportKind::tcp, remote_of(socket)),
+      socket_(std::move(socket)),
+      idle_timer_(socket_.get_executor()),
+      context_(std::move(context)),
+      stats_(context_->stats[TransportKind::tcp]),
+      queue_(context_->limits.write_queue_bytes) {}
+
+LineSession::~LineSession() {
+  if (connection_id_ == 0) return;
+  context_->connections.remove(connection_id_);
+  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void LineSession::run() {
+  connection_id_ = context_->connections.add(weak_from_this(), context_->limits.max_connections);
+  if (connection_id_ == 0) {
+    TransportStats::add(stats_.refused);
+    spdlog::warn("tcp: refused {}: at the limit of {} connections", remote_address(),
+                 context_->limits.max_connections);
+    return;
+  }
+  TransportStats::add(stats_.sessions_opened);
+  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    self->opened_ = true;
+    self->context_->handler.on_open(self);
+    self->arm_idle_timer();
+    self->do_read();
+  });
+}
+
+void LineSession::arm_idle_timer() {
+  const auto idle = context_->limits.tcp_idle;
+  if (idle.count() <= 0 || ended_) return;
+  idle_timer_.expires_after(idle);
+  idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->ended_) return;  // re-armed or stopped
+    TransportStats::add(self->stats_.timeouts);
+    spdlog::info("tcp: closed {}: no line for {} s", self->remote_address(),
+                 self->context_->limits.tcp_idle.count());
+    self->end("idle", {});
+  });
+}
+
+void LineSession::do_read() {
+  // The limit leaves room for the "\r\n" after a token of the largest size.
+  asio::async_read_until(
+      socket_, asio::dynamic_buffer(read_buffer_, context_->limits.message_bytes + 2), '\n',
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t line_end) {
+        self->on_read(error, line_end);
+      });
+}
+
+void LineSession::on_read(const boost::system::error_code& error, std::size_t line_end) {
+  if (ended_) return;
+  if (error == asio::error::not_found) {  // the buffer filled up without a newline
+    TransportStats::add(stats_.too_large);
+    spdlog::info("tcp: closing {}: a line over the limit of {} bytes", remote_address(),
+                 context_->limits.message_bytes);
+    context_->handler.on_too_large(shared_from_this());
+    return close();
+  }
+  if (error) return end("read", error);
+  std::string_view line(read_buffer_.data(), line_end - 1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (!line.empty() && !closing_) {
+    arm_idle_timer();
+    TransportStats::add(stats_.frames_in);
+    TransportStats::add(stats_.bytes_in, line.size());
+    context_->handler.on_frame(shared_from_this(), line);
+  }
+  read_buffer_.erase(0, line_end);
+  do_read();
+}
+
+void LineSession::send(Frame frame) {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+    self->enqueue(std::move(frame));
+  });
+}
+
+void LineSession::enqueue(Frame frame) {
+  if (ended_ || closing_) return;
+  if (!queue_.push(std::move(frame))) {
+    TransportStats::add(stats_.slow_consumers);
+    spdlog::warn("tcp: disconnected {}: it is not reading ({} bytes in {} lines waiting, limit {})",
+                 remote_address(), queue_.bytes(), queue_.size(),
+                 context_->limits.write_queue_bytes);
+    return end("slow consumer", {});
+  }
+  if (!writing_) do_write();
+}
+
+void LineSession::do_write() {
+  writing_ = true;
+  const std::array buffers{asio::buffer(*queue_.front()), asio::buffer(newline, 1)};
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this()](const boost::system::error_code& error,
+                                                std::size_t) { self->on_write(error); });
+}
+
+void LineSession::on_write(const boost::system::error_code& error) {
+  writing_ = false;
+  if (error) return end("write", error);
+  TransportStats::add(stats_.frames_out);
+  TransportStats::add(stats_.bytes_out, queue_.front()->size());
+  queue_.pop();
+  if (!queue_.empty()) return do_write();
+  if (closing_) shut_down();
+}
+
+void LineSession::close() {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->ended_ || self->closing_) return;
+    self->closing_ = true;
+    if (!self->writing_) self->shut_down();
+  });
+}
+
+void LineSession::shut_down() {
+  // A FIN after the last line; the client's own close (or the idle timer) ends the read loop.
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  idle_timer_.expires_after(context_->limits.close_timeout);
+  idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (!error) self->end("close timeout", {});
+  });
+}
+
+void LineSession::end(std::string_view why, const boost::system::error_code& error) {
+  if (ended_) return;
+  ended_ = true;
+  if (error)
+    log_end("tcp: connection", remote_address(), error);
+  else
+    spdlog::debug("tcp: connection {} ended: {}", remote_address(), why);
+  idle_timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (opened_) context_->handler.on_close(*this);
+}
+
+}  // namespace gw::transports

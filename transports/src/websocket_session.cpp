@@ -1,0 +1,162 @@
+#include "websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket/error.hpp>
+#include <spdlog/spdlog.h>
+
+#include "network_errors.hpp"
+
+namespace gw::transports {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+std::string remote_of(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code error;
+  const auto peer = socket.remote_endpoint(error);
+  return error ? "unknown" : to_string(peer);
+}
+}  // namespace
+
+WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket,
+                                   std::shared_ptr<ConnectionContext> context)
+    : Session(TransportKind::websocket, remote_of(socket)),
+      ws_(std::move(socket)),
+      context_(std::move(context)),
+      stats_(context_->stats[TransportKind::websocket]),
+      queue_(context_->limits.write_queue_bytes) {}
+
+WebSocketSession::~WebSocketSession() {
+  if (connection_id_ == 0) return;
+  context_->connections.remove(connection_id_);
+  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void WebSocketSession::run(beast::http::request<beast::http::string_body> request) {
+  const auto& limits = context_->limits;
+  connection_id_ = context_->connections.add(weak_from_this(), limits.max_connections);
+  if (connection_id_ == 0) {
+    TransportStats::add(stats_.refused);
+    spdlog::warn("websocket: refused {}: at the limit of {} connections", remote_address(),
+                 limits.max_connections);
+    return;
+  }
+  TransportStats::add(stats_.sessions_opened);
+  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
+
+  // The stream's own timer from here on: handshake, idle with pings, and the close handshake.
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = limits.header_timeout;
+  timeout.idle_timeout = limits.websocket_ping.count() > 0 ? 2 * limits.websocket_ping
+                                                           : websocket::stream_base::none();
+  timeout.keep_alive_pings = limits.websocket_ping.count() > 0;
+  ws_.set_option(timeout);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "gatewayd");
+  }));
+  ws_.read_message_max(limits.message_bytes);
+  ws_.text(true);
+  ws_.async_accept(request, [self = shared_from_this()](const boost::system::error_code& error) {
+    self->on_accept(error);
+  });
+}
+
+void WebSocketSession::on_accept(const boost::system::error_code& error) {
+  if (error) return end(error);
+  opened_ = true;
+  context_->handler.on_open(shared_from_this());
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](const boost::system::error_code& error,
+                                                      std::size_t) { self->on_read(error); });
+}
+
+void WebSocketSession::on_read(const boost::system::error_code& error) {
+  if (error) return end(error);
+  const auto data = buffer_.cdata();
+  const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+  TransportStats::add(stats_.frames_in);
+  TransportStats::add(stats_.bytes_in, frame.size());
+  context_->handler.on_frame(shared_from_this(), frame);
+  buffer_.consume(buffer_.size());
+  do_read();  // also while closing: the client's close frame ends the loop
+}
+
+void WebSocketSession::send(Frame frame) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+    self->enqueue(std::move(frame));
+  });
+}
+
+void WebSocketSession::enqueue(Frame frame) {
+  if (ended_ || closing_) return;
+  if (!queue_.push(std::move(frame))) return cut_off();
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  writing_ = true;
+  ws_.async_write(asio::buffer(*queue_.front()),
+                  [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                    self->on_write(error);
+                  });
+}
+
+void WebSocketSession::on_write(const boost::system::error_code& error) {
+  writing_ = false;
+  if (error) return end(error);
+  TransportStats::add(stats_.frames_out);
+  TransportStats::add(stats_.bytes_out, queue_.front()->size());
+  queue_.pop();
+  if (!queue_.empty()) return do_write();
+  if (closing_) do_close();
+}
+
+void WebSocketSession::close() {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->ended_ || self->closing_) return;
+    self->closing_ = true;
+    if (!self->opened_) return;  // the handshake's own timeout ends it
+    if (!self->writing_) self->do_close();
+  });
+}
+
+void WebSocketSession::do_close() {
+  ws_.async_close(websocket::close_code::going_away,
+                  [self = shared_from_this()](const boost::system::error_code& error) {
+                    if (error) self->end(error);
+                  });
+}
+
+void WebSocketSession::cut_off() {
+  TransportStats::add(stats_.slow_consumers);
+  spdlog::warn(
+      "websocket: disconnected {}: it is not reading ({} bytes in {} messages waiting, limit {})",
+      remote_address(), queue_.bytes(), queue_.size(), context_->limits.write_queue_bytes);
+  boost::system::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  end({});
+}
+
+void WebSocketSession::end(const boost::system::error_code& error) {
+  if (ended_) return;
+  ended_ = true;
+  if (error == websocket::error::message_too_big) {
+    TransportStats::add(stats_.too_large);
+    spdlog::info("websocket: closed {} (1009): a message over the limit of {} bytes",
+                 remote_address(), context_->limits.message_bytes);
+  } else if (error == beast::error::timeout) {
+    TransportStats::add(stats_.timeouts);
+    spdlog::info("websocket: closed {}: no answer to pings", remote_address());
+  } else if (error) {
+    log_end("websocket: connection", remote_address(), error);
+  }
+  if (opened_) context_->handler.on_close(*this);
+}
+
+}  // namespace gw::transports

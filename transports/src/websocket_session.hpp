@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <gw/transports/session.hpp>
+
+#include "connection_context.hpp"
+#include "write_queue.hpp"
+
+namespace gw::transports {
+
+// One WebSocket connection, from the upgrade request to the close frame. One token per message
+// both ways; at most one write in flight, the rest in a bounded queue.
+class WebSocketSession final : public Session,
+                               public Closable,
+                               public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ConnectionContext> context);
+  ~WebSocketSession() override;
+
+  // Completes the upgrade that `request` asked for.
+  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+
+  void send(Frame frame) override;
+  void close() override;
+
+ private:
+  void on_accept(const boost::system::error_code& error);
+  void do_read();
+  void on_read(const boost::system::error_code& error);
+  void enqueue(Frame frame);
+  void do_write();
+  void on_write(const boost::system::error_code& error);
+  void do_close();
+  void cut_off();
+  void end(const boost::system::error_code& error);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ConnectionContext> context_;
+  TransportStats& stats_;
+  WriteQueue queue_;
+  std::uint64_t connection_id_ = 0;
+  bool opened_ = false;   // the handler was told of this session
+  bool ended_ = false;    // the connection is over; nothing more to write
+  bool writing_ = false;  // a write is in flight
+  bool closing_ = false;  // close() was called: write what is queued, then the close frame
+};
+
+}  // namespace gw::transports
