@@ -1,0 +1,234 @@
+#include "daemon.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/transport_table.hpp>
+
+#include "data_dir.hpp"
+#include "logging.hpp"
+
+namespace gw::gatewayd {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using gateway::Config;
+using gateway::ConfigError;
+
+namespace {
+
+using Transports = std::vector<std::unique_ptr<transports::Transport>>;
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "gw";
+  return name;
+}
+
+message::Codec make_codec(const Config& config, message::KeyRing keys) {
+  return message::Codec(std::move(keys), {config.ttl, config.limits.message_bytes});
+}
+
+// A host clients on this machine can use: the bind address unless it is a wildcard.
+std::string local_host(const Config& config) {
+  if (config.bind == "0.0.0.0") return "127.0.0.1";
+  if (config.bind == "::") return "[::1]";
+  return config.bind.find(':') != std::string::npos ? "[" + config.bind + "]" : config.bind;
+}
+
+void announce(const Config& config, const DataDir& data, const gateway::ServerInfo& server,
+              const Transports& running) {
+  std::ostringstream out;
+  out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
+  out << "  config    " << config.config_path().string()
+      << (data.created_config ? "  (created with defaults)" : "") << "\n";
+  out << "  key file  " << config.key_path().string()
+      << (data.created_key ? "  (created, mode 0600)" : "") << "\n";
+  for (const auto& transport : running) {
+    const auto kind = transport->kind();
+    const auto address = transport->address();
+    out << "  ";
+    switch (kind) {
+      case transports::TransportKind::http:
+        out << "http      http://" << address << "/message";
+        break;
+      case transports::TransportKind::websocket:
+        out << "websocket ws://" << address << "/ws";
+        break;
+      case transports::TransportKind::udp:
+        out << "udp       udp://" << address;
+        break;
+      case transports::TransportKind::tcp:
+        out << "tcp       tcp://" << address;
+        break;
+    }
+    out << "\n";
+  }
+  if (server.http_port)
+    out << "  console   http://" << local_host(config) << ":" << *server.http_port << "/\n";
+  std::cout << out.str() << std::flush;
+}
+
+void write_ready_file(const Config& config, const gateway::ServerInfo& server) {
+  if (config.ready_file.empty()) return;
+  auto ready = server.endpoints_json();
+  ready["pid"] = ::getpid();
+  ready["name"] = server.name;
+  ready["id"] = server.id;
+  ready["bind"] = config.bind;
+  ready["key_file"] = fs::absolute(config.key_path()).string();
+  ready["config_file"] = fs::absolute(config.config_path()).string();
+  // Written whole under another name, then renamed: a reader never sees half of it.
+  const auto partial = config.ready_file.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << ready.dump() << "\n";
+    if (!out) throw ConfigError("cannot write ready file " + partial);
+  }
+  fs::rename(partial, config.ready_file);
+}
+
+// SIGHUP reloads the keys; SIGINT and SIGTERM stop the gateway: no new connections, every
+// session closed cleanly, and the io_context stopped once they are gone or the time is up.
+class SignalHandler {
+ public:
+  SignalHandler(asio::io_context& io, const Config& config, gateway::Gateway& gateway,
+                Transports& running)
+      : io_(io),
+        config_(config),
+        gateway_(gateway),
+        running_(running),
+        signals_(io, SIGINT, SIGTERM, SIGHUP),
+        watchdog_(io) {}
+
+  void start() { wait(); }
+
+ private:
+  void wait() {
+    signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+      if (error) return;
+      if (signal == SIGHUP)
+        reload();
+      else
+        stop(signal);
+      wait();
+    });
+  }
+
+  void reload() {
+    try {
+      auto keys = load_keys(config_);
+      const auto count = keys.keys().size();
+      gateway_.codec().replace(make_codec(config_, std::move(keys)));
+      spdlog::info("SIGHUP: reloaded {} key(s) from {}; other settings take effect on restart",
+                   count, config_.key_path().string());
+    } catch (const ConfigError& error) {
+      spdlog::error("SIGHUP: kept the keys in use: {}", error.what());
+    }
+  }
+
+  void stop(int signal) {
+    if (gateway_.stopping()) {
+      spdlog::warn("second stop signal: exiting now");
+      return io_.stop();
+    }
+    spdlog::info("{}: stopping; closing connections (up to {} s)",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM", config_.limits.close_timeout.count());
+    gateway_.begin_stopping();
+    for (auto& transport : running_)
+      transport->stop();
+    deadline_ = std::chrono::steady_clock::now() + config_.limits.close_timeout;
+    watch();
+  }
+
+  // Polls until every connection has ended or the close timeout has passed.
+  void watch() {
+    std::int64_t open = 0;
+    for (const auto kind : transports::all_transport_kinds)
+      open += gateway_.transport_stats()[kind].sessions_open.load(std::memory_order_relaxed);
+    if (open == 0 || std::chrono::steady_clock::now() >= deadline_) {
+      if (open > 0) spdlog::warn("stopping with {} connection(s) still open", open);
+      spdlog::info("stopped");
+      return io_.stop();
+    }
+    watchdog_.expires_after(std::chrono::milliseconds(20));
+    watchdog_.async_wait([this](const boost::system::error_code& error) {
+      if (!error) watch();
+    });
+  }
+
+  asio::io_context& io_;
+  const Config& config_;
+  gateway::Gateway& gateway_;
+  Transports& running_;
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+void serve(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& error) {
+      // A handler is not meant to throw; if one does, log it and keep serving the others.
+      spdlog::critical("unexpected exception on a network thread: {}", error.what());
+    }
+  }
+}
+
+}  // namespace
+
+int run_daemon(const Config& config) {
+  set_up_logging(config);
+  auto data = prepare_data_dir(config);
+
+  gateway::ServerInfo server;
+  server.name = config.name.empty() ? host_name() : config.name;
+  server.id = data.gateway_id;
+  server.version = GW_VERSION;
+  gateway::Gateway gateway(server, make_codec(config, data.keys));
+
+  const unsigned threads =
+      config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+  const transports::TransportContext context{io, gateway.handler(), gateway.transport_stats(),
+                                             config.limits, config.bind};
+  Transports running;
+  for (const auto& entry : gateway::transport_table()) {
+    const auto& port = config.*entry.port;
+    if (!port) continue;
+    auto transport = entry.make(context, *port);
+    transport->start();
+    gateway.server().*entry.bound = transport->port();
+    running.push_back(std::move(transport));
+  }
+
+  SignalHandler signals(io, config, gateway, running);
+  signals.start();
+  announce(config, data, gateway.server(), running);
+  write_ready_file(config, gateway.server());
+  spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
+
+  std::vector<std::jthread> pool;
+  for (unsigned i = 1; i < threads; ++i)
+    pool.emplace_back([&io] { serve(io); });
+  serve(io);
+  pool.clear();  // joins
+  return 0;
+}
+
+}  // namespace gw::gatewayd

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <gw/transports/limits.hpp>
+
+namespace gw::gateway {
+
+// A listener's port: a number (0 asks the system for a free one), or none when switched off.
+using ListenerPort = std::optional<std::uint16_t>;
+
+enum class LogFormat { text, json };
+
+// Everything gatewayd can be told, with its defaults. Read from the config file, then GW_*
+// environment variables, then flags (see config_options.hpp for the names of each).
+struct Config {
+  // Where the config file, key file and gateway id live unless told otherwise.
+  std::filesystem::path data_dir = "gw-data";
+  std::filesystem::path config_file;  // empty: gatewayd.toml in data_dir
+
+  std::string name;                           // empty: the host's name
+  std::filesystem::path key_file = "gw.key";  // relative: to data_dir
+  bool allow_insecure_key_file = false;
+  std::chrono::seconds ttl{120};  // 0: accept tokens of any age
+  unsigned threads = 0;           // 0: one per core
+
+  std::string bind = "0.0.0.0";
+  ListenerPort http_port = 5000;
+  ListenerPort ws_port = 8000;
+  ListenerPort udp_port = 1234;
+  ListenerPort tcp_port = 5001;
+
+  transports::Limits limits;
+
+  std::string log_level = "info";
+  LogFormat log_format = LogFormat::text;
+  std::filesystem::path log_file;  // empty: standard error; relative: to data_dir
+
+  std::filesystem::path ready_file;  // empty: none
+
+  std::filesystem::path config_path() const;  // config_file, or its default in data_dir
+  std::filesystem::path key_path() const;     // key_file resolved against data_dir
+  std::filesystem::path log_path() const;     // log_file resolved against data_dir
+};
+
+// A configuration that cannot be used; the text names the option and the value.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace gw::gateway

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <gw/message/error.hpp>
+#include <gw/transports/session.hpp>
+#include <gw/transports/transport_stats.hpp>
+
+namespace gw::gateway {
+
+struct ServerInfo;
+
+// What the gateway itself counts (the transports count traffic and connections in their
+// TransportStatsBoard); rendered together as Prometheus text.
+class Metrics {
+ public:
+  static constexpr std::size_t error_kinds =
+      static_cast<std::size_t>(message::ErrorKind::bad_field_type) + 1;
+  static constexpr std::size_t transport_kinds = std::size(transports::all_transport_kinds);
+
+  void count_decode_failure(transports::TransportKind transport, message::ErrorKind kind) noexcept;
+  void count_reply(std::int64_t code) noexcept;
+  void count_handler_exception() noexcept;
+
+  std::uint64_t decode_failures(transports::TransportKind transport,
+                                message::ErrorKind kind) const noexcept;
+
+  std::string render(const ServerInfo& server, const transports::TransportStatsBoard& stats) const;
+
+ private:
+  using Counter = std::atomic<std::uint64_t>;
+  static constexpr std::array<std::int64_t, 10> reply_codes{200, 400, 401, 403, 404,
+                                                            409, 413, 429, 500, 503};
+
+  std::array<std::array<Counter, error_kinds>, transport_kinds> decode_failures_{};
+  std::array<Counter, reply_codes.size() + 1> replies_{};  // the last: any other code
+  Counter handler_exceptions_{0};
+};
+
+}  // namespace gw::gateway

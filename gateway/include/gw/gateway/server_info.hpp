@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace gw::gateway {
+
+// Who this gateway is and where it listens, as told to clients in the handshake.
+struct ServerInfo {
+  std::string name;
+  std::string id;  // stable across restarts: kept in the data directory
+  std::string version;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Bound ports, filled in once the listeners are up; none for a listener that is off.
+  std::optional<std::uint16_t> http_port, ws_port, udp_port, tcp_port;
+
+  double uptime_seconds() const;
+  // {name, id, version, time, unix_time}: the gateway's clock, for clients to correct theirs.
+  nlohmann::json server_json() const;
+  // {http, ws, ws_path, udp, tcp}: ports, null when off.
+  nlohmann::json endpoints_json() const;
+};
+
+// The wall clock as ISO-8601 UTC with milliseconds, e.g. 2026-11-21T09:30:00.123Z.
+std::string iso8601_now();
+// The wall clock in seconds since the Unix epoch, with milliseconds.
+double unix_time_now();
+
+}  // namespace gw::gateway

@@ -1,0 +1,24 @@
+#include <gw/gateway/config.hpp>
+
+namespace gw::gateway {
+
+namespace {
+std::filesystem::path in_data_dir(const std::filesystem::path& data_dir,
+                                  const std::filesystem::path& path) {
+  return path.empty() || path.is_absolute() ? path : data_dir / path;
+}
+}  // namespace
+
+std::filesystem::path Config::config_path() const {
+  return config_file.empty() ? data_dir / "gatewayd.toml" : config_file;
+}
+
+std::filesystem::path Config::key_path() const {
+  return in_data_dir(data_dir, key_file);
+}
+
+std::filesystem::path Config::log_path() const {
+  return in_data_dir(data_dir, log_file);
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,111 @@
+#include <cstdlib>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include <gw/gateway/config_loader.hpp>
+#include <gw/gateway/config_options.hpp>
+
+namespace gw::gateway {
+
+namespace {
+
+const ConfigOption* find_by_flag(std::string_view flag) {
+  for (const auto& option : config_options())
+    if (option.flag == flag) return &option;
+  return nullptr;
+}
+
+const ConfigOption* find_in_file(std::string_view section, std::string_view name) {
+  for (const auto& option : config_options())
+    if (!option.section.empty() && option.section == section && option.name == name) return &option;
+  return nullptr;
+}
+
+// Paths given on the command line or in the environment are relative to the working directory,
+// not to the data directory as in the config file.
+std::string anchored(const ConfigOption& option, const std::string& value) {
+  if (option.value_name != "FILE" || value.empty()) return value;
+  return std::filesystem::absolute(value).string();
+}
+
+void apply(Config& config, const ConfigOption& option, const std::string& value,
+           const std::string& where) {
+  if (auto complaint = option.parse(config, value))
+    throw ConfigError("invalid value '" + value + "' for " + where + ": " + *complaint);
+}
+
+std::string value_text(const toml::node& node, const std::string& where) {
+  if (auto text = node.value_exact<std::string>()) return *text;
+  if (auto number = node.value_exact<std::int64_t>()) return std::to_string(*number);
+  if (auto flag = node.value_exact<bool>()) return *flag ? "true" : "false";
+  const char* got = node.is_floating_point() ? "a fractional number"
+                    : node.is_array()        ? "an array"
+                    : node.is_table()        ? "a table"
+                                             : "a date or time";
+  throw ConfigError("invalid value for " + where + ": expected a string, a whole number or " +
+                    "true/false, not " + got);
+}
+
+void apply_file(Config& config, const std::filesystem::path& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    std::ostringstream text;
+    text << "config file " << path.string() << " line " << error.source().begin.line << ": "
+         << error.description();
+    throw ConfigError(text.str());
+  }
+  for (const auto& [section, node] : table) {
+    const auto* entries = node.as_table();
+    if (!entries)
+      throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
+                        "' is not a [section]; options live in [gateway], [listeners], [limits] "
+                        "and [log]");
+    for (const auto& [name, value] : *entries) {
+      const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
+                         path.string() + " line " + std::to_string(value.source().begin.line);
+      const auto* option = find_in_file(section.str(), name.str());
+      if (!option) throw ConfigError("unknown option " + where);
+      apply(config, *option, value_text(value, where), where);
+    }
+  }
+}
+
+}  // namespace
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+  };
+}
+
+Config load_config(std::span<const FlagValue> flags, const Environment& environment) {
+  Config config;
+  // Where the file is comes from the environment and flags alone.
+  for (const auto* flag : {"data-dir", "config"}) {
+    const auto& option = *find_by_flag(flag);
+    if (auto value = environment(option.environment_variable()))
+      apply(config, option, *value, option.environment_variable());
+    for (const auto& given : flags)
+      if (given.flag == flag) apply(config, option, given.value, "--" + given.flag);
+  }
+  if (std::filesystem::exists(config.config_path())) apply_file(config, config.config_path());
+
+  for (const auto& option : config_options()) {
+    const auto variable = option.environment_variable();
+    if (auto value = environment(variable))
+      apply(config, option, anchored(option, *value), variable);
+  }
+  for (const auto& given : flags) {
+    const auto* option = find_by_flag(given.flag);
+    if (!option) throw ConfigError("unknown option --" + given.flag);
+    apply(config, *option, anchored(*option, given.value), "--" + given.flag);
+  }
+  validate(config);
+  return config;
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,280 @@
+#include <algorithm>
+#include <arpa/inet.h>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+
+#include <gw/gateway/config_options.hpp>
+
+namespace gw::gateway {
+
+namespace {
+
+using Parsed = std::optional<std::string>;  // the complaint, if any
+
+std::optional<std::int64_t> integer(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+Parsed parse_range(std::string_view text, std::int64_t low, std::int64_t high, std::int64_t& out,
+                   std::string_view what) {
+  const auto value = integer(text);
+  if (!value || *value < low || *value > high)
+    return "expected " + std::string(what) + " from " + std::to_string(low) + " to " +
+           std::to_string(high);
+  out = *value;
+  return std::nullopt;
+}
+
+template <auto member>
+Parsed parse_seconds(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 0, 365 * 24 * 3600, value, "whole seconds")) return error;
+  config.*member = std::chrono::seconds(value);
+  return std::nullopt;
+}
+
+template <auto member>
+Parsed parse_limit_seconds(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 0, 365 * 24 * 3600, value, "whole seconds")) return error;
+  config.limits.*member = std::chrono::seconds(value);
+  return std::nullopt;
+}
+
+template <auto member, std::int64_t low, std::int64_t high>
+Parsed parse_limit_size(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, low, high, value, "a whole number")) return error;
+  config.limits.*member = static_cast<std::size_t>(value);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_limit(const Config& config) {
+  const auto& value = config.limits.*member;
+  if constexpr (requires { value.count(); })
+    return std::to_string(value.count());
+  else
+    return std::to_string(value);
+}
+
+template <auto member>
+Parsed parse_port(Config& config, std::string_view text) {
+  if (text == "off" || (!text.empty() && text.front() == '-' && integer(text))) {
+    config.*member = std::nullopt;
+    return std::nullopt;
+  }
+  const auto value = integer(text);
+  if (!value || *value > 65535)
+    return std::string("expected a port from 0 to 65535 (0: any free port), or off");
+  config.*member = static_cast<std::uint16_t>(*value);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_port(const Config& config) {
+  const auto& port = config.*member;
+  return port ? std::to_string(*port) : std::string("\"off\"");
+}
+
+template <auto member>
+Parsed parse_path(Config& config, std::string_view text) {
+  config.*member = std::filesystem::path(text);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_path(const Config& config) {
+  return toml_string((config.*member).string());
+}
+
+Parsed parse_name(Config& config, std::string_view text) {
+  if (text.size() > 64) return std::string("expected a name of at most 64 bytes");
+  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::iscntrl(c); }))
+    return std::string("expected a name without control characters");
+  config.name = std::string(text);
+  return std::nullopt;
+}
+
+Parsed parse_bool_insecure(Config& config, std::string_view text) {
+  if (text == "true" || text == "1")
+    config.allow_insecure_key_file = true;
+  else if (text == "false" || text == "0")
+    config.allow_insecure_key_file = false;
+  else
+    return std::string("expected true or false");
+  return std::nullopt;
+}
+
+Parsed parse_threads(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 0, 256, value, "a thread count (0: one per core)"))
+    return error;
+  config.threads = static_cast<unsigned>(value);
+  return std::nullopt;
+}
+
+Parsed parse_bind(Config& config, std::string_view text) {
+  const std::string address(text);
+  unsigned char scratch[16];
+  if (inet_pton(AF_INET, address.c_str(), scratch) != 1 &&
+      inet_pton(AF_INET6, address.c_str(), scratch) != 1)
+    return std::string("expected an IPv4 or IPv6 address, such as 0.0.0.0 or 127.0.0.1");
+  config.bind = address;
+  return std::nullopt;
+}
+
+Parsed parse_log_level(Config& config, std::string_view text) {
+  constexpr std::array levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(levels.begin(), levels.end(), text) == levels.end())
+    return std::string("expected trace, debug, info, warn, error, critical or off");
+  config.log_level = std::string(text);
+  return std::nullopt;
+}
+
+Parsed parse_log_format(Config& config, std::string_view text) {
+  if (text == "text")
+    config.log_format = LogFormat::text;
+  else if (text == "json")
+    config.log_format = LogFormat::json;
+  else
+    return std::string("expected text or json");
+  return std::nullopt;
+}
+
+using L = transports::Limits;
+constexpr std::int64_t mib = 1024 * 1024;
+
+constexpr ConfigOption options[] = {
+    {"", "data_dir", "data-dir", "DIR",
+     "Directory of the config file, key file and gateway id; created if missing",
+     parse_path<&Config::data_dir>, show_path<&Config::data_dir>},
+    {"", "config", "config", "FILE", "Config file (default: gatewayd.toml in the data directory)",
+     parse_path<&Config::config_file>, show_path<&Config::config_file>},
+    {"gateway", "name", "name", "NAME",
+     "Name the gateway gives itself in replies (default: host name)", parse_name,
+     [](const Config& c) { return toml_string(c.name); }},
+    {"gateway", "key_file", "key-file", "FILE",
+     "Fernet key file, one key per line, the first encrypts (relative: to the data directory); "
+     "created with mode 0600 if missing",
+     parse_path<&Config::key_file>, show_path<&Config::key_file>},
+    {"gateway", "allow_insecure_key_file", "insecure-key-file", "",
+     "Start even if group or others can read the key file", parse_bool_insecure,
+     [](const Config& c) { return std::string(c.allow_insecure_key_file ? "true" : "false"); }},
+    {"gateway", "ttl", "ttl", "SECONDS", "Refuse tokens older than this (0: accept any age)",
+     parse_seconds<&Config::ttl>, [](const Config& c) { return std::to_string(c.ttl.count()); }},
+    {"gateway", "threads", "threads", "N", "Network threads (0: one per core)", parse_threads,
+     [](const Config& c) { return std::to_string(c.threads); }},
+    {"listeners", "bind", "bind", "ADDR", "Address every listener binds (0.0.0.0: all IPv4)",
+     parse_bind, [](const Config& c) { return toml_string(c.bind); }},
+    {"listeners", "http_port", "http-port", "N",
+     "HTTP: POST /message, /healthz, /metrics, the console, /ws (0: any free port; off or <0: "
+     "none)",
+     parse_port<&Config::http_port>, show_port<&Config::http_port>},
+    {"listeners", "ws_port", "ws-port", "N", "WebSocket at /ws (0: any free port; off or <0: none)",
+     parse_port<&Config::ws_port>, show_port<&Config::ws_port>},
+    {"listeners", "udp_port", "udp-port", "N",
+     "UDP, one token per datagram, discovery probes (0: any free port; off or <0: none)",
+     parse_port<&Config::udp_port>, show_port<&Config::udp_port>},
+    {"listeners", "tcp_port", "tcp-port", "N",
+     "TCP, one token per line (0: any free port; off or <0: none)", parse_port<&Config::tcp_port>,
+     show_port<&Config::tcp_port>},
+    {"limits", "http_header_bytes", "http-header-bytes", "BYTES",
+     "Largest HTTP request head; a larger one gets 431",
+     parse_limit_size<&L::http_header_bytes, 1024, mib>, show_limit<&L::http_header_bytes>},
+    {"limits", "message_bytes", "message-bytes", "BYTES",
+     "Largest token: HTTP body (413), WebSocket message (close 1009), UDP datagram (dropped), "
+     "TCP line (error, then closed)",
+     parse_limit_size<&L::message_bytes, 1024, 16 * mib>, show_limit<&L::message_bytes>},
+    {"limits", "header_timeout", "header-timeout", "SECONDS",
+     "Time to receive a whole HTTP request once it starts, and for the WebSocket handshake",
+     parse_limit_seconds<&L::header_timeout>, show_limit<&L::header_timeout>},
+    {"limits", "http_idle", "http-idle", "SECONDS",
+     "Close a kept-alive HTTP connection after this long without a request",
+     parse_limit_seconds<&L::http_idle>, show_limit<&L::http_idle>},
+    {"limits", "websocket_ping", "websocket-ping", "SECONDS",
+     "Ping a quiet WebSocket client this often; close it if it stays silent as long again "
+     "(0: never)",
+     parse_limit_seconds<&L::websocket_ping>, show_limit<&L::websocket_ping>},
+    {"limits", "tcp_idle", "tcp-idle", "SECONDS",
+     "Close a TCP connection after this long without a line (0: never)",
+     parse_limit_seconds<&L::tcp_idle>, show_limit<&L::tcp_idle>},
+    {"limits", "max_connections", "max-connections", "N",
+     "Connections at once per listener; more are refused",
+     parse_limit_size<&L::max_connections, 1, 1000000>, show_limit<&L::max_connections>},
+    {"limits", "write_queue_bytes", "write-queue-bytes", "BYTES",
+     "Bytes waiting to be sent to one WebSocket or TCP client; over it the client, which is not "
+     "reading, is disconnected",
+     parse_limit_size<&L::write_queue_bytes, 1024, 1024 * mib>, show_limit<&L::write_queue_bytes>},
+    {"limits", "close_timeout", "close-timeout", "SECONDS",
+     "On shutdown, time given to connections to flush and close cleanly",
+     parse_limit_seconds<&L::close_timeout>, show_limit<&L::close_timeout>},
+    {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
+     parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
+    {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",
+     parse_log_format,
+     [](const Config& c) {
+       return toml_string(c.log_format == LogFormat::json ? "json" : "text");
+     }},
+    {"log", "file", "log-file", "FILE",
+     "Log to this file instead of standard error (relative: to the data directory)",
+     parse_path<&Config::log_file>, show_path<&Config::log_file>},
+    {"", "ready_file", "ready-file", "FILE",
+     "Once every listener is bound, write a JSON object with the actual ports here",
+     parse_path<&Config::ready_file>, show_path<&Config::ready_file>},
+};
+
+}  // namespace
+
+std::string ConfigOption::environment_variable() const {
+  std::string variable = "GW_";
+  for (const char c : flag)
+    variable += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return variable;
+}
+
+std::span<const ConfigOption> config_options() {
+  return options;
+}
+
+std::string render_config_file(const Config& config) {
+  std::string text =
+      "# gatewayd configuration. Every option is listed with its value and what it does.\n"
+      "# Environment variables (GW_NAME, GW_HTTP_PORT, ...) and flags (--name, --http-port, ...)\n"
+      "# override this file; `gatewayd --print-config` shows the result.\n";
+  std::string_view section;
+  for (const auto& option : options) {
+    if (option.section.empty()) continue;
+    if (option.section != section) {
+      section = option.section;
+      text += "\n[" + std::string(section) + "]\n";
+    }
+    text += "# " + std::string(option.help) + "\n";
+    text += std::string(option.name) + " = " + option.show(config) + "\n";
+  }
+  return text;
+}
+
+void validate(const Config& config) {
+  if (!config.http_port && !config.ws_port && !config.udp_port && !config.tcp_port)
+    throw ConfigError(
+        "every listener is off (http_port, ws_port, udp_port, tcp_port): "
+        "the gateway would serve no one");
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,156 @@
+#include <algorithm>
+#include <cstdio>
+
+#include <gw/gateway/metrics.hpp>
+#include <gw/gateway/server_info.hpp>
+
+namespace gw::gateway {
+
+namespace {
+
+using transports::TransportKind;
+using transports::TransportStats;
+
+// Key and key-file errors happen at start-up, never to a message.
+bool is_message_error(message::ErrorKind kind) {
+  using enum message::ErrorKind;
+  return kind != bad_key && kind != key_file && kind != insecure_key_file;
+}
+
+std::size_t index_of(TransportKind kind) {
+  return static_cast<std::size_t>(kind);
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+void sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+  char number[32];
+  std::snprintf(number, sizeof number, "%.17g", value);
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out.append(" ").append(number).append("\n");
+}
+
+// A label value as the exposition format wants it: backslash, quote and newline escaped.
+std::string label_value(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string transport_label(TransportKind kind) {
+  return "transport=\"" + std::string(transports::to_string(kind)) + "\"";
+}
+
+// One counter per transport, read from the transports' own tallies.
+void per_transport(std::string& out, const transports::TransportStatsBoard& stats,
+                   std::string_view name, std::string_view help,
+                   TransportStats::Counter TransportStats::*counter) {
+  header(out, name, "counter", help);
+  for (const auto kind : transports::all_transport_kinds)
+    sample(out, name, transport_label(kind),
+           static_cast<double>(TransportStats::read(stats[kind].*counter)));
+}
+
+}  // namespace
+
+void Metrics::count_decode_failure(TransportKind transport, message::ErrorKind kind) noexcept {
+  decode_failures_[index_of(transport)][static_cast<std::size_t>(kind)].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
+void Metrics::count_reply(std::int64_t code) noexcept {
+  const auto found = std::find(reply_codes.begin(), reply_codes.end(), code);
+  replies_[static_cast<std::size_t>(found - reply_codes.begin())].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
+void Metrics::count_handler_exception() noexcept {
+  handler_exceptions_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::decode_failures(TransportKind transport,
+                                       message::ErrorKind kind) const noexcept {
+  return decode_failures_[index_of(transport)][static_cast<std::size_t>(kind)].load(
+      std::memory_order_relaxed);
+}
+
+std::string Metrics::render(const ServerInfo& server,
+                            const transports::TransportStatsBoard& stats) const {
+  std::string out;
+  out.reserve(8192);
+  header(out, "gw_info", "gauge", "The gateway's version and name.");
+  sample(
+      out, "gw_info",
+      "version=\"" + label_value(server.version) + "\",name=\"" + label_value(server.name) + "\"",
+      1);
+  header(out, "gw_uptime_seconds", "gauge", "Seconds since the gateway started.");
+  sample(out, "gw_uptime_seconds", "", server.uptime_seconds());
+
+  per_transport(out, stats, "gw_messages_in_total", "Tokens received.", &TransportStats::frames_in);
+  per_transport(out, stats, "gw_messages_out_total", "Tokens sent.", &TransportStats::frames_out);
+  per_transport(out, stats, "gw_bytes_in_total", "Token bytes received, without framing.",
+                &TransportStats::bytes_in);
+  per_transport(out, stats, "gw_bytes_out_total", "Token bytes sent, without framing.",
+                &TransportStats::bytes_out);
+  per_transport(out, stats, "gw_sessions_opened_total", "Connections accepted.",
+                &TransportStats::sessions_opened);
+
+  header(out, "gw_sessions", "gauge", "Connections open now.");
+  for (const auto kind : transports::all_transport_kinds)
+    sample(out, "gw_sessions", transport_label(kind),
+           static_cast<double>(stats[kind].sessions_open.load(std::memory_order_relaxed)));
+
+  header(out, "gw_decode_failures_total", "counter",
+         "Messages refused before a command ran, by reason (too_large: over the size limit).");
+  for (const auto kind : transports::all_transport_kinds) {
+    for (std::size_t reason = 0; reason < error_kinds; ++reason) {
+      const auto error = static_cast<message::ErrorKind>(reason);
+      if (!is_message_error(error)) continue;
+      auto count = decode_failures(kind, error);
+      if (error == message::ErrorKind::too_large)
+        count += TransportStats::read(stats[kind].too_large);
+      sample(out, "gw_decode_failures_total",
+             transport_label(kind) + ",reason=\"" + std::string(message::to_string(error)) + "\"",
+             static_cast<double>(count));
+    }
+  }
+
+  header(out, "gw_disconnects_total", "counter", "Connections the gateway closed, by reason.");
+  for (const auto kind : transports::all_transport_kinds) {
+    const auto& s = stats[kind];
+    const auto label = transport_label(kind);
+    sample(out, "gw_disconnects_total", label + ",reason=\"timeout\"",
+           static_cast<double>(TransportStats::read(s.timeouts)));
+    sample(out, "gw_disconnects_total", label + ",reason=\"slow_consumer\"",
+           static_cast<double>(TransportStats::read(s.slow_consumers)));
+    sample(out, "gw_disconnects_total", label + ",reason=\"connection_limit\"",
+           static_cast<double>(TransportStats::read(s.refused)));
+  }
+  per_transport(out, stats, "gw_send_dropped_total", "UDP datagrams that could not be sent.",
+                &TransportStats::dropped);
+
+  header(out, "gw_replies_total", "counter", "Replies by code.");
+  for (std::size_t i = 0; i <= reply_codes.size(); ++i) {
+    const auto label = i < reply_codes.size() ? "code=\"" + std::to_string(reply_codes[i]) + "\""
+                                              : std::string("code=\"other\"");
+    sample(out, "gw_replies_total", label,
+           static_cast<double>(replies_[i].load(std::memory_order_relaxed)));
+  }
+  header(out, "gw_handler_exceptions_total", "counter",
+         "Commands that threw; each answered 500 and logged.");
+  sample(out, "gw_handler_exceptions_total", "",
+         static_cast<double>(handler_exceptions_.load(std::memory_order_relaxed)));
+  return out;
+}
+
+}  // namespace gw::gateway
