@@ -11,8 +11,9 @@ build_packages=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev
 )
 # Real third-party peers for the tests (Debian's Python with the reference Fernet
-# implementation), and debootstrap for the fresh-bookworm check of the README commands.
-test_packages=(python3 python3-cryptography python3-requests python3-websocket debootstrap)
+# implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap
+# and iproute2 for the fresh-bookworm check of the README commands.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk iproute2 debootstrap)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

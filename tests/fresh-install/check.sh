@@ -36,9 +36,35 @@ mkdir -p "$root/work/main"
 (cd "$repo" && git ls-files -z | xargs -0 tar -cf - ) | tar -xf - -C "$root/work/main"
 cp -r "$repo/../shared" "$root/work/shared"
 
-echo "== README command (1) on a fresh bookworm"
+echo "== README command (1) on a fresh bookworm, in a network namespace of its own"
+# gatewayd listens on every interface by default: the namespace keeps its ports off the host's
+# network, and the check talks to it over that namespace's loopback only.
+unshare --net bash -s "$root" <<'NAMESPACE'
+set -euo pipefail
+root=$1
+log=$root/run.log
+ip link set lo up
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-  bash -c 'cd /work/main && bash scripts/run.sh'
+  bash -c 'cd /work/main && exec bash scripts/run.sh' >"$log" 2>&1 &
+gatewayd=$!
+for _ in $(seq 3600); do  # installing and building take most of this
+  grep -q "console" "$log" && break
+  kill -0 "$gatewayd" 2>/dev/null || { tail -30 "$log"; echo "fresh-install: command (1) exited"; exit 1; }
+  sleep 1
+done
+grep -q "console   http://127.0.0.1:5000/" "$log" || { tail -30 "$log"; exit 1; }
+sed -n '/^gatewayd /,$p' "$log"
+exec 3<>/dev/tcp/127.0.0.1/5000
+printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3
+grep -q '"status":"ok"' <&3 || { echo "fresh-install: /healthz did not answer ok"; exit 1; }
+exec 3<&-
+data=$root/work/main/gw-data
+[ -f "$data/gatewayd.toml" ] || { echo "fresh-install: no config file"; exit 1; }
+[ "$(stat -c %a "$data/gw.key")" = 600 ] || { echo "fresh-install: key file not 0600"; exit 1; }
+kill -TERM "$gatewayd"
+wait "$gatewayd" || { echo "fresh-install: gatewayd exited with $? on SIGTERM"; exit 1; }
+echo "fresh-install: command (1) started gatewayd with its defaults; it answered and stopped cleanly"
+NAMESPACE
 echo "== README command (2) on a fresh bookworm"
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
   GW_TEST_SANITIZERS="${GW_FRESH_TEST_SANITIZERS:-}" GW_FRESH_INSTALL_CHECK=0 \

@@ -1,6 +1,7 @@
 """handshake and ping on every transport, from third-party clients: curl and requests for HTTP,
 websocket-client for WebSocket, plain sockets for UDP and TCP."""
 import concurrent.futures
+import os
 from contextlib import closing
 import json
 import subprocess
@@ -142,6 +143,26 @@ class HandshakeAndPing(GatewayTestCase):
                        for prefix, client in clients.items() for n in range(10)}
             for (prefix, n), future in futures.items():
                 self.assertEqual(future.result(timeout=60), [f"{prefix}{n}-{i}" for i in range(5)])
+
+
+class ProjectClient(GatewayTestCase):
+    """The project's own client code (bench/load) shakes hands and pings on every transport."""
+
+    def test_handshake_and_ping_on_every_transport(self):
+        program = os.environ.get("GATEWAY_LOAD")
+        if not program:
+            self.skipTest("gateway_load not built (GW_BUILD_BENCH=OFF)")
+        ports = {"http": "http", "websocket": "ws", "udp": "udp", "tcp": "tcp"}
+        for transport, port in ports.items():
+            with self.subTest(transport=transport):
+                result = subprocess.run(
+                    [program, "--transport", transport, "--port", str(self.gateway.ready[port]),
+                     "--key-file", self.gateway.ready["key_file"], "--connections", "3",
+                     "--seconds", "0.2", "--warmup", "0", "--verify-every", "1"],
+                    capture_output=True, text=True, timeout=60)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn("(3 handshakes", result.stdout)
+                self.assertIn(" 0 failures", result.stdout)
 
 
 class HttpPages(GatewayTestCase):

@@ -91,10 +91,24 @@ void HttpSession::do_read() {
 }
 
 void HttpSession::read_request() {
+  // Usually the whole request came in the first read: parse it here, without another
+  // asynchronous operation and its timer.
+  boost::system::error_code error;
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    const auto used = parser_->put(buffer_.data(), error);
+    buffer_.consume(used);
+    if (error == http::error::need_more) {
+      error = {};
+      break;
+    }
+    if (error) return on_read(error);
+    if (used == 0) break;
+  }
+  if (parser_->is_done()) return on_read({});
   stream_.expires_after(context_->limits.header_timeout);
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](const boost::system::error_code& error,
-                                               std::size_t) { self->on_read(error); });
+                   [self = shared_from_this()](const boost::system::error_code& read_error,
+                                               std::size_t) { self->on_read(read_error); });
 }
 
 void HttpSession::on_read(const boost::system::error_code& error) {

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Round trips per second of ping through a real gatewayd on loopback, on this machine: the
+# project's load generator (gateway_load) over HTTP keep-alive, WebSocket, UDP and TCP, then
+# wrk over HTTP with one fixed token (the gateway runs with --ttl 0 so the token stays valid).
+# The gateway and the load share the machine's cores; figures are printed, nothing asserted.
+#   gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N]
+set -euo pipefail
+
+build=${1:?usage: gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N]}
+shift
+seconds=5 connections=64 verify_every=16
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds) seconds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --verify-every) verify_every=$2; shift 2 ;;
+    *) echo "gateway_bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+gatewayd=$build/gateway/gatewayd/gatewayd
+load=$build/bench/gateway_load
+gwctl=$build/clients/gwctl/gwctl
+work=$(mktemp -d)
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$gatewayd" --data-dir "$work/data" --bind 127.0.0.1 --http-port 0 --ws-port 0 --udp-port 0 \
+  --tcp-port 0 --ttl 0 --name bench --ready-file "$work/ready.json" --log-level warn \
+  >"$work/gatewayd.out" 2>"$work/gatewayd.err" &
+pid=$!
+for _ in $(seq 100); do [ -f "$work/ready.json" ] && break; sleep 0.05; done
+[ -f "$work/ready.json" ] || { cat "$work/gatewayd.err" >&2; exit 1; }
+port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$work/ready.json"; }
+key=$work/data/gw.key
+
+echo "gatewayd $(port http)/$(port ws)/$(port udp)/$(port tcp) on 127.0.0.1, $(nproc) cores shared" \
+     "with the load; $connections connections, $seconds s each"
+for transport in http websocket udp tcp; do
+  case $transport in websocket) name=ws ;; *) name=$transport ;; esac
+  "$load" --transport "$transport" --port "$(port "$name")" --key-file "$key" \
+    --connections "$connections" --seconds "$seconds" --warmup 0.5 --verify-every "$verify_every"
+done
+
+if command -v wrk >/dev/null; then
+  token=$(printf '{"userID":"wrk","cmd":"ping"}' | "$gwctl" encrypt --key-file "$key")
+  printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$token" >"$work/post.lua"
+  whole=${seconds%.*}
+  wrk_seconds=$(( ${whole:-0} > 0 ? whole : 1 ))  # wrk takes whole seconds
+  wrk -t1 -c"$connections" -d"${wrk_seconds}s" -s "$work/post.lua" \
+    "http://127.0.0.1:$(port http)/message" >"$work/wrk.out"
+  if grep -q "Non-2xx" "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  printf 'wrk       %4s connections  %s round trips/s  (one thread, fixed token, HTTP keep-alive)\n' \
+    "$connections" "$(sed -n 's/Requests\/sec: *\([0-9.]*\)/\1/p' "$work/wrk.out")"
+else
+  echo "wrk not installed: skipped (scripts/install-deps.sh --test installs it)"
+fi

@@ -1,0 +1,70 @@
+#include "load_run.hpp"
+
+#include <stdexcept>
+
+namespace gw::bench {
+
+namespace {
+constexpr std::size_t ping_tokens = 256;
+
+std::string encoded(const message::Codec& codec, const message::Message& m) {
+  auto token = codec.encode(m);
+  if (!token) throw std::runtime_error("cannot encode: " + token.error().text);
+  return std::move(*token);
+}
+}  // namespace
+
+LoadRun::LoadRun(const message::Codec& codec, std::size_t verify_every)
+    : codec_(codec), verify_every_(verify_every == 0 ? 1 : verify_every) {
+  message::Message handshake;
+  handshake.user_id = "gateway_load";
+  handshake.cmd = "handshake";
+  handshake_ = encoded(codec, handshake);
+  for (std::size_t i = 0; i < ping_tokens; ++i) {
+    message::Message ping;
+    ping.user_id = "gateway_load";
+    ping.cmd = "ping";
+    ping.id = "p" + std::to_string(i);
+    pings_.push_back(encoded(codec, ping));
+  }
+}
+
+const std::string& LoadRun::next_ping() noexcept {
+  next_ = (next_ + 1) % pings_.size();
+  return pings_[next_];
+}
+
+bool LoadRun::check(std::string_view reply, std::string_view cmd) {
+  if (reply.empty()) {
+    count_failure("an empty reply to " + std::string(cmd));
+    return false;
+  }
+  if (checked_++ % verify_every_ != 0) return true;
+  auto decoded = codec_.decode(reply);
+  if (!decoded) {
+    count_failure("an undecodable reply to " + std::string(cmd) + ": " + decoded.error().text);
+    return false;
+  }
+  if (decoded->cmd != cmd || decoded->code != 200) {
+    count_failure("a reply to " + std::string(cmd) + " with cmd '" + decoded->cmd + "', text '" +
+                  decoded->text + "'");
+    return false;
+  }
+  ++verified_;
+  return true;
+}
+
+void LoadRun::count_failure(std::string what) {
+  if (failures_++ == 0) first_failure_ = std::move(what);
+  client_done();
+}
+
+void LoadRun::client_done() {
+  if (--active_clients_ == 0 && on_all_done) on_all_done();
+}
+
+void LoadRun::count_round_trip() noexcept {
+  if (measuring) ++round_trips_;
+}
+
+}  // namespace gw::bench

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gw/message/codec.hpp>
+
+namespace gw::bench {
+
+// What every load client of one run shares: the tokens to send, the checks on what comes back,
+// and the tallies. The load generator runs on one thread, so nothing here is atomic.
+class LoadRun {
+ public:
+  LoadRun(const message::Codec& codec, std::size_t verify_every);
+
+  const std::string& handshake_token() const noexcept { return handshake_; }
+  // Ping tokens made once, up front: the client's CPU goes to the network, not to encryption.
+  const std::string& next_ping() noexcept;
+
+  // Checks a reply: every verify_every-th one is decrypted and must be `cmd` with code 200;
+  // the others must at least be non-empty. Returns false (and counts it) on a bad reply.
+  bool check(std::string_view reply, std::string_view cmd);
+  // A client gives up: the failure is counted and the client is done.
+  void count_failure(std::string what);
+  // Clients say when they start and when they are done (stopped, or failed), so the run can
+  // end as soon as the last one is done.
+  void client_started() noexcept { ++active_clients_; }
+  void client_done();
+  std::function<void()> on_all_done;
+  void count_round_trip() noexcept;
+  void count_handshake() noexcept { ++handshakes_; }
+
+  bool measuring = false;  // round trips are counted only while set
+  bool stopping = false;   // clients stop after their current round trip
+
+  std::uint64_t round_trips() const noexcept { return round_trips_; }
+  std::uint64_t verified() const noexcept { return verified_; }
+  std::uint64_t failures() const noexcept { return failures_; }
+  std::uint64_t handshakes() const noexcept { return handshakes_; }
+  const std::string& first_failure() const noexcept { return first_failure_; }
+
+ private:
+  const message::Codec& codec_;
+  std::size_t verify_every_;
+  std::string handshake_;
+  std::vector<std::string> pings_;
+  std::size_t next_ = 0;
+  std::uint64_t checked_ = 0;
+  std::uint64_t round_trips_ = 0;
+  std::uint64_t verified_ = 0;
+  std::uint64_t failures_ = 0;
+  std::uint64_t handshakes_ = 0;
+  std::string first_failure_;
+  std::size_t active_clients_ = 0;
+};
+
+}  // namespace gw::bench
