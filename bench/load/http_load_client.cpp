@@ -61,12 +61,7 @@ class HttpLoadClient final : public LoadClient,
     if (response.result_int() != 200)
       return run_.count_failure("http status " + std::to_string(response.result_int()));
     if (!run_.check(response.body(), cmd)) return;
-    if (std::string_view(cmd) == "handshake")
-      run_.count_handshake();
-    else
-      run_.count_round_trip();
-    if (run_.stopping) return run_.client_done();
-    post(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) post(run_.next_ping(), "ping");
   }
 
   tcp::socket socket_;

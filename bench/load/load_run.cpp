@@ -63,8 +63,14 @@ void LoadRun::client_done() {
   if (--active_clients_ == 0 && on_all_done) on_all_done();
 }
 
-void LoadRun::count_round_trip() noexcept {
-  if (measuring) ++round_trips_;
+bool LoadRun::complete(std::string_view cmd) {
+  if (cmd == "handshake")
+    ++handshakes_;
+  else if (measuring)
+    ++round_trips_;
+  if (!stopping) return true;
+  client_done();
+  return false;
 }
 
 }  // namespace gw::bench

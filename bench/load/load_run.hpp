@@ -31,8 +31,9 @@ class LoadRun {
   void client_started() noexcept { ++active_clients_; }
   void client_done();
   std::function<void()> on_all_done;
-  void count_round_trip() noexcept;
-  void count_handshake() noexcept { ++handshakes_; }
+  // Counts a checked reply (a handshake or a round trip). True: the client sends the next ping;
+  // false: the run is stopping and the client is done.
+  bool complete(std::string_view cmd);
 
   bool measuring = false;  // round trips are counted only while set
   bool stopping = false;   // clients stop after their current round trip

@@ -56,12 +56,7 @@ class UdpLoadClient final : public LoadClient, public std::enable_shared_from_th
 
   void on_datagram(std::size_t size, const char* cmd) {
     if (!run_.check({datagram_.data(), size}, cmd)) return;
-    if (std::string_view(cmd) == "handshake")
-      run_.count_handshake();
-    else
-      run_.count_round_trip();
-    if (run_.stopping) return run_.client_done();
-    send(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) send(run_.next_ping(), "ping");
   }
 
   udp::socket socket_;

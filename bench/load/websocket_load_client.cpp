@@ -61,12 +61,7 @@ class WebSocketLoadClient final : public LoadClient,
     if (!good) return;
     const std::string_view name(cmd);
     if (name == "welcome") return send(run_.handshake_token(), "handshake");
-    if (name == "handshake")
-      run_.count_handshake();
-    else
-      run_.count_round_trip();
-    if (run_.stopping) return run_.client_done();
-    send(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) send(run_.next_ping(), "ping");
   }
 
   websocket::stream<tcp::socket> ws_;

@@ -170,8 +170,8 @@ constexpr ConfigOption options[] = {
      "Name the gateway gives itself in replies (default: host name)", parse_name,
      [](const Config& c) { return toml_string(c.name); }},
     {"gateway", "key_file", "key-file", "FILE",
-     "Fernet key file, one key per line, the first encrypts (relative: to the data directory); "
-     "created with mode 0600 if missing",
+     "Fernet key file, one key per line, the first encrypts; created with mode 0600 if missing "
+     "(a relative path in the config file is in the data directory)",
      parse_path<&Config::key_file>, show_path<&Config::key_file>},
     {"gateway", "allow_insecure_key_file", "insecure-key-file", "",
      "Start even if group or others can read the key file", parse_bool_insecure,
@@ -232,7 +232,8 @@ constexpr ConfigOption options[] = {
        return toml_string(c.log_format == LogFormat::json ? "json" : "text");
      }},
     {"log", "file", "log-file", "FILE",
-     "Log to this file instead of standard error (relative: to the data directory)",
+     "Log to this file instead of standard error (a relative path in the config file is in the "
+     "data directory)",
      parse_path<&Config::log_file>, show_path<&Config::log_file>},
     {"", "ready_file", "ready-file", "FILE",
      "Once every listener is bound, write a JSON object with the actual ports here",

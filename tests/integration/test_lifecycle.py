@@ -147,6 +147,25 @@ class Configuration(unittest.TestCase):
         finally:
             gateway.stop()
 
+    def test_connections_over_the_limit_are_refused(self):
+        gateway = Gateway("--max-connections", "2", data_dir=self.data).start()
+        try:
+            first, first_lines = gateway.tcp_connection()
+            second, second_lines = gateway.tcp_connection()
+            for sock in (first, second):  # both served
+                sock.sendall(gateway.encrypt(message("ping")) + b"\n")
+            for lines in (first_lines, second_lines):
+                self.assertEqual(gateway.decrypt(lines.readline())["text"], "pong")
+            third, third_lines = gateway.tcp_connection()
+            self.assertEqual(third_lines.readline(), b"")  # closed at once
+            for closable in (third_lines, third, first_lines, first, second_lines, second):
+                closable.close()
+            self.assertEqual(gateway.metric("gw_disconnects_total", transport="tcp",
+                                            reason="connection_limit"), 1)
+            self.assertIn("at the limit of 2 connections", gateway.stderr())
+        finally:
+            self.assertEqual(gateway.stop(), 0)
+
     def test_json_log_lines(self):
         gateway = Gateway("--log-format", "json", "--log-level", "debug",
                           data_dir=self.data).start()

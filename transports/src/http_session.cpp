@@ -10,7 +10,7 @@
 
 #include <gw/transports/listeners.hpp>
 
-#include "network_errors.hpp"
+#include "network.hpp"
 #include "websocket_session.hpp"
 
 namespace gw::transports {
@@ -36,9 +36,7 @@ HttpSession::HttpSession(asio::ip::tcp::socket socket, Mode mode,
       mode_(mode),
       context_(std::move(context)),
       stats_(context_->stats[TransportKind::http]) {
-  boost::system::error_code error;
-  const auto peer = stream_.socket().remote_endpoint(error);
-  remote_address_ = error ? "unknown" : to_string(peer);
+  remote_address_ = peer_address(stream_.socket());
 }
 
 HttpSession::~HttpSession() {

@@ -7,23 +7,18 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "network_errors.hpp"
+#include "network.hpp"
 
 namespace gw::transports {
 
 namespace asio = boost::asio;
 
 namespace {
-std::string remote_of(const asio::ip::tcp::socket& socket) {
-  boost::system::error_code error;
-  const auto peer = socket.remote_endpoint(error);
-  return error ? "unknown" : to_string(peer);
-}
 constexpr char newline[] = "\n";
 }  // namespace
 
 LineSession::LineSession(asio::ip::tcp::socket socket, std::shared_ptr<ConnectionContext> context)
-    : Session(TransportKind::tcp, remote_of(socket)),
+    : Session(TransportKind::tcp, peer_address(socket)),
       socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       context_(std::move(context)),

@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "network_errors.hpp"
+#include "network.hpp"
 
 namespace gw::transports {
 
@@ -27,10 +27,8 @@ StreamTransport::StreamTransport(TransportKind kind, const TransportContext& con
           std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits)) {}
 
 void StreamTransport::start() {
+  const auto address = listen_address(bind_address_);
   boost::system::error_code error;
-  const auto address = asio::ip::make_address(bind_address_, error);
-  if (error)
-    throw std::system_error(error, "bind address '" + bind_address_ + "' is not an IP address");
   const tcp::endpoint endpoint(address, requested_port_);
   const auto fail = [&](const char* step) {
     throw std::system_error(

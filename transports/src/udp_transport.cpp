@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "network_errors.hpp"
+#include "network.hpp"
 
 namespace gw::transports {
 
@@ -48,10 +48,8 @@ UdpTransport::UdpTransport(const TransportContext& context, std::uint16_t port)
       datagram_(message_bytes_ + 1) {}  // one more byte tells an oversized datagram apart
 
 void UdpTransport::start() {
+  const auto address = listen_address(bind_address_);
   boost::system::error_code error;
-  const auto address = asio::ip::make_address(bind_address_, error);
-  if (error)
-    throw std::system_error(error, "bind address '" + bind_address_ + "' is not an IP address");
   const udp::endpoint endpoint(address, requested_port_);
   const auto fail = [&](const char* step) {
     throw std::system_error(error, "udp listener on " + to_string(endpoint) + ": " + step);

@@ -4,7 +4,7 @@
 #include <boost/beast/websocket/error.hpp>
 #include <spdlog/spdlog.h>
 
-#include "network_errors.hpp"
+#include "network.hpp"
 
 namespace gw::transports {
 
@@ -12,17 +12,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-namespace {
-std::string remote_of(const asio::ip::tcp::socket& socket) {
-  boost::system::error_code error;
-  const auto peer = socket.remote_endpoint(error);
-  return error ? "unknown" : to_string(peer);
-}
-}  // namespace
-
 WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket,
                                    std::shared_ptr<ConnectionContext> context)
-    : Session(TransportKind::websocket, remote_of(socket)),
+    : Session(TransportKind::websocket, peer_address(socket)),
       ws_(std::move(socket)),
       context_(std::move(context)),
       stats_(context_->stats[TransportKind::websocket]),

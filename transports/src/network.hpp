@@ -20,4 +20,10 @@ void log_end(std::string_view what, const std::string& peer,
 std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);
 std::string to_string(const boost::asio::ip::udp::endpoint& endpoint);
 
+// The peer of a connected socket as "IP:PORT", or "unknown" if it has already gone.
+std::string peer_address(const boost::asio::ip::tcp::socket& socket);
+
+// A listener's address; throws std::system_error saying the text is not an IP address.
+boost::asio::ip::address listen_address(const std::string& text);
+
 }  // namespace gw::transports

@@ -1,4 +1,6 @@
-#include "network_errors.hpp"
+#include "network.hpp"
+
+#include <system_error>
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
@@ -46,6 +48,19 @@ std::string to_string(const asio::ip::tcp::endpoint& endpoint) {
 }
 std::string to_string(const asio::ip::udp::endpoint& endpoint) {
   return format_endpoint(endpoint);
+}
+
+std::string peer_address(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code error;
+  const auto peer = socket.remote_endpoint(error);
+  return error ? "unknown" : to_string(peer);
+}
+
+asio::ip::address listen_address(const std::string& text) {
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(text, error);
+  if (error) throw std::system_error(error, "bind address '" + text + "' is not an IP address");
+  return address;
 }
 
 }  // namespace gw::transports
