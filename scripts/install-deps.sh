@@ -12,8 +12,8 @@ build_packages=(
 )
 # Real third-party peers for the tests (Debian's Python with the reference Fernet
 # implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap
-# and iproute2 for the fresh-bookworm check of the README commands.
-test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk iproute2 debootstrap)
+# for the fresh-bookworm check of the README commands.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in
