@@ -66,6 +66,8 @@ class Gateway:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gatewayd exited with {self.process.returncode}: {self.stderr()}")
             if time.monotonic() > deadline:
+                self.process.kill()
+                self.process.wait()
                 raise RuntimeError("gatewayd did not write its ready file")
             time.sleep(0.02)
         with open(self.ready_file) as f:
@@ -180,11 +182,12 @@ class GatewayTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gateway = Gateway(*cls.gateway_args).start()
+        cls.gateway = Gateway(*cls.gateway_args)
+        cls.addClassCleanup(cls.gateway.close)  # also when a subclass's setUpClass fails later
+        cls.gateway.start()
 
     @classmethod
     def tearDownClass(cls):
         code = cls.gateway.stop()
-        cls.gateway.close()
         if code != 0:
             raise AssertionError(f"gatewayd exited with {code}")

@@ -38,12 +38,9 @@ def original(cmd, text="", user="pi-sensor"):
 class OriginalClients(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.gateway = Gateway().start()
-        cls.fernet = cls.gateway.fernet  # the first key of the key file
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.gateway.close()
+        cls.gateway = Gateway()
+        cls.addClassCleanup(cls.gateway.close)
+        cls.fernet = cls.gateway.start().fernet  # the first key of the key file
 
     def test_http_handshake(self):
         response = requests.post(self.gateway.http_url + "/message",
