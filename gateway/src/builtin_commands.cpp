@@ -49,7 +49,7 @@ std::optional<Message> handshake(const CommandContext& context) {
 std::optional<Message> ping(const CommandContext&) {
   Message reply;
   reply.text = "pong";
-  reply.data = {{"time", iso8601_now()}, {"unix_time", unix_time_now()}};
+  reply.data = clock_json();
   return reply;
 }
 

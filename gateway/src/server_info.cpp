@@ -10,11 +10,11 @@ double ServerInfo::uptime_seconds() const {
 }
 
 nlohmann::json ServerInfo::server_json() const {
-  return {{"name", name},
-          {"id", id},
-          {"version", version},
-          {"time", iso8601_now()},
-          {"unix_time", unix_time_now()}};
+  auto json = clock_json();
+  json["name"] = name;
+  json["id"] = id;
+  json["version"] = version;
+  return json;
 }
 
 nlohmann::json ServerInfo::endpoints_json() const {
@@ -28,11 +28,13 @@ nlohmann::json ServerInfo::endpoints_json() const {
           {"tcp", port(tcp_port)}};
 }
 
-std::string iso8601_now() {
+namespace {
+using SystemTime = std::chrono::system_clock::time_point;
+
+std::string iso8601(SystemTime when) {
   using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto seconds = system_clock::to_time_t(now);
-  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto seconds = system_clock::to_time_t(when);
+  const auto millis = duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
@@ -42,10 +44,19 @@ std::string iso8601_now() {
   return std::string(text, length) + fraction;
 }
 
-double unix_time_now() {
+double unix_seconds(SystemTime when) {
   using namespace std::chrono;
-  const auto millis = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  return static_cast<double>(millis) / 1000.0;
+  return static_cast<double>(duration_cast<milliseconds>(when.time_since_epoch()).count()) / 1000.0;
+}
+}  // namespace
+
+std::string iso8601_now() {
+  return iso8601(std::chrono::system_clock::now());
+}
+
+nlohmann::json clock_json() {
+  const auto now = std::chrono::system_clock::now();
+  return {{"time", iso8601(now)}, {"unix_time", unix_seconds(now)}};
 }
 
 }  // namespace gw::gateway

@@ -17,11 +17,6 @@ void LiveConnections::remove(std::uint64_t id) {
   connections_.erase(id);
 }
 
-std::size_t LiveConnections::size() const {
-  std::lock_guard lock(mutex_);
-  return connections_.size();
-}
-
 void LiveConnections::close_all() {
   // Copied out first: close() may finish synchronously and call remove().
   std::vector<std::shared_ptr<Closable>> open;

@@ -23,11 +23,10 @@ class LiveConnections {
   // The connection's id, or 0 and nothing added when the limit is reached.
   std::uint64_t add(std::weak_ptr<Closable> connection, std::size_t limit);
   void remove(std::uint64_t id);
-  std::size_t size() const;
   void close_all();
 
  private:
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> connections_;
   std::uint64_t next_id_ = 1;
 };

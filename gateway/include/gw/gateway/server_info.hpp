@@ -27,7 +27,8 @@ struct ServerInfo {
 
 // The wall clock as ISO-8601 UTC with milliseconds, e.g. 2026-11-21T09:30:00.123Z.
 std::string iso8601_now();
-// The wall clock in seconds since the Unix epoch, with milliseconds.
-double unix_time_now();
+// {time, unix_time}: one reading of the wall clock, as ISO-8601 and as Unix seconds with
+// milliseconds, for clients that correct their clock by the gateway's.
+nlohmann::json clock_json();
 
 }  // namespace gw::gateway
