@@ -29,7 +29,7 @@ using gateway::ConfigError;
 
 namespace {
 
-using Transports = std::vector<std::unique_ptr<transports::Transport>>;
+using Transports = std::vector<std::shared_ptr<transports::Transport>>;
 
 std::string host_name() {
   char name[256] = {};

@@ -18,7 +18,7 @@ struct TransportEntry {
   transports::TransportKind kind;
   ListenerPort Config::*port;                       // configured port; none: off
   std::optional<std::uint16_t> ServerInfo::*bound;  // where clients learn the bound port
-  std::unique_ptr<transports::Transport> (*make)(const transports::TransportContext& context,
+  std::shared_ptr<transports::Transport> (*make)(const transports::TransportContext& context,
                                                  std::uint16_t port);
 };
 

@@ -25,14 +25,14 @@ struct TransportContext {
 };
 
 // HTTP: POST /message, GET pages from the handler, and the WebSocket path upgraded.
-std::unique_ptr<Transport> make_http_transport(const TransportContext& context, std::uint16_t port);
+std::shared_ptr<Transport> make_http_transport(const TransportContext& context, std::uint16_t port);
 // WebSocket only: an upgrade on the WebSocket path, anything else 404.
-std::unique_ptr<Transport> make_websocket_transport(const TransportContext& context,
+std::shared_ptr<Transport> make_websocket_transport(const TransportContext& context,
                                                     std::uint16_t port);
 // UDP: one token per datagram; replies to the sender's address.
-std::unique_ptr<Transport> make_udp_transport(const TransportContext& context, std::uint16_t port);
+std::shared_ptr<Transport> make_udp_transport(const TransportContext& context, std::uint16_t port);
 // TCP: one token per line, both ways.
-std::unique_ptr<Transport> make_tcp_transport(const TransportContext& context, std::uint16_t port);
+std::shared_ptr<Transport> make_tcp_transport(const TransportContext& context, std::uint16_t port);
 
 // The path WebSocket clients connect to, on the WebSocket and the HTTP port.
 inline constexpr std::string_view websocket_path = "/ws";
