@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
@@ -115,6 +116,29 @@ class SignalHandler {
 
   void start() { wait(); }
 
+  // The reload a SIGHUP or an admin's reload command asks for; returns what was done.
+  std::string reload_keys() {
+    auto keys = load_keys(config_);
+    const auto count = keys.keys().size();
+    gateway_.codec().replace(make_codec(config_, std::move(keys)));
+    return "reloaded " + std::to_string(count) + " key(s) from " + config_.key_path().string() +
+           "; other settings take effect on restart";
+  }
+
+  void stop(std::string_view why) {
+    if (gateway_.stopping()) {
+      spdlog::warn("second stop request: exiting now");
+      return io_.stop();
+    }
+    spdlog::info("{}: stopping; closing connections (up to {} s)", why,
+                 config_.limits.close_timeout.count());
+    gateway_.begin_stopping();
+    for (auto& transport : running_)
+      transport->stop();
+    deadline_ = std::chrono::steady_clock::now() + config_.limits.close_timeout;
+    watch();
+  }
+
  private:
   void wait() {
     signals_.async_wait([this](const boost::system::error_code& error, int signal) {
@@ -122,35 +146,17 @@ class SignalHandler {
       if (signal == SIGHUP)
         reload();
       else
-        stop(signal);
+        stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
       wait();
     });
   }
 
   void reload() {
     try {
-      auto keys = load_keys(config_);
-      const auto count = keys.keys().size();
-      gateway_.codec().replace(make_codec(config_, std::move(keys)));
-      spdlog::info("SIGHUP: reloaded {} key(s) from {}; other settings take effect on restart",
-                   count, config_.key_path().string());
+      spdlog::info("SIGHUP: {}", reload_keys());
     } catch (const ConfigError& error) {
       spdlog::error("SIGHUP: kept the keys in use: {}", error.what());
     }
-  }
-
-  void stop(int signal) {
-    if (gateway_.stopping()) {
-      spdlog::warn("second stop signal: exiting now");
-      return io_.stop();
-    }
-    spdlog::info("{}: stopping; closing connections (up to {} s)",
-                 signal == SIGINT ? "SIGINT" : "SIGTERM", config_.limits.close_timeout.count());
-    gateway_.begin_stopping();
-    for (auto& transport : running_)
-      transport->stop();
-    deadline_ = std::chrono::steady_clock::now() + config_.limits.close_timeout;
-    watch();
   }
 
   // Polls until every connection has ended or the close timeout has passed.
@@ -178,6 +184,34 @@ class SignalHandler {
   std::chrono::steady_clock::time_point deadline_;
 };
 
+// Lets time pass in the gateway (long polls end, idle sessions expire) a few times a second.
+class Ticker {
+ public:
+  Ticker(asio::io_context& io, gateway::Gateway& gateway) : timer_(io), gateway_(gateway) {}
+  void start() {
+    timer_.expires_after(period);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error) return;
+      gateway_.tick(std::chrono::steady_clock::now());
+      start();
+    });
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds period{100};
+  asio::steady_timer timer_;
+  gateway::Gateway& gateway_;
+};
+
+gateway::GatewaySettings gateway_settings(const Config& config) {
+  gateway::GatewaySettings settings;
+  settings.sessions = config.sessions;
+  settings.sessions.poll_reply_bytes = config.limits.message_bytes / 2;
+  settings.admin_key = config.admin_key;
+  settings.worker_threads = config.worker_threads;
+  return settings;
+}
+
 void serve(asio::io_context& io) {
   for (;;) {
     try {
@@ -200,7 +234,7 @@ int run_daemon(const Config& config) {
   server.name = config.name.empty() ? host_name() : config.name;
   server.id = data.gateway_id;
   server.version = GW_VERSION;
-  gateway::Gateway gateway(server, make_codec(config, data.keys));
+  gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config));
 
   const unsigned threads =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -219,6 +253,10 @@ int run_daemon(const Config& config) {
 
   SignalHandler signals(io, config, gateway, running);
   signals.start();
+  Ticker ticker(io, gateway);
+  ticker.start();
+  gateway.control().shutdown = [&] { asio::post(io, [&] { signals.stop("shutdown command"); }); };
+  gateway.control().reload = [&] { return signals.reload_keys(); };
   announce(config, data, gateway.server(), running);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());

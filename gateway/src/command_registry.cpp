@@ -1,4 +1,6 @@
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/dispatcher.hpp>
+#include <gw/gateway/gateway.hpp>
 
 namespace gw::gateway {
 
@@ -22,6 +24,22 @@ std::vector<const Command*> CommandRegistry::list() const {
   for (const auto& [name, command] : commands_)
     all.push_back(&command);
   return all;
+}
+
+}  // namespace gw::gateway
+
+namespace gw::gateway {
+
+Responder CommandContext::responder() const {
+  return Responder(gateway.dispatcher(), session, request.cmd, request.id);
+}
+
+message::Message refusal(std::int64_t code, std::string text) {
+  message::Message reply;
+  reply.cmd = "error";
+  reply.code = code;
+  reply.text = std::move(text);
+  return reply;
 }
 
 }  // namespace gw::gateway

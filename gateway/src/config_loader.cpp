@@ -61,8 +61,8 @@ void apply_file(Config& config, const std::filesystem::path& path) {
     const auto* entries = node.as_table();
     if (!entries)
       throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
-                        "' is not a [section]; options live in [gateway], [listeners], [limits] "
-                        "and [log]");
+                        "' is not a [section]; options live in [gateway], [listeners], [limits], "
+                        "[sessions] and [log]");
     for (const auto& [name, value] : *entries) {
       const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
                          path.string() + " line " + std::to_string(value.source().begin.line);

@@ -48,30 +48,44 @@ Parsed parse_seconds(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
-template <auto member>
-Parsed parse_limit_seconds(Config& config, std::string_view text) {
+// An option inside one of Config's groups (limits, sessions): config.*group.*member.
+template <auto group, auto member>
+Parsed parse_group_seconds(Config& config, std::string_view text) {
   std::int64_t value = 0;
   if (auto error = parse_range(text, 0, 365 * 24 * 3600, value, "whole seconds")) return error;
-  config.limits.*member = std::chrono::seconds(value);
+  (config.*group).*member = std::chrono::seconds(value);
   return std::nullopt;
 }
 
-template <auto member, std::int64_t low, std::int64_t high>
-Parsed parse_limit_size(Config& config, std::string_view text) {
+template <auto group, auto member, std::int64_t low, std::int64_t high>
+Parsed parse_group_size(Config& config, std::string_view text) {
   std::int64_t value = 0;
   if (auto error = parse_range(text, low, high, value, "a whole number")) return error;
-  config.limits.*member = static_cast<std::size_t>(value);
+  (config.*group).*member = static_cast<std::size_t>(value);
   return std::nullopt;
 }
 
-template <auto member>
-std::string show_limit(const Config& config) {
-  const auto& value = config.limits.*member;
+template <auto group, auto member>
+std::string show_group(const Config& config) {
+  const auto& value = (config.*group).*member;
   if constexpr (requires { value.count(); })
     return std::to_string(value.count());
   else
     return std::to_string(value);
 }
+
+template <auto member>
+constexpr auto parse_limit_seconds = parse_group_seconds<&Config::limits, member>;
+template <auto member, std::int64_t low, std::int64_t high>
+constexpr auto parse_limit_size = parse_group_size<&Config::limits, member, low, high>;
+template <auto member>
+constexpr auto show_limit = show_group<&Config::limits, member>;
+template <auto member>
+constexpr auto parse_session_seconds = parse_group_seconds<&Config::sessions, member>;
+template <auto member, std::int64_t low, std::int64_t high>
+constexpr auto parse_session_size = parse_group_size<&Config::sessions, member, low, high>;
+template <auto member>
+constexpr auto show_session = show_group<&Config::sessions, member>;
 
 template <auto member>
 Parsed parse_port(Config& config, std::string_view text) {
@@ -129,6 +143,27 @@ Parsed parse_threads(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
+Parsed parse_worker_threads(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 1, 256, value, "a thread count")) return error;
+  config.worker_threads = static_cast<unsigned>(value);
+  return std::nullopt;
+}
+
+Parsed parse_admin_key(Config& config, std::string_view text) {
+  if (!text.empty() && text.size() < 12)
+    return std::string(
+        "expected at least 12 characters (or empty: no admin), so that it cannot be "
+        "guessed");
+  config.admin_key = std::string(text);
+  return std::nullopt;
+}
+
+// The key itself is never shown back, so that --print-config can be pasted safely.
+std::string show_admin_key(const Config& config) {
+  return config.admin_key.empty() ? std::string("\"\"") : std::string("\"(set, not shown)\"");
+}
+
 Parsed parse_bind(Config& config, std::string_view text) {
   const std::string address(text);
   unsigned char scratch[16];
@@ -158,6 +193,7 @@ Parsed parse_log_format(Config& config, std::string_view text) {
 }
 
 using L = transports::Limits;
+using S = SessionLimits;
 constexpr std::int64_t mib = 1024 * 1024;
 
 constexpr ConfigOption options[] = {
@@ -180,6 +216,13 @@ constexpr ConfigOption options[] = {
      parse_seconds<&Config::ttl>, [](const Config& c) { return std::to_string(c.ttl.count()); }},
     {"gateway", "threads", "threads", "N", "Network threads (0: one per core)", parse_threads,
      [](const Config& c) { return std::to_string(c.threads); }},
+    {"gateway", "worker_threads", "worker-threads", "N",
+     "Threads for commands that may block (file reads, operators' slow commands)",
+     parse_worker_threads, [](const Config& c) { return std::to_string(c.worker_threads); }},
+    {"gateway", "admin_key", "admin-key", "KEY",
+     "The key `auth` takes to grant admin permission (kick, shutdown, reload); at least 12 "
+     "characters; empty: nobody is admin",
+     parse_admin_key, show_admin_key},
     {"listeners", "bind", "bind", "ADDR", "Address every listener binds (0.0.0.0: all IPv4)",
      parse_bind, [](const Config& c) { return toml_string(c.bind); }},
     {"listeners", "http_port", "http-port", "N",
@@ -224,6 +267,26 @@ constexpr ConfigOption options[] = {
     {"limits", "close_timeout", "close-timeout", "SECONDS",
      "On shutdown, time given to connections to flush and close cleanly",
      parse_limit_seconds<&L::close_timeout>, show_limit<&L::close_timeout>},
+    {"sessions", "idle", "session-idle", "SECONDS",
+     "An HTTP or UDP session not heard from for this long ends",
+     parse_session_seconds<&S::session_idle>, show_session<&S::session_idle>},
+    {"sessions", "max_sessions", "max-sessions", "N",
+     "HTTP and UDP sessions held at once; a handshake beyond gets 503",
+     parse_session_size<&S::max_sessions, 1, 10000000>, show_session<&S::max_sessions>},
+    {"sessions", "mailbox_messages", "mailbox-messages", "N",
+     "Messages kept for an HTTP client until it polls; more push out the oldest (the next poll "
+     "says how many were lost)",
+     parse_session_size<&S::mailbox_messages, 1, 1000000>, show_session<&S::mailbox_messages>},
+    {"sessions", "mailbox_bytes", "mailbox-bytes", "BYTES", "The same bound in bytes of tokens",
+     parse_session_size<&S::mailbox_bytes, 1024, 1024 * mib>, show_session<&S::mailbox_bytes>},
+    {"sessions", "poll_wait_max", "poll-wait-max", "SECONDS",
+     "The longest a poll with wait=N is held open", parse_session_seconds<&S::poll_wait_max>,
+     show_session<&S::poll_wait_max>},
+    {"sessions", "max_subscriptions", "max-subscriptions", "N", "Topic filters per session",
+     parse_session_size<&S::max_subscriptions, 1, 100000>, show_session<&S::max_subscriptions>},
+    {"sessions", "request_timeout", "request-timeout", "SECONDS",
+     "How long the gateway waits for a client to answer a request it sent",
+     parse_session_seconds<&S::request_timeout>, show_session<&S::request_timeout>},
     {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
      parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
     {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",
@@ -276,6 +339,14 @@ void validate(const Config& config) {
     throw ConfigError(
         "every listener is off (http_port, ws_port, udp_port, tcp_port): "
         "the gateway would serve no one");
+  if (config.sessions.poll_wait_max >= config.sessions.session_idle)
+    throw ConfigError("sessions.poll_wait_max (" +
+                      std::to_string(config.sessions.poll_wait_max.count()) +
+                      " s) must be shorter than sessions.idle (" +
+                      std::to_string(config.sessions.session_idle.count()) +
+                      " s), or a waiting client's session would expire");
+  if (config.sessions.request_timeout.count() == 0)
+    throw ConfigError("sessions.request_timeout must be at least 1 second");
 }
 
 }  // namespace gw::gateway

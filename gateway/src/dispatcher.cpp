@@ -6,6 +6,7 @@
 #include <gw/gateway/dispatcher.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/pages.hpp>
+#include <gw/gateway/typed_command.hpp>
 
 namespace gw::gateway {
 
@@ -13,21 +14,26 @@ using message::Message;
 using transports::Session;
 using transports::TransportKind;
 
+namespace {
+bool is_connection(TransportKind kind) {
+  return kind == TransportKind::websocket || kind == TransportKind::tcp;
+}
+}  // namespace
+
 void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
-  gateway_.hub().add(session);
+  const auto client = gateway_.hub().connect(session);
   spdlog::debug("{} client {} connected from {}", transports::to_string(session->kind()),
-                client_id(*session), session->remote_address());
+                client->id(), session->remote_address());
   if (session->kind() != TransportKind::websocket) return;
   const auto codec = gateway_.codec().current();
-  auto frame = codec->encode(welcome_message(gateway_, *session));
+  auto frame = codec->encode(welcome_message(gateway_, *client));
   if (!frame) return spdlog::error("cannot encode the welcome message: {}", frame.error().text);
   session->send(std::make_shared<const std::string>(std::move(*frame)));
 }
 
 void Dispatcher::on_close(const Session& session) {
-  gateway_.hub().remove(session);
-  spdlog::debug("{} client {} disconnected", transports::to_string(session.kind()),
-                client_id(session));
+  gateway_.hub().disconnect(session);
+  spdlog::debug("{} client c{} disconnected", transports::to_string(session.kind()), session.id());
 }
 
 void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_view frame) {
@@ -45,6 +51,14 @@ void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_v
   if (gateway_.stopping())
     return reply_error(session, 503, "the gateway is shutting down; try again shortly", &*request,
                        *codec);
+  // A person typed a command as chat text: run it as that command.
+  if (request->cmd.empty()) {
+    if (auto typed = parse_typed_command(request->text)) {
+      request->cmd = std::move(typed->name);
+      request->args = std::move(typed->args);
+      request->text.clear();
+    }
+  }
   run(session, *request, *codec);
 }
 
@@ -60,6 +74,25 @@ transports::HttpPage Dispatcher::page(std::string_view target) {
   return serve_page(gateway_, target);
 }
 
+std::shared_ptr<Client> Dispatcher::client_of(const std::shared_ptr<Session>& session,
+                                              const Message& request, bool& unknown_token) {
+  auto& hub = gateway_.hub();
+  std::shared_ptr<Client> client;
+  if (is_connection(session->kind()))
+    client = hub.find_connection(*session);
+  else if (!request.token.empty())
+    unknown_token = !(client = hub.find_token(request.token));
+  else if (session->kind() == TransportKind::udp)
+    client = hub.find_udp_address(session->remote_address());
+  if (!client) return client;
+  hub.touch(client, session, std::chrono::steady_clock::now());
+  // A client that has not named itself is known by the userID it sends, as the original
+  // clients, which never handshake on WebSocket, expect.
+  if (!request.user_id.empty() && client->name() == client->id())
+    hub.claim_name(*client, request.user_id);
+  return client;
+}
+
 void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& request,
                      const message::Codec& codec) {
   const auto* command = gateway_.commands().find(request.cmd);
@@ -67,9 +100,42 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
     return reply_error(session, 404,
                        "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",
                        &request, codec);
+  bool unknown_token = false;
+  const auto client = client_of(session, request, unknown_token);
+  if (unknown_token && request.cmd != "handshake")
+    return reply_error(session, 401,
+                       "unknown or expired session token; send handshake for a new session",
+                       &request, codec);
+  const bool admin_only = command->permission == Permission::admin;
+  if ((command->needs_session || admin_only) && !client)
+    return reply_error(session, 401,
+                       "'" + request.cmd +
+                           "' needs a session: send handshake first, then put data.session.token "
+                           "in the token field of every message",
+                       &request, codec);
+  if (admin_only && !client->admin())
+    return reply_error(
+        session, 403,
+        "'" + request.cmd + "' needs admin permission; send auth with the admin key first",
+        &request, codec);
+  if (!command->blocking) return execute(*command, session, request, client, codec);
+  // Off the network thread; the reply goes back through the session from the worker.
+  const bool queued = gateway_.workers().submit([this, command, session, request, client] {
+    execute(*command, session, request, client, *gateway_.codec().current());
+  });
+  if (!queued)
+    reply_error(session, 503,
+                "the gateway is busy: " + std::to_string(gateway_.workers().max_queued()) +
+                    " slow commands are waiting; try again shortly",
+                &request, codec);
+}
+
+void Dispatcher::execute(const Command& command, const std::shared_ptr<Session>& session,
+                         const Message& request, const std::shared_ptr<Client>& client,
+                         const message::Codec& codec) {
   std::optional<Message> answer;
   try {
-    answer = command->handler(CommandContext{request, session, gateway_});
+    answer = command.handler(CommandContext{request, session, client, gateway_});
   } catch (const std::exception& error) {
     gateway_.metrics().count_handler_exception();
     spdlog::error("command '{}' from {} failed: {}", request.cmd, session->remote_address(),
@@ -78,6 +144,14 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
                        codec);
   }
   if (answer) reply(session, std::move(*answer), &request, codec);
+}
+
+void Dispatcher::complete(const std::shared_ptr<Session>& session, Message answer,
+                          std::string_view cmd, std::string_view id) {
+  Message request;
+  request.cmd = std::string(cmd);
+  request.id = std::string(id);
+  reply(session, std::move(answer), &request, *gateway_.codec().current());
 }
 
 void Dispatcher::reply(const std::shared_ptr<Session>& session, Message answer,
@@ -104,11 +178,7 @@ void Dispatcher::reply(const std::shared_ptr<Session>& session, Message answer,
 void Dispatcher::reply_error(const std::shared_ptr<Session>& session, std::int64_t code,
                              std::string text, const Message* request,
                              const message::Codec& codec) {
-  Message error;
-  error.cmd = "error";
-  error.code = code;
-  error.text = std::move(text);
-  reply(session, std::move(error), request, codec);
+  reply(session, refusal(code, std::move(text)), request, codec);
 }
 
 }  // namespace gw::gateway

@@ -1,44 +1,247 @@
-#include <vector>
+#include <algorithm>
+#include <map>
+#include <unordered_set>
 
 #include <gw/gateway/hub.hpp>
+#include <gw/gateway/topic.hpp>
 
 namespace gw::gateway {
 
-void Hub::add(const std::shared_ptr<transports::Session>& session) {
-  std::lock_guard lock(mutex_);
-  sessions_.emplace(session->id(), session);
+using transports::Session;
+using transports::TransportKind;
+
+namespace {
+constexpr std::size_t max_name_length = 64;
+
+std::string connection_client_id(const Session& connection) {
+  return "c" + std::to_string(connection.id());
+}
+}  // namespace
+
+std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id) {
+  if (name.empty()) return std::string("a name cannot be empty");
+  if (name.size() > max_name_length)
+    return "a name is at most " + std::to_string(max_name_length) + " bytes";
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    return std::string("a name cannot contain control characters");
+  const bool id_shaped = name.size() > 1 && name.front() == 'c' &&
+                         std::all_of(name.begin() + 1, name.end(),
+                                     [](unsigned char c) { return c >= '0' && c <= '9'; });
+  if (id_shaped && name != own_id)
+    return "'" + std::string(name) + "' looks like a client id (c and digits); choose another name";
+  return std::nullopt;
 }
 
-void Hub::remove(const transports::Session& session) {
+Hub::Hub(SessionLimits limits) : limits_(limits) {}
+
+std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
+  auto client = std::make_shared<Client>(connection, limits_);
   std::lock_guard lock(mutex_);
-  sessions_.erase(session.id());
+  clients_.emplace(client->id(), client);
+  names_.emplace(client->id(), client->id());
+  return client;
 }
 
-std::size_t Hub::count(transports::TransportKind kind) const {
+void Hub::disconnect(const Session& connection) {
   std::lock_guard lock(mutex_);
-  std::size_t n = 0;
-  for (const auto& [id, weak] : sessions_)
-    if (auto session = weak.lock(); session && session->kind() == kind) ++n;
-  return n;
+  const auto found = clients_.find(connection_client_id(connection));
+  if (found != clients_.end()) erase_locked(*found->second);
 }
 
-std::size_t Hub::send_to_all(transports::TransportKind kind, const transports::Frame& frame) const {
-  // Collected under the lock, sent after it: send() may run the session's code inline.
-  std::vector<std::shared_ptr<transports::Session>> recipients;
+std::shared_ptr<Client> Hub::find_connection(const Session& connection) const {
+  std::lock_guard lock(mutex_);
+  const auto found = clients_.find(connection_client_id(connection));
+  return found == clients_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
+                                          std::string token) {
+  std::lock_guard lock(mutex_);
+  if (tokens_.size() >= limits_.max_sessions) return nullptr;
+  auto client =
+      std::make_shared<Client>(connection_client_id(*request), request, std::move(token), limits_);
+  clients_.emplace(client->id(), client);
+  names_.emplace(client->id(), client->id());
+  tokens_.emplace(client->token(), client);
+  if (client->kind() == TransportKind::udp) udp_addresses_[request->remote_address()] = client;
+  return client;
+}
+
+std::shared_ptr<Client> Hub::find_token(std::string_view token) const {
+  std::lock_guard lock(mutex_);
+  const auto found = tokens_.find(std::string(token));
+  return found == tokens_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<Client> Hub::find_udp_address(const std::string& address) const {
+  std::lock_guard lock(mutex_);
+  const auto found = udp_addresses_.find(address);
+  return found == udp_addresses_.end() ? nullptr : found->second;
+}
+
+void Hub::touch(const std::shared_ptr<Client>& client, const std::shared_ptr<Session>& request,
+                Clock::time_point now) {
+  client->seen(now, request);
+  if (client->kind() != TransportKind::udp || request->kind() != TransportKind::udp) return;
+  std::lock_guard lock(mutex_);
+  if (tokens_.contains(client->token())) udp_addresses_[request->remote_address()] = client;
+}
+
+std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
+  std::lock_guard lock(mutex_);
+  const std::string key(id_or_name);
+  if (const auto found = clients_.find(key); found != clients_.end()) return found->second;
+  if (const auto named = names_.find(key); named != names_.end()) return clients_.at(named->second);
+  return nullptr;
+}
+
+void Hub::remove(const std::shared_ptr<Client>& client) {
   {
     std::lock_guard lock(mutex_);
-    recipients.reserve(sessions_.size());
-    for (const auto& [id, weak] : sessions_)
-      if (auto session = weak.lock(); session && session->kind() == kind)
-        recipients.push_back(std::move(session));
+    if (clients_.contains(client->id())) erase_locked(*client);
   }
-  for (const auto& session : recipients)
-    session->send(frame);
-  return recipients.size();
+  client->close();
 }
 
-std::string client_id(const transports::Session& session) {
-  return "c" + std::to_string(session.id());
+void Hub::erase_locked(const Client& client) {
+  for (const auto& filter : client.subscriptions()) {
+    const auto found = filters_.find(filter);
+    if (found == filters_.end()) continue;
+    found->second.erase(client.id());
+    if (found->second.empty()) filters_.erase(found);
+  }
+  names_.erase(client.name());
+  if (!client.token().empty()) tokens_.erase(client.token());
+  std::erase_if(udp_addresses_, [&](const auto& entry) { return entry.second.get() == &client; });
+  clients_.erase(client.id());
+}
+
+std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name) {
+  if (auto problem = check_client_name(name, client.id())) return Refusal{400, *problem};
+  std::lock_guard lock(mutex_);
+  const auto holder = names_.find(name);
+  if (holder != names_.end() && holder->second != client.id())
+    return Refusal{409, "the name '" + name + "' is taken by " + holder->second};
+  names_.erase(client.name());
+  names_[name] = client.id();
+  client.set_name(name);
+  return std::nullopt;
+}
+
+std::string Hub::claim_name(Client& client, const std::string& wanted) {
+  if (check_client_name(wanted, client.id())) return client.name();
+  std::lock_guard lock(mutex_);
+  auto name = wanted;
+  for (int suffix = 2;; ++suffix) {
+    const auto holder = names_.find(name);
+    if (holder == names_.end() || holder->second == client.id()) break;
+    name = wanted + "-" + std::to_string(suffix);
+  }
+  if (name.size() > max_name_length) return client.name();
+  names_.erase(client.name());
+  names_[name] = client.id();
+  client.set_name(name);
+  return name;
+}
+
+Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std::string& filter) {
+  std::lock_guard lock(mutex_);
+  if (!clients_.contains(client->id())) return Subscribed::already;  // it has just ended
+  if (client->subscriptions().contains(filter)) return Subscribed::already;
+  if (client->subscriptions().size() >= limits_.max_subscriptions) return Subscribed::too_many;
+  client->add_subscription(filter);
+  filters_[filter].emplace(client->id(), client);
+  return Subscribed::added;
+}
+
+bool Hub::unsubscribe(Client& client, const std::string& filter) {
+  std::lock_guard lock(mutex_);
+  if (!client.remove_subscription(filter)) return false;
+  const auto found = filters_.find(filter);
+  if (found != filters_.end()) {
+    found->second.erase(client.id());
+    if (found->second.empty()) filters_.erase(found);
+  }
+  return true;
+}
+
+std::vector<std::shared_ptr<Client>> Hub::subscribers(std::string_view topic) const {
+  std::vector<std::shared_ptr<Client>> recipients;
+  std::lock_guard lock(mutex_);
+  std::size_t matched_filters = 0;
+  for (const auto& [filter, clients] : filters_) {
+    if (!topic::matches(filter, topic)) continue;
+    ++matched_filters;
+    for (const auto& [id, client] : clients)
+      recipients.push_back(client);
+  }
+  if (matched_filters > 1) {  // a client with several matching filters gets one copy
+    std::unordered_set<const Client*> seen;
+    std::erase_if(recipients,
+                  [&](const auto& client) { return !seen.insert(client.get()).second; });
+  }
+  return recipients;
+}
+
+nlohmann::json Hub::topics() const {
+  std::map<std::string, std::size_t> sorted;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [filter, clients] : filters_)
+      sorted.emplace(filter, clients.size());
+  }
+  auto list = nlohmann::json::array();
+  for (const auto& [filter, count] : sorted)
+    list.push_back({{"filter", filter}, {"subscribers", count}});
+  return list;
+}
+
+std::vector<std::shared_ptr<Client>> Hub::everyone() const {
+  std::vector<std::shared_ptr<Client>> all;
+  std::lock_guard lock(mutex_);
+  all.reserve(clients_.size());
+  for (const auto& [id, client] : clients_)
+    all.push_back(client);
+  return all;
+}
+
+nlohmann::json Hub::clients() const {
+  auto all = everyone();
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a->id().size() != b->id().size() ? a->id().size() < b->id().size() : a->id() < b->id();
+  });
+  auto list = nlohmann::json::array();
+  for (const auto& client : all)
+    list.push_back(client->info());
+  return list;
+}
+
+std::size_t Hub::count(TransportKind kind) const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(
+      clients_.begin(), clients_.end(), [&](const auto& e) { return e.second->kind() == kind; }));
+}
+
+void Hub::tick(Clock::time_point now) {
+  std::vector<std::shared_ptr<Client>> polled, expired;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [token, client] : tokens_) {
+      polled.push_back(client);
+      if (now - client->last_seen() > limits_.session_idle) expired.push_back(client);
+    }
+    for (const auto& client : expired)
+      erase_locked(*client);
+  }
+  for (const auto& client : polled)
+    client->end_poll(now);
+  for (const auto& client : expired)
+    client->close();
+}
+
+void Hub::end_all_polls() {
+  for (const auto& client : everyone())
+    client->end_poll(Clock::now(), true);
 }
 
 }  // namespace gw::gateway

@@ -78,6 +78,18 @@ void Metrics::count_handler_exception() noexcept {
   handler_exceptions_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::count_deliveries(std::uint64_t copies) noexcept {
+  deliveries_.fetch_add(copies, std::memory_order_relaxed);
+}
+
+void Metrics::count_mailbox_drops(std::uint64_t dropped) noexcept {
+  if (dropped > 0) mailbox_drops_.fetch_add(dropped, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::mailbox_drops() const noexcept {
+  return mailbox_drops_.load(std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::decode_failures(TransportKind transport,
                                        message::ErrorKind kind) const noexcept {
   return decode_failures_[index_of(transport)][static_cast<std::size_t>(kind)].load(
@@ -150,6 +162,13 @@ std::string Metrics::render(const ServerInfo& server,
          "Commands that threw; each answered 500 and logged.");
   sample(out, "gw_handler_exceptions_total", "",
          static_cast<double>(handler_exceptions_.load(std::memory_order_relaxed)));
+  header(out, "gw_deliveries_total", "counter",
+         "Copies of messages handed to recipients (pushed or queued for poll).");
+  sample(out, "gw_deliveries_total", "",
+         static_cast<double>(deliveries_.load(std::memory_order_relaxed)));
+  header(out, "gw_mailbox_dropped_total", "counter",
+         "Queued messages dropped because a mailbox was full (reported to its next poll).");
+  sample(out, "gw_mailbox_dropped_total", "", static_cast<double>(mailbox_drops()));
   return out;
 }
 

@@ -35,17 +35,21 @@ std::string html_escaped(std::string_view text) {
 
 HttpPage health(Gateway& gateway) {
   const auto& stats = gateway.transport_stats();
-  auto sessions = nlohmann::json::object();
-  for (const auto kind : transports::all_transport_kinds)
-    sessions[std::string(transports::to_string(kind))] =
-        stats[kind].sessions_open.load(std::memory_order_relaxed);
+  auto connections = nlohmann::json::object();
+  auto clients = nlohmann::json::object();
+  for (const auto kind : transports::all_transport_kinds) {
+    const auto name = std::string(transports::to_string(kind));
+    connections[name] = stats[kind].sessions_open.load(std::memory_order_relaxed);
+    clients[name] = gateway.hub().count(kind);
+  }
   const auto& server = gateway.server();
   const nlohmann::json body = {{"status", gateway.stopping() ? "stopping" : "ok"},
                                {"name", server.name},
                                {"id", server.id},
                                {"version", server.version},
                                {"uptime_seconds", server.uptime_seconds()},
-                               {"sessions", sessions}};
+                               {"connections", connections},
+                               {"clients", clients}};
   return {gateway.stopping() ? 503 : 200, "application/json", body.dump() + "\n"};
 }
 

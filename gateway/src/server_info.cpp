@@ -31,7 +31,13 @@ nlohmann::json ServerInfo::endpoints_json() const {
 namespace {
 using SystemTime = std::chrono::system_clock::time_point;
 
-std::string iso8601(SystemTime when) {
+double unix_seconds(SystemTime when) {
+  using namespace std::chrono;
+  return static_cast<double>(duration_cast<milliseconds>(when.time_since_epoch()).count()) / 1000.0;
+}
+}  // namespace
+
+std::string iso8601(std::chrono::system_clock::time_point when) {
   using namespace std::chrono;
   const auto seconds = system_clock::to_time_t(when);
   const auto millis = duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000;
@@ -43,12 +49,6 @@ std::string iso8601(SystemTime when) {
   std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
   return std::string(text, length) + fraction;
 }
-
-double unix_seconds(SystemTime when) {
-  using namespace std::chrono;
-  return static_cast<double>(duration_cast<milliseconds>(when.time_since_epoch()).count()) / 1000.0;
-}
-}  // namespace
 
 std::string iso8601_now() {
   return iso8601(std::chrono::system_clock::now());

@@ -14,7 +14,7 @@ from gateway_support import TIMEOUT, GatewayTestCase, message
 
 
 class HandshakeAndPing(GatewayTestCase):
-    def check_handshake(self, reply):
+    def check_handshake(self, reply, known_by_token=True):
         self.assertEqual(reply["cmd"], "handshake")
         self.assertEqual(reply["code"], 200)
         self.assertEqual(reply["userID"], "test-gateway")
@@ -24,7 +24,10 @@ class HandshakeAndPing(GatewayTestCase):
         self.assertIn("time", data["server"])
         self.assertIsInstance(data["server"]["unix_time"], float)
         self.assertTrue(data["session"]["id"].startswith("c"))
-        self.assertEqual(len(data["session"]["token"]), 24)
+        if known_by_token:  # HTTP and UDP sessions; a connection is its own session
+            self.assertEqual(len(data["session"]["token"]), 24)
+        else:
+            self.assertIsNone(data["session"]["token"])
         ready = self.gateway.ready
         self.assertEqual(data["endpoints"], {"http": ready["http"], "ws": ready["ws"],
                                              "ws_path": "/ws", "udp": ready["udp"],
@@ -65,7 +68,7 @@ class HandshakeAndPing(GatewayTestCase):
         ws, welcome = self.gateway.websocket()
         with closing(ws):
             self.assertEqual(welcome["cmd"], "welcome")
-            self.check_handshake(self.gateway.ws_request(ws, message("handshake")))
+            self.check_handshake(self.gateway.ws_request(ws, message("handshake")), False)
             self.check_pong(self.gateway.ws_request(ws, message("ping", id="w1")), "w1")
 
     def test_websocket_on_the_http_port(self):
@@ -86,7 +89,7 @@ class HandshakeAndPing(GatewayTestCase):
         self.check_pong(self.gateway.udp_request(message("ping", id="u1")), "u1")
 
     def test_tcp(self):
-        self.check_handshake(self.gateway.tcp_request(message("handshake")))
+        self.check_handshake(self.gateway.tcp_request(message("handshake")), False)
         sock, lines = self.gateway.tcp_connection()
         with sock, lines:
             # Several lines in one write, one with "\r\n", and blank lines between: all framing.
@@ -176,12 +179,15 @@ class HttpPages(GatewayTestCase):
         self.assertEqual(health["status"], "ok")
         self.assertEqual(health["version"], "0.1.0")
         self.assertGreaterEqual(health["uptime_seconds"], 0)
-        self.assertEqual(set(health["sessions"]), {"http", "websocket", "udp", "tcp"})
+        self.assertEqual(set(health["connections"]), {"http", "websocket", "udp", "tcp"})
+        self.assertEqual(set(health["clients"]), {"http", "websocket", "udp", "tcp"})
 
     def test_healthz_counts_sessions(self):
         ws, _ = self.gateway.websocket()
         with closing(ws):
-            self.assertGreaterEqual(self.get("/healthz").json()["sessions"]["websocket"], 1)
+            health = self.get("/healthz").json()
+            self.assertGreaterEqual(health["connections"]["websocket"], 1)
+            self.assertGreaterEqual(health["clients"]["websocket"], 1)
 
     def test_metrics_is_prometheus_text(self):
         self.gateway.http_request(message("ping"))

@@ -1,82 +1,31 @@
-#include <mutex>
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
-#include <gw/gateway/gateway.hpp>
-#include <gw/message/fernet.hpp>
+#include "gateway_fixture.hpp"
 
 namespace {
 
 using gw::message::Message;
-using gw::transports::Frame;
-using gw::transports::Session;
+using gw::test::command;
+using gw::test::RecordingSession;
 using gw::transports::TransportKind;
-
-// A client as the dispatcher sees one: what it was sent, with the status of each reply.
-class RecordingSession final : public Session {
- public:
-  explicit RecordingSession(TransportKind kind) : Session(kind, "192.0.2.7:4000") {}
-  void send(Frame frame) override { reply(std::move(frame), 0); }
-  void reply(Frame frame, int status) override {
-    std::lock_guard lock(mutex_);
-    frames.push_back(*frame);
-    statuses.push_back(status);
-  }
-  void close() override { closed = true; }
-
-  std::vector<std::string> frames;
-  std::vector<int> statuses;
-  bool closed = false;
-
- private:
-  std::mutex mutex_;
-};
-
-gw::gateway::ServerInfo server_info() {
-  gw::gateway::ServerInfo info;
-  info.name = "hub";
-  info.id = "0123456789abcdef";
-  info.version = "9.9.9";
-  return info;
-}
-
-struct Fixture {
-  gw::message::Codec codec{gw::message::KeyRing({gw::message::Fernet::generate()})};
-  gw::gateway::Gateway gateway{server_info(), codec};
-  gw::transports::Handler& handler = gateway.handler();
-
-  std::string token(const Message& m) { return *codec.encode(m); }
-  Message decoded(const std::string& frame) { return *codec.decode(frame); }
-
-  Message request(const std::shared_ptr<RecordingSession>& session, const Message& m) {
-    handler.on_frame(session, token(m));
-    REQUIRE_FALSE(session->frames.empty());
-    return decoded(session->frames.back());
-  }
-};
-
-Message command(std::string cmd, std::string id = "") {
-  Message m;
-  m.user_id = "tester";
-  m.cmd = std::move(cmd);
-  m.id = std::move(id);
-  return m;
-}
+using Fixture = gw::test::GatewayFixture;
 
 }  // namespace
 
 TEST_CASE_METHOD(Fixture, "ping answers pong with the request's id", "[dispatcher]") {
   auto session = std::make_shared<RecordingSession>(TransportKind::http);
-  const auto reply = request(session, command("ping", "42"));
+  const auto reply = request(session, command("ping", "", "42"));
   CHECK(reply.cmd == "ping");
   CHECK(reply.text == "pong");
   CHECK(reply.id == "42");
   CHECK(reply.code == 200);
   CHECK(reply.user_id == "hub");
   CHECK(reply.data.contains("time"));
-  CHECK(session->statuses.back() == 200);
+  CHECK(session->statuses().back() == 200);
 }
 
 TEST_CASE_METHOD(Fixture, "handshake describes the server, the session and the commands",
@@ -90,8 +39,9 @@ TEST_CASE_METHOD(Fixture, "handshake describes the server, the session and the c
   CHECK(reply.data["session"]["name"] == "tester");
   CHECK(reply.data["endpoints"]["http"] == 5000);
   CHECK(reply.data["endpoints"]["tcp"].is_null());
-  CHECK(reply.data["commands"] ==
-        nlohmann::json({"commands", "error", "handshake", "help", "ping"}));
+  CHECK(reply.data["session"]["token"].get<std::string>().size() == 24);
+  for (const auto* name : {"commands", "error", "handshake", "help", "ping", "poll", "publish"})
+    CHECK(std::count(reply.data["commands"].begin(), reply.data["commands"].end(), name) == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "an unknown command is 404 naming it", "[dispatcher]") {
@@ -106,8 +56,8 @@ TEST_CASE_METHOD(Fixture, "undecodable input is 400 with the reason, except on U
                  "[dispatcher]") {
   auto http = std::make_shared<RecordingSession>(TransportKind::http);
   handler.on_frame(http, "garbage");
-  REQUIRE(http->statuses == std::vector{400});
-  const auto reply = decoded(http->frames.back());
+  REQUIRE(http->statuses() == std::vector{400});
+  const auto reply = last(http);
   CHECK(reply.cmd == "error");
   CHECK(reply.code == 400);
   CHECK_FALSE(reply.text.empty());
@@ -115,7 +65,7 @@ TEST_CASE_METHOD(Fixture, "undecodable input is 400 with the reason, except on U
   auto udp = std::make_shared<RecordingSession>(TransportKind::udp);
   handler.on_frame(udp, "garbage");
   handler.on_frame(udp, token(command("ping")).substr(1));
-  CHECK(udp->frames.empty());
+  CHECK(udp->count() == 0);
   CHECK(gateway.metrics().decode_failures(TransportKind::udp, gw::message::ErrorKind::bad_base64) ==
         2);
 }
@@ -127,7 +77,7 @@ TEST_CASE_METHOD(Fixture, "a command that throws is 500 and the next request is 
                             throw std::runtime_error("boom");
                           }});
   auto session = std::make_shared<RecordingSession>(TransportKind::websocket);
-  const auto reply = request(session, command("explode", "e1"));
+  const auto reply = request(session, command("explode", "", "e1"));
   CHECK(reply.code == 500);
   CHECK(reply.id == "e1");
   CHECK(reply.text == "internal error in command 'explode'");
@@ -136,41 +86,42 @@ TEST_CASE_METHOD(Fixture, "a command that throws is 500 and the next request is 
              Catch::Contains("gw_handler_exceptions_total 1"));
 }
 
-TEST_CASE_METHOD(Fixture, "a chat message reaches every WebSocket client, its sender too",
-                 "[dispatcher]") {
-  auto alice = std::make_shared<RecordingSession>(TransportKind::websocket);
-  auto bob = std::make_shared<RecordingSession>(TransportKind::websocket);
-  auto device = std::make_shared<RecordingSession>(TransportKind::tcp);
-  for (const auto& s : {alice, bob, device})
-    handler.on_open(s);
-  REQUIRE(alice->frames.size() == 1);  // the welcome
-  CHECK(decoded(alice->frames[0]).cmd == "welcome");
-  CHECK(device->frames.empty());  // TCP gets no welcome
+TEST_CASE_METHOD(Fixture, "a chat message reaches every client, its sender too", "[dispatcher]") {
+  auto alice = connect(TransportKind::websocket);
+  auto bob = connect(TransportKind::websocket);
+  auto device = connect(TransportKind::tcp);
+  REQUIRE(alice->count() == 1);  // the welcome
+  CHECK(decoded(alice->frames()[0]).cmd == "welcome");
+  CHECK(device->count() == 0);  // TCP gets no welcome
 
   Message chat = command("");
   chat.text = "hello";
   chat.token = "secret-session-token";
   handler.on_frame(alice, token(chat));
-  REQUIRE(alice->frames.size() == 2);
-  REQUIRE(bob->frames.size() == 2);
-  CHECK(alice->frames[1] == bob->frames[1]);  // encrypted once, the same bytes for everyone
-  const auto relayed = decoded(bob->frames[1]);
+  REQUIRE(alice->count() == 2);  // its own copy is the WebSocket sender's only answer
+  REQUIRE(bob->count() == 2);
+  REQUIRE(device->count() == 1);
+  CHECK(alice->frames()[1] == bob->frames()[1]);  // encrypted once, the same bytes for everyone
+  CHECK(device->frames()[0] == bob->frames()[1]);
+  const auto relayed = decoded(bob->frames()[1]);
   CHECK(relayed.text == "hello");
   CHECK(relayed.from == "c" + std::to_string(alice->id()));
+  CHECK(relayed.user_id == "tester");  // an unnamed client is named by the userID it sends
   CHECK(relayed.token.empty());
 
   auto poster = std::make_shared<RecordingSession>(TransportKind::http);
+  chat.token.clear();
   const auto ack = request(poster, chat);
-  CHECK(ack.text == "delivered to 2 WebSocket clients");
+  CHECK(ack.text == "delivered to 3 clients");
+  CHECK(decoded(bob->frames().back()).from == "anonymous");  // no session: nobody to answer
   handler.on_close(*bob);
-  CHECK(request(poster, chat).text == "delivered to 1 WebSocket clients");
-  CHECK(device->frames.empty());
+  CHECK(request(poster, chat).text == "delivered to 2 clients");
 }
 
 TEST_CASE_METHOD(Fixture, "too large is 413; stopping is 503", "[dispatcher]") {
   auto session = std::make_shared<RecordingSession>(TransportKind::tcp);
   handler.on_too_large(session);
-  CHECK(decoded(session->frames.back()).code == 413);
+  CHECK(last(session).code == 413);
   gateway.begin_stopping();
   CHECK(request(session, command("ping")).code == 503);
 }

@@ -2,50 +2,178 @@
 
 #include <gw/gateway/hub.hpp>
 
+#include "gateway_fixture.hpp"
+
 namespace {
 
-using gw::transports::Frame;
+using gw::gateway::Hub;
+using gw::test::RecordingSession;
 using gw::transports::TransportKind;
+using namespace std::chrono_literals;
 
-class CountingSession final : public gw::transports::Session {
- public:
-  explicit CountingSession(TransportKind kind) : Session(kind, "peer") {}
-  void send(Frame frame) override {
-    last = std::move(frame);
-    ++sent;
-  }
-  void close() override {}
-  Frame last;
-  int sent = 0;
-};
+std::shared_ptr<RecordingSession> session(TransportKind kind,
+                                          std::string address = "192.0.2.7:4000") {
+  return std::make_shared<RecordingSession>(kind, std::move(address));
+}
+
+gw::gateway::Delivery delivery(std::string text) {
+  auto message = std::make_shared<gw::message::Message>();
+  message->text = text;
+  return {std::make_shared<const std::string>(std::move(text)), std::move(message)};
+}
 
 }  // namespace
 
-TEST_CASE("the hub sends one frame object to the sessions of a transport", "[hub]") {
-  gw::gateway::Hub hub;
-  auto ws1 = std::make_shared<CountingSession>(TransportKind::websocket);
-  auto ws2 = std::make_shared<CountingSession>(TransportKind::websocket);
-  auto tcp = std::make_shared<CountingSession>(TransportKind::tcp);
-  for (const auto& s : {ws1, ws2, tcp})
-    hub.add(s);
-  CHECK(hub.count(TransportKind::websocket) == 2);
-  CHECK(hub.count(TransportKind::tcp) == 1);
-
-  const auto frame = std::make_shared<const std::string>("token");
-  CHECK(hub.send_to_all(TransportKind::websocket, frame) == 2);
-  CHECK(ws1->last == frame);  // the same object, not a copy
-  CHECK(ws2->last == frame);
-  CHECK(tcp->sent == 0);
-
-  hub.remove(*ws1);
-  ws2.reset();  // gone without remove(): the hub holds no ownership
-  CHECK(hub.send_to_all(TransportKind::websocket, frame) == 0);
-  CHECK(hub.count(TransportKind::websocket) == 0);
+TEST_CASE("connections are clients for as long as they last", "[hub]") {
+  Hub hub;
+  auto ws = session(TransportKind::websocket);
+  auto tcp = session(TransportKind::tcp);
+  const auto a = hub.connect(ws);
+  const auto b = hub.connect(tcp);
+  CHECK(a->id() == "c" + std::to_string(ws->id()));
+  CHECK(a->id() != b->id());
+  CHECK(a->name() == a->id());
+  CHECK(hub.find_connection(*ws) == a);
+  CHECK(hub.find(a->id()) == a);
+  CHECK(hub.count(TransportKind::websocket) == 1);
+  hub.disconnect(*ws);
+  CHECK_FALSE(hub.find_connection(*ws));
+  CHECK_FALSE(hub.find(a->id()));
+  CHECK(hub.everyone().size() == 1);
 }
 
-TEST_CASE("client ids are stable and distinct", "[hub]") {
-  CountingSession a(TransportKind::udp), b(TransportKind::udp);
-  CHECK(gw::gateway::client_id(a) == gw::gateway::client_id(a));
-  CHECK(gw::gateway::client_id(a) != gw::gateway::client_id(b));
-  CHECK(gw::gateway::client_id(a).rfind("c", 0) == 0);
+TEST_CASE("names are unique; a clash is 409, a bad name 400", "[hub]") {
+  Hub hub;
+  const auto a = hub.connect(session(TransportKind::websocket));
+  const auto b = hub.connect(session(TransportKind::tcp));
+  CHECK_FALSE(hub.rename(*a, "alice"));
+  CHECK(a->name() == "alice");
+  CHECK(hub.find("alice") == a);
+  const auto clash = hub.rename(*b, "alice");
+  REQUIRE(clash);
+  CHECK(clash->code == 409);
+  CHECK(clash->text == "the name 'alice' is taken by " + a->id());
+  CHECK(hub.rename(*a, "alice") == std::nullopt);  // one's own name again
+  CHECK(hub.rename(*b, "")->code == 400);
+  CHECK(hub.rename(*b, std::string(65, 'x'))->code == 400);
+  CHECK(hub.rename(*b, "bad\tname")->code == 400);
+  CHECK(hub.rename(*b, a->id())->code == 400);  // shaped like (another's) client id
+  CHECK_FALSE(hub.rename(*b, b->id()));
+
+  CHECK_FALSE(hub.rename(*a, "alicia"));  // the old name is free again
+  CHECK_FALSE(hub.find("alice"));
+  CHECK_FALSE(hub.rename(*b, "alice"));
+
+  // The handshake never refuses a name: it takes the next free variant.
+  const auto c = hub.connect(session(TransportKind::websocket));
+  CHECK(hub.claim_name(*c, "alice") == "alice-2");
+  const auto d = hub.connect(session(TransportKind::websocket));
+  CHECK(hub.claim_name(*d, "alice") == "alice-3");
+  CHECK(hub.claim_name(*d, "bad\nname") == "alice-3");
+  hub.disconnect(*std::make_shared<RecordingSession>(TransportKind::websocket));  // unknown: no-op
+}
+
+TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub]") {
+  gw::gateway::SessionLimits limits;
+  limits.session_idle = 300s;
+  limits.max_sessions = 2;
+  Hub hub(limits);
+  const auto start = Hub::Clock::now();
+  auto first = session(TransportKind::http);
+  const auto http = hub.open_session(first, "token-1");
+  const auto udp = hub.open_session(session(TransportKind::udp, "192.0.2.9:1234"), "token-2");
+  REQUIRE(http);
+  REQUIRE(udp);
+  CHECK_FALSE(hub.open_session(session(TransportKind::http), "token-3"));  // at the limit
+  CHECK(hub.find_token("token-1") == http);
+  CHECK(hub.find_udp_address("192.0.2.9:1234") == udp);
+  CHECK(http->id() == "c" + std::to_string(first->id()));
+
+  // A UDP client that moves is followed: pushed messages go to its new address.
+  auto moved = session(TransportKind::udp, "192.0.2.10:1234");
+  hub.touch(udp, moved, start + 200s);
+  CHECK(hub.find_udp_address("192.0.2.10:1234") == udp);
+  udp->deliver(delivery("to the new address"));
+  CHECK(moved->count() == 1);
+
+  hub.touch(http, session(TransportKind::http), start + 10s);
+  hub.tick(start + 305s);  // http last seen at 10 s: still within 300 s
+  CHECK(hub.find_token("token-1"));
+  hub.tick(start + 311s);
+  CHECK_FALSE(hub.find_token("token-1"));
+  CHECK_FALSE(hub.find(http->id()));
+  CHECK(hub.find_token("token-2"));  // seen at 200 s
+  hub.tick(start + 501s);
+  CHECK_FALSE(hub.find_token("token-2"));
+  CHECK_FALSE(hub.find_udp_address("192.0.2.10:1234"));
+  CHECK(hub.open_session(session(TransportKind::http), "token-4"));  // room again
+}
+
+TEST_CASE("subscribers are found by wildcard, each once", "[hub]") {
+  Hub hub;
+  const auto a = hub.connect(session(TransportKind::websocket));
+  const auto b = hub.connect(session(TransportKind::tcp));
+  CHECK(hub.subscribe(a, "home/+/temperature") == Hub::Subscribed::added);
+  CHECK(hub.subscribe(a, "home/#") == Hub::Subscribed::added);
+  CHECK(hub.subscribe(a, "home/#") == Hub::Subscribed::already);
+  CHECK(hub.subscribe(b, "home/kitchen/temperature") == Hub::Subscribed::added);
+  CHECK(hub.subscribers("home/kitchen/temperature").size() == 2);  // a once, b once
+  CHECK(hub.subscribers("home/kitchen/humidity") == std::vector{a});
+  CHECK(hub.subscribers("garden").empty());
+  CHECK(hub.topics() == nlohmann::json::parse(R"([
+      {"filter": "home/#", "subscribers": 1},
+      {"filter": "home/+/temperature", "subscribers": 1},
+      {"filter": "home/kitchen/temperature", "subscribers": 1}])"));
+  CHECK(hub.unsubscribe(*a, "home/#"));
+  CHECK_FALSE(hub.unsubscribe(*a, "home/#"));
+  CHECK(hub.subscribers("home/kitchen/humidity").empty());
+  hub.remove(b);  // ends its subscriptions with it
+  CHECK(hub.subscribers("home/kitchen/temperature") == std::vector{a});
+}
+
+TEST_CASE("subscriptions per client are bounded", "[hub]") {
+  gw::gateway::SessionLimits limits;
+  limits.max_subscriptions = 2;
+  Hub hub(limits);
+  const auto a = hub.connect(session(TransportKind::websocket));
+  CHECK(hub.subscribe(a, "x") == Hub::Subscribed::added);
+  CHECK(hub.subscribe(a, "y") == Hub::Subscribed::added);
+  CHECK(hub.subscribe(a, "z") == Hub::Subscribed::too_many);
+  CHECK(a->subscriptions() == std::set<std::string>{"x", "y"});
+}
+
+TEST_CASE("an HTTP client's mailbox is bounded and a waiting poll gets the next message", "[hub]") {
+  gw::gateway::SessionLimits limits;
+  limits.mailbox_messages = 2;
+  Hub hub(limits);
+  const auto http = hub.open_session(session(TransportKind::http), "t");
+  CHECK(http->deliver(delivery("1")) == 0);
+  CHECK(http->deliver(delivery("2")) == 0);
+  CHECK(http->deliver(delivery("3")) == 1);
+  auto drained = http->poll(1 << 20, std::nullopt);
+  REQUIRE(drained);
+  CHECK(drained->deliveries.size() == 2);
+  CHECK(drained->lost == 1);
+
+  std::vector<std::size_t> answered;
+  const auto now = Hub::Clock::now();
+  const auto waiter = [&](std::chrono::seconds wait) {
+    return gw::gateway::PollWaiter{now + wait, 1 << 20, [&](gw::gateway::Mailbox::Drained d) {
+                                     answered.push_back(d.deliveries.size());
+                                   }};
+  };
+  CHECK_FALSE(http->poll(1 << 20, waiter(30s)));  // nothing yet: held
+  CHECK(answered.empty());
+  http->deliver(delivery("4"));
+  CHECK(answered == std::vector<std::size_t>{1});  // answered as soon as it came
+
+  CHECK_FALSE(http->poll(1 << 20, waiter(5s)));
+  hub.tick(now + 4s);
+  CHECK(answered.size() == 1);
+  hub.tick(now + 6s);  // the deadline: answered empty
+  CHECK(answered == std::vector<std::size_t>{1, 0});
+
+  CHECK_FALSE(http->poll(1 << 20, waiter(5s)));
+  hub.end_all_polls();  // stopping
+  CHECK(answered == std::vector<std::size_t>{1, 0, 0});
 }

@@ -1,19 +1,18 @@
 #pragma once
 
-#include <memory>
-
+#include <gw/gateway/client.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/message/message.hpp>
-#include <gw/transports/session.hpp>
 
 namespace gw::gateway {
 
 class Gateway;
 
-// handshake, ping, error, commands and help, and the chat message (the empty command).
+// Every built-in command: handshake, ping, error, commands, help, the chat message (the empty
+// command), sessions, delivery, topics, polls and the admin commands.
 void add_builtin_commands(CommandRegistry& registry);
 
 // The message a WebSocket client receives on connecting: the handshake's data, unasked.
-message::Message welcome_message(Gateway& gateway, const transports::Session& session);
+message::Message welcome_message(Gateway& gateway, const Client& client);
 
 }  // namespace gw::gateway

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <gw/gateway/client.hpp>
+#include <gw/gateway/responder.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/session.hpp>
 
@@ -18,16 +20,24 @@ class Gateway;
 enum class Permission { user, admin };
 std::string_view to_string(Permission permission) noexcept;
 
-// What a command sees: the decoded request, the session it came from, and the gateway.
+// What a command sees: the decoded request, the transport session it came through (where the
+// reply goes), the client that sent it (null for an HTTP or UDP request without a session),
+// and the gateway.
 struct CommandContext {
   const message::Message& request;
   const std::shared_ptr<transports::Session>& session;
+  const std::shared_ptr<Client>& client;
   Gateway& gateway;
+
+  // For a command that answers later (a long poll, a reply awaited from another client): it
+  // returns nothing and calls the responder once.
+  Responder responder() const;
 };
 
-// Returns the reply, or nothing when the command answers in another way (a relayed chat
-// message reaches its WebSocket sender with everyone else). The dispatcher completes the
-// reply: cmd (the request's if empty), id, userID, timestamp and code (200 if unset).
+// Returns the reply, or nothing when the command answers in another way (later, through a
+// responder, or a relayed chat message that reaches its WebSocket sender with everyone else).
+// The dispatcher completes the reply: cmd (the request's if empty), id, userID, timestamp and
+// code (200 if unset). A reply with `cmd` error and a `code` is a refusal.
 using CommandHandler = std::function<std::optional<message::Message>(const CommandContext&)>;
 
 struct Command {
@@ -35,6 +45,11 @@ struct Command {
   std::string description;
   Permission permission = Permission::user;
   CommandHandler handler;
+  // Refused with 401 for a request without a session (admin commands always need one).
+  bool needs_session = false;
+  // May block (file or network I/O, long computations): runs on the worker pool, never on a
+  // network thread.
+  bool blocking = false;
 };
 
 // Commands by name. Filled before the gateway starts serving, read-only afterwards.
@@ -49,5 +64,8 @@ class CommandRegistry {
  private:
   std::map<std::string, Command, std::less<>> commands_;
 };
+
+// A reply that refuses: cmd error, the code, and the reason.
+message::Message refusal(std::int64_t code, std::string text);
 
 }  // namespace gw::gateway

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <gw/gateway/session_limits.hpp>
 #include <gw/transports/limits.hpp>
 
 namespace gw::gateway {
@@ -28,6 +29,8 @@ struct Config {
   bool allow_insecure_key_file = false;
   std::chrono::seconds ttl{120};  // 0: accept tokens of any age
   unsigned threads = 0;           // 0: one per core
+  unsigned worker_threads = 4;    // for blocking commands
+  std::string admin_key;          // empty: no admin
 
   std::string bind = "0.0.0.0";
   ListenerPort http_port = 5000;
@@ -36,6 +39,7 @@ struct Config {
   ListenerPort tcp_port = 5001;
 
   transports::Limits limits;
+  SessionLimits sessions;
 
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;

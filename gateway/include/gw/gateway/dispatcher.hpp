@@ -1,10 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include <gw/gateway/client.hpp>
+#include <gw/gateway/command_registry.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/handler.hpp>
@@ -13,8 +16,9 @@ namespace gw::gateway {
 
 class Gateway;
 
-// Where every frame from every transport goes: decode it, find its command, run it, and send
-// the reply back through the session it came from. Knows nothing of sockets.
+// Where every frame from every transport goes: decode it, find its client and its command,
+// check the permission, run it, and send the reply back through the session it came from.
+// Knows nothing of sockets.
 class Dispatcher final : public transports::Handler {
  public:
   explicit Dispatcher(Gateway& gateway) : gateway_(gateway) {}
@@ -26,10 +30,21 @@ class Dispatcher final : public transports::Handler {
   void on_close(const transports::Session& session) override;
   transports::HttpPage page(std::string_view target) override;
 
+  // Completes and sends a reply to the request `cmd`/`id` that came through `session`.
+  void complete(const std::shared_ptr<transports::Session>& session, message::Message reply,
+                std::string_view cmd, std::string_view id);
+
  private:
   void run(const std::shared_ptr<transports::Session>& session, const message::Message& request,
            const message::Codec& codec);
-  // Completes and sends a reply to `request` (or to no request, for errors before decoding).
+  // Runs a command whose permission has been checked and replies with what it returns.
+  void execute(const Command& command, const std::shared_ptr<transports::Session>& session,
+               const message::Message& request, const std::shared_ptr<Client>& client,
+               const message::Codec& codec);
+  // The client a request comes from; null without a session. A token the hub does not know
+  // sets `unknown_token`.
+  std::shared_ptr<Client> client_of(const std::shared_ptr<transports::Session>& session,
+                                    const message::Message& request, bool& unknown_token);
   void reply(const std::shared_ptr<transports::Session>& session, message::Message reply,
              const message::Message* request, const message::Codec& codec);
   void reply_error(const std::shared_ptr<transports::Session>& session, std::int64_t code,

@@ -1,13 +1,19 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 
+#include <gw/gateway/auth_throttle.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/server_info.hpp>
+#include <gw/gateway/session_limits.hpp>
+#include <gw/gateway/worker_pool.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/transports/handler.hpp>
 #include <gw/transports/transport_stats.hpp>
@@ -16,36 +22,67 @@ namespace gw::gateway {
 
 class Dispatcher;
 
+// What the gateway is told besides its keys.
+struct GatewaySettings {
+  SessionLimits sessions;
+  // The key `auth` grants admin permission for; empty: nobody can become admin.
+  std::string admin_key;
+  // Threads for blocking commands, and how many such commands may wait for one.
+  unsigned worker_threads = 4;
+  std::size_t worker_queue = 1024;
+};
+
+// What the program running the gateway does when an admin asks (a gateway that is only a
+// library does nothing).
+struct GatewayControl {
+  std::function<void()> shutdown;
+  // Reloads what can be reloaded; returns what was done, or throws with why not.
+  std::function<std::string()> reload;
+};
+
 // The socket-free core: who the gateway is, its keys, its commands, its clients and its
 // counters, and the dispatcher the transports hand their frames to.
 class Gateway {
  public:
-  Gateway(ServerInfo server, message::Codec codec);
+  Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings = {});
   ~Gateway();
 
   ServerInfo& server() noexcept { return server_; }
   const ServerInfo& server() const noexcept { return server_; }
+  const GatewaySettings& settings() const noexcept { return settings_; }
   CodecSlot& codec() noexcept { return codec_; }
   CommandRegistry& commands() noexcept { return commands_; }
   Hub& hub() noexcept { return hub_; }
   Metrics& metrics() noexcept { return metrics_; }
+  AuthThrottle& auth_throttle() noexcept { return auth_throttle_; }
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
+  GatewayControl& control() noexcept { return control_; }
+  Dispatcher& dispatcher() noexcept { return *dispatcher_; }
+  WorkerPool& workers() noexcept { return workers_; }
   // What the transports call.
   transports::Handler& handler() noexcept;
 
-  // From now on new requests are answered 503.
-  void begin_stopping() noexcept { stopping_.store(true, std::memory_order_relaxed); }
+  // Time passes: long polls reach their deadline, idle sessions expire. Called a few times a
+  // second by the program that runs the gateway.
+  void tick(std::chrono::steady_clock::time_point now);
+
+  // From now on new requests are answered 503; waiting polls are answered now.
+  void begin_stopping();
   bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
 
  private:
   ServerInfo server_;
+  GatewaySettings settings_;
   CodecSlot codec_;
   CommandRegistry commands_;
   Hub hub_;
   Metrics metrics_;
+  AuthThrottle auth_throttle_;
   transports::TransportStatsBoard transport_stats_;
+  GatewayControl control_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
+  WorkerPool workers_;  // last: joined first, while what its jobs use still exists
 };
 
 }  // namespace gw::gateway

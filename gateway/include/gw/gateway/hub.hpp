@@ -1,34 +1,97 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
-#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include <gw/gateway/client.hpp>
+#include <gw/gateway/session_limits.hpp>
 #include <gw/transports/session.hpp>
 
 namespace gw::gateway {
 
-// The connected clients the gateway can push to (WebSocket and TCP connections), by session.
-// Holds weak pointers: a connection lives as long as its transport keeps it; the hub only
-// finds it. Thread-safe.
+// Every client of the gateway and how to find it: by id, name, session token, a UDP client's
+// address, and the topic filters it subscribed to. Thread-safe; socket-free. The hub's lock
+// is taken before a client's, never the other way round.
 class Hub {
  public:
-  void add(const std::shared_ptr<transports::Session>& session);
-  void remove(const transports::Session& session);
+  using Clock = std::chrono::steady_clock;
 
+  explicit Hub(SessionLimits limits = {});
+  const SessionLimits& limits() const noexcept { return limits_; }
+
+  // A WebSocket or TCP connection becomes a client; it ends with the connection.
+  std::shared_ptr<Client> connect(const std::shared_ptr<transports::Session>& connection);
+  void disconnect(const transports::Session& connection);
+  std::shared_ptr<Client> find_connection(const transports::Session& connection) const;
+
+  // An HTTP or UDP client opens a session known by `token`; null when max_sessions are held.
+  std::shared_ptr<Client> open_session(const std::shared_ptr<transports::Session>& request,
+                                       std::string token);
+  std::shared_ptr<Client> find_token(std::string_view token) const;
+  // The newest session of a UDP address: how clients that send no token are recognised.
+  std::shared_ptr<Client> find_udp_address(const std::string& address) const;
+  // A request came from `client` through `request` (keeps it alive, follows a UDP client).
+  void touch(const std::shared_ptr<Client>& client,
+             const std::shared_ptr<transports::Session>& request, Clock::time_point now);
+
+  // By client id, else by name.
+  std::shared_ptr<Client> find(std::string_view id_or_name) const;
+  // Ends a client (kick): removed from every index, connection closed, poll answered.
+  void remove(const std::shared_ptr<Client>& client);
+
+  struct Refusal {
+    int code;  // 400 or 409
+    std::string text;
+  };
+  // Gives `client` the name, unless it is invalid (400) or another client's (409).
+  std::optional<Refusal> rename(Client& client, const std::string& name);
+  // The handshake's name: `wanted` if free, else `wanted-2`, `wanted-3`, ...; the client's
+  // current name if `wanted` is invalid. Returns the name given.
+  std::string claim_name(Client& client, const std::string& wanted);
+
+  enum class Subscribed { added, already, too_many };
+  Subscribed subscribe(const std::shared_ptr<Client>& client, const std::string& filter);
+  bool unsubscribe(Client& client, const std::string& filter);
+  // Each client whose filters match the topic, once.
+  std::vector<std::shared_ptr<Client>> subscribers(std::string_view topic) const;
+  // [{filter, subscribers}] by filter.
+  nlohmann::json topics() const;
+
+  std::vector<std::shared_ptr<Client>> everyone() const;
+  // Every client's info, by id.
+  nlohmann::json clients() const;
   std::size_t count(transports::TransportKind kind) const;
-  // Sends the same frame to every connection of one transport; returns how many got it.
-  std::size_t send_to_all(transports::TransportKind kind, const transports::Frame& frame) const;
+
+  // Answers polls past their deadline and ends sessions idle past session_idle.
+  void tick(Clock::time_point now);
+  // Answers every waiting poll now (the gateway is stopping).
+  void end_all_polls();
 
  private:
+  void erase_locked(const Client& client);
+
+  const SessionLimits limits_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<transports::Session>> sessions_;
+  std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
+  std::unordered_map<std::string, std::string> names_;                // name -> id
+  std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
+  std::unordered_map<std::string, std::shared_ptr<Client>> udp_addresses_;
+  // filter -> subscribers by id
+  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<Client>>>
+      filters_;
 };
 
-// The id clients know a session by: stable for the session's life, never reused.
-std::string client_id(const transports::Session& session);
+// Why a name cannot be a client's name, or nothing: 1 to 64 bytes, no control character, and
+// not shaped like a client id (c followed by digits) unless it is `own_id`.
+std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id);
 
 }  // namespace gw::gateway

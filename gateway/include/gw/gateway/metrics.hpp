@@ -25,6 +25,11 @@ class Metrics {
   void count_decode_failure(transports::TransportKind transport, message::ErrorKind kind) noexcept;
   void count_reply(std::int64_t code) noexcept;
   void count_handler_exception() noexcept;
+  // Copies of messages handed to recipients (pushed or queued).
+  void count_deliveries(std::uint64_t copies) noexcept;
+  // Queued messages dropped from full mailboxes.
+  void count_mailbox_drops(std::uint64_t dropped) noexcept;
+  std::uint64_t mailbox_drops() const noexcept;
 
   std::uint64_t decode_failures(transports::TransportKind transport,
                                 message::ErrorKind kind) const noexcept;
@@ -39,6 +44,8 @@ class Metrics {
   std::array<std::array<Counter, error_kinds>, transport_kinds> decode_failures_{};
   std::array<Counter, reply_codes.size() + 1> replies_{};  // the last: any other code
   Counter handler_exceptions_{0};
+  Counter deliveries_{0};
+  Counter mailbox_drops_{0};
 };
 
 }  // namespace gw::gateway

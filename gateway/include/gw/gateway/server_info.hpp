@@ -25,6 +25,8 @@ struct ServerInfo {
   nlohmann::json endpoints_json() const;
 };
 
+// A time as ISO-8601 UTC with milliseconds.
+std::string iso8601(std::chrono::system_clock::time_point when);
 // The wall clock as ISO-8601 UTC with milliseconds, e.g. 2026-11-21T09:30:00.123Z.
 std::string iso8601_now();
 // {time, unix_time}: one reading of the wall clock, as ISO-8601 and as Unix seconds with

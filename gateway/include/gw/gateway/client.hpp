@@ -1,0 +1,93 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <gw/gateway/delivery.hpp>
+#include <gw/gateway/mailbox.hpp>
+#include <gw/gateway/session_limits.hpp>
+#include <gw/transports/session.hpp>
+
+namespace gw::gateway {
+
+// A poll held open until a message arrives or its deadline passes.
+struct PollWaiter {
+  std::chrono::steady_clock::time_point deadline;
+  std::size_t byte_budget = 0;
+  std::function<void(Mailbox::Drained)> complete;
+};
+
+// A client of the gateway, whatever its transport: a WebSocket or TCP connection, or an HTTP or
+// UDP client known by its session token. Thread-safe. The hub keeps the indexes (names,
+// tokens, topics) and calls the setters in step with them.
+class Client {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // A WebSocket or TCP connection; the client lives as long as the connection.
+  Client(const std::shared_ptr<transports::Session>& connection, const SessionLimits& limits);
+  // An HTTP or UDP client; it lives while it keeps sending within the idle time.
+  Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
+         std::string token, const SessionLimits& limits);
+
+  const std::string& id() const noexcept { return id_; }
+  transports::TransportKind kind() const noexcept { return kind_; }
+  // Empty for a connection.
+  const std::string& token() const noexcept { return token_; }
+
+  std::string name() const;
+  void set_name(std::string name);
+  bool admin() const;
+  void grant_admin();
+  std::set<std::string> subscriptions() const;
+  bool add_subscription(const std::string& filter);
+  bool remove_subscription(const std::string& filter);
+
+  // {id, name, transport, address, since, subscriptions, permission}.
+  nlohmann::json info() const;
+
+  // A request came from this client; a UDP client's messages now go to where it came from.
+  void seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request);
+  Clock::time_point last_seen() const;
+
+  // Pushes the message (WebSocket, TCP, UDP) or queues it for poll (HTTP), completing a waiting
+  // poll. Returns how many queued messages were dropped to make room.
+  std::size_t deliver(const Delivery& delivery);
+
+  // What is waiting, at most `byte_budget` of it; or nothing, when nothing is waiting and
+  // `waiter` is given, which is then called when a message comes or at its deadline. A second
+  // waiting poll ends the first with nothing.
+  std::optional<Mailbox::Drained> poll(std::size_t byte_budget, std::optional<PollWaiter> waiter);
+  // Ends a waiting poll whose deadline has passed (any waiting poll if `all`).
+  void end_poll(Clock::time_point now, bool all = false);
+
+  // Ends the connection (the client is told with a close frame on WebSocket) and any poll.
+  void close();
+
+ private:
+  const std::string id_;
+  const transports::TransportKind kind_;
+  const std::string token_;
+  const std::weak_ptr<transports::Session> connection_;
+  const std::chrono::system_clock::time_point since_ = std::chrono::system_clock::now();
+
+  mutable std::mutex mutex_;
+  std::string name_;
+  std::string address_;
+  bool admin_ = false;
+  std::set<std::string> subscriptions_;
+  Clock::time_point last_seen_ = Clock::now();
+  std::shared_ptr<transports::Session> udp_peer_;
+  Mailbox mailbox_;
+  std::optional<PollWaiter> waiter_;
+};
+
+}  // namespace gw::gateway

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <gw/message/message.hpp>
+#include <gw/transports/session.hpp>
+
+namespace gw::gateway {
+
+class Dispatcher;
+
+// Answers one request later, from any thread: the reply is completed (cmd, id, userID,
+// timestamp, code) and encoded as the dispatcher's replies are. Only the first call counts.
+class Responder {
+ public:
+  Responder(Dispatcher& dispatcher, std::shared_ptr<transports::Session> session, std::string cmd,
+            std::string id);
+
+  void operator()(message::Message reply) const;
+
+ private:
+  Dispatcher* dispatcher_;
+  std::shared_ptr<transports::Session> session_;
+  std::string cmd_;
+  std::string id_;
+  std::shared_ptr<std::atomic<bool>> answered_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace gw::gateway

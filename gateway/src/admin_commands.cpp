@@ -1,0 +1,109 @@
+#include <array>
+#include <cmath>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <gw/gateway/gateway.hpp>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+
+std::array<unsigned char, 32> sha256(std::string_view text) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  return digest;
+}
+
+// Compared as digests, in constant time: neither the content nor the length of the key leaks
+// through the time a wrong guess takes.
+bool same_key(std::string_view given, std::string_view expected) {
+  const auto a = sha256(given);
+  const auto b = sha256(expected);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<Message> auth(const CommandContext& context) {
+  const auto& expected = context.gateway.settings().admin_key;
+  if (expected.empty())
+    return refusal(403, "this gateway has no admin key ([gateway] admin_key), so nobody is admin");
+  auto& throttle = context.gateway.auth_throttle();
+  const auto host = host_of(context.session->remote_address());
+  const auto now = AuthThrottle::Clock::now();
+  if (const auto wait = throttle.wait(host, now); wait > AuthThrottle::Clock::duration::zero()) {
+    const auto seconds = std::ceil(std::chrono::duration<double>(wait).count());
+    return refusal(429, "too many wrong admin keys from " + host + "; try again in " +
+                            std::to_string(static_cast<long>(seconds)) + " s");
+  }
+  if (!same_key(trimmed_args(context.request.args), expected)) {
+    throttle.failed(host, now);
+    spdlog::warn("wrong admin key from {} (client {})", host, context.client->id());
+    return refusal(403, "wrong admin key");
+  }
+  throttle.succeeded(host);
+  context.client->grant_admin();
+  spdlog::info("client {} ({}) is now admin", context.client->id(), host);
+  return text_reply("you have admin permission", {{"permission", "admin"}});
+}
+
+std::optional<Message> kick(const CommandContext& context) {
+  const auto who =
+      context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
+  if (who.empty()) return refusal(400, "kick needs a client id or name in args (or to)");
+  auto& hub = context.gateway.hub();
+  const auto target = hub.find(who);
+  if (!target) return refusal(404, "no client with the id or name '" + who + "'");
+  // Told why before the connection closes.
+  Message notice;
+  notice.cmd = "kick";
+  notice.text = "disconnected by an admin";
+  notice.user_id = context.gateway.server().name;
+  notice.timestamp = iso8601_now();
+  if (auto frame = context.gateway.codec().current()->encode(notice))
+    target->deliver({std::make_shared<const std::string>(std::move(*frame)),
+                     std::make_shared<const Message>(notice)});
+  hub.remove(target);
+  spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
+  return text_reply("kicked " + target->id() + " (" + target->name() + ")",
+                    {{"id", target->id()}, {"name", target->name()}});
+}
+
+std::optional<Message> shutdown(const CommandContext& context) {
+  auto& control = context.gateway.control();
+  if (!control.shutdown) return refusal(403, "this gateway cannot be shut down by a client");
+  spdlog::warn("client {} ({}) asked the gateway to shut down", context.client->id(),
+               context.session->remote_address());
+  control.shutdown();  // asynchronous: this reply goes out first
+  return text_reply("shutting down");
+}
+
+std::optional<Message> reload(const CommandContext& context) {
+  auto& control = context.gateway.control();
+  if (!control.reload) return refusal(403, "this gateway has nothing to reload");
+  try {
+    return text_reply(control.reload());
+  } catch (const std::exception& error) {
+    return refusal(500, std::string("reload failed, the old settings stay: ") + error.what());
+  }
+}
+
+}  // namespace
+
+void add_admin_commands(CommandRegistry& registry) {
+  registry.add(
+      {"auth", "Gain admin permission: args is the admin key", Permission::user, auth, true});
+  registry.add({"kick", "Disconnect a client: args is its id or name", Permission::admin, kick});
+  registry.add({"shutdown", "Stop the gateway cleanly", Permission::admin, shutdown});
+  registry.add(
+      {"reload", "Reload the keys and lookup tables", Permission::admin, reload, false, true});
+}
+
+}  // namespace gw::gateway

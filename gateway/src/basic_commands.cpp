@@ -1,0 +1,73 @@
+#include <spdlog/spdlog.h>
+
+#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/server_info.hpp>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+
+std::optional<Message> ping(const CommandContext&) {
+  return text_reply("pong", clock_json());
+}
+
+std::optional<Message> error_report(const CommandContext& context) {
+  // The report is the client's decrypted text: shown only at debug level.
+  spdlog::info("client {} ({}) reports an error ({} bytes of text)",
+               context.client ? context.client->id() : "without a session",
+               context.session->remote_address(), context.request.text.size());
+  spdlog::debug("error report from {}: {}", context.session->remote_address(),
+                context.request.text);
+  return text_reply("error report received");
+}
+
+std::optional<Message> list_commands(const CommandContext& context) {
+  auto list = nlohmann::json::array();
+  for (const auto* command : context.gateway.commands().list()) {
+    if (command->name.empty()) continue;
+    list.push_back(
+        {{"name", command->name},
+         {"description", command->description},
+         {"permission", to_string(command->permission)},
+         {"needs_session", command->needs_session || command->permission == Permission::admin}});
+  }
+  const auto count = list.size();
+  return text_reply(std::to_string(count) + " commands", std::move(list));
+}
+
+}  // namespace
+
+void add_basic_commands(CommandRegistry& registry) {
+  registry.add({"ping", "Answer pong with the gateway's clock", Permission::user, ping});
+  registry.add({"error", "Report an error to the gateway's log", Permission::user, error_report});
+  registry.add({"commands", "List the commands with their descriptions and permissions",
+                Permission::user, list_commands});
+  registry.add({"help", "Same as commands", Permission::user, list_commands});
+}
+
+Message text_reply(std::string text, nlohmann::json data) {
+  Message reply;
+  reply.text = std::move(text);
+  reply.data = std::move(data);
+  return reply;
+}
+
+std::string trimmed_args(std::string_view args) {
+  constexpr std::string_view space = " \t\r\n";
+  const auto first = args.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return std::string(args.substr(first, args.find_last_not_of(space) - first + 1));
+}
+
+std::pair<std::string, std::string> split_first_word(std::string_view args) {
+  const auto text = trimmed_args(args);
+  const auto cut = text.find_first_of(" \t");
+  if (cut == std::string::npos) return {text, {}};
+  return {text.substr(0, cut), trimmed_args(std::string_view(text).substr(cut))};
+}
+
+}  // namespace gw::gateway

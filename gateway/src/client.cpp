@@ -1,0 +1,134 @@
+#include <gw/gateway/client.hpp>
+#include <gw/gateway/server_info.hpp>
+
+namespace gw::gateway {
+
+using transports::TransportKind;
+
+Client::Client(const std::shared_ptr<transports::Session>& connection, const SessionLimits& limits)
+    : id_("c" + std::to_string(connection->id())),
+      kind_(connection->kind()),
+      connection_(connection),
+      name_(id_),
+      address_(connection->remote_address()),
+      mailbox_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {}
+
+Client::Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
+               std::string token, const SessionLimits& limits)
+    : id_(std::move(id)),
+      kind_(first_request->kind()),
+      token_(std::move(token)),
+      name_(id_),
+      address_(first_request->remote_address()),
+      mailbox_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {
+  if (kind_ == TransportKind::udp) udp_peer_ = first_request;
+}
+
+std::string Client::name() const {
+  std::lock_guard lock(mutex_);
+  return name_;
+}
+
+void Client::set_name(std::string name) {
+  std::lock_guard lock(mutex_);
+  name_ = std::move(name);
+}
+
+bool Client::admin() const {
+  std::lock_guard lock(mutex_);
+  return admin_;
+}
+
+void Client::grant_admin() {
+  std::lock_guard lock(mutex_);
+  admin_ = true;
+}
+
+std::set<std::string> Client::subscriptions() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_;
+}
+
+bool Client::add_subscription(const std::string& filter) {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.insert(filter).second;
+}
+
+bool Client::remove_subscription(const std::string& filter) {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.erase(filter) > 0;
+}
+
+nlohmann::json Client::info() const {
+  std::lock_guard lock(mutex_);
+  return {{"id", id_},
+          {"name", name_},
+          {"transport", transports::to_string(kind_)},
+          {"address", address_},
+          {"since", iso8601(since_)},
+          {"subscriptions", subscriptions_},
+          {"permission", admin_ ? "admin" : "user"}};
+}
+
+void Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request) {
+  std::lock_guard lock(mutex_);
+  last_seen_ = now;
+  if (kind_ != TransportKind::udp || request->kind() != TransportKind::udp) return;
+  udp_peer_ = request;
+  address_ = request->remote_address();
+}
+
+Client::Clock::time_point Client::last_seen() const {
+  std::lock_guard lock(mutex_);
+  return last_seen_;
+}
+
+std::size_t Client::deliver(const Delivery& delivery) {
+  if (kind_ == TransportKind::websocket || kind_ == TransportKind::tcp) {
+    if (auto connection = connection_.lock()) connection->send(delivery.frame);
+    return 0;
+  }
+  std::unique_lock lock(mutex_);
+  if (kind_ == TransportKind::udp) {
+    auto peer = udp_peer_;
+    lock.unlock();
+    if (peer) peer->send(delivery.frame);
+    return 0;
+  }
+  const auto dropped = mailbox_.push(delivery);
+  if (!waiter_) return dropped;
+  auto waiter = std::move(*waiter_);
+  waiter_.reset();
+  auto drained = mailbox_.drain(waiter.byte_budget);
+  lock.unlock();
+  waiter.complete(std::move(drained));  // outside the lock: it encodes and writes the reply
+  return dropped;
+}
+
+std::optional<Mailbox::Drained> Client::poll(std::size_t byte_budget,
+                                             std::optional<PollWaiter> waiter) {
+  std::unique_lock lock(mutex_);
+  if (!mailbox_.empty() || !waiter) return mailbox_.drain(byte_budget);
+  auto previous = std::move(waiter_);
+  waiter_ = std::move(waiter);
+  lock.unlock();
+  if (previous) previous->complete(Mailbox::Drained{});
+  return std::nullopt;
+}
+
+void Client::end_poll(Clock::time_point now, bool all) {
+  std::unique_lock lock(mutex_);
+  if (!waiter_ || (!all && waiter_->deadline > now)) return;
+  auto waiter = std::move(*waiter_);
+  waiter_.reset();
+  auto drained = mailbox_.drain(waiter.byte_budget);
+  lock.unlock();
+  waiter.complete(std::move(drained));
+}
+
+void Client::close() {
+  end_poll(Clock::now(), true);
+  if (auto connection = connection_.lock()) connection->close();
+}
+
+}  // namespace gw::gateway

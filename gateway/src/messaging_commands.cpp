@@ -1,0 +1,192 @@
+#include <variant>
+
+#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/topic.hpp>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+using transports::TransportKind;
+using Recipients = std::vector<std::shared_ptr<Client>>;
+
+// The message as recipients get it: the sender's, without its session token, with `from` and
+// `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
+std::variant<Delivery, Message> make_delivery(const CommandContext& context, Message message) {
+  message.token.clear();
+  message.code.reset();
+  if (context.client) {
+    message.from = context.client->id();
+    message.user_id = context.client->name();
+  } else {
+    message.from = "anonymous";
+    if (message.user_id.empty()) message.user_id = "anonymous";
+  }
+  if (message.timestamp.empty()) message.timestamp = iso8601_now();
+  auto frame = context.gateway.codec().current()->encode(message);
+  if (!frame) return refusal(413, "the message cannot be delivered: " + frame.error().text);
+  return Delivery{std::make_shared<const std::string>(std::move(*frame)),
+                  std::make_shared<const Message>(std::move(message))};
+}
+
+std::size_t deliver(const CommandContext& context, const Recipients& recipients,
+                    const Delivery& delivery) {
+  std::uint64_t dropped = 0;
+  for (const auto& recipient : recipients)
+    dropped += recipient->deliver(delivery);
+  context.gateway.metrics().count_deliveries(recipients.size());
+  context.gateway.metrics().count_mailbox_drops(dropped);
+  return recipients.size();
+}
+
+Message delivered_reply(std::size_t count, std::string where) {
+  return text_reply("delivered to " + std::to_string(count) + " " + std::move(where),
+                    {{"delivered", count}});
+}
+
+// Delivers `message` to `recipients` and acknowledges, or refuses when it cannot be encoded.
+Message deliver_and_acknowledge(const CommandContext& context, Message message,
+                                const Recipients& recipients, std::string where) {
+  auto delivery = make_delivery(context, std::move(message));
+  if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
+  const auto count = deliver(context, recipients, std::get<Delivery>(delivery));
+  return delivered_reply(count, std::move(where));
+}
+
+std::variant<std::shared_ptr<Client>, Message> recipient(const CommandContext& context,
+                                                         const std::string& who) {
+  auto client = context.gateway.hub().find(who);
+  if (!client)
+    return refusal(404, "no client with the id or name '" + who + "'; send clients for the list");
+  return client;
+}
+
+Message to_one(const CommandContext& context, Message message) {
+  auto found = recipient(context, message.to);
+  if (auto* refused = std::get_if<Message>(&found)) return std::move(*refused);
+  const auto& client = std::get<std::shared_ptr<Client>>(found);
+  auto reply = deliver_and_acknowledge(context, std::move(message), {client}, "client");
+  if (reply.cmd != "error")
+    reply.text = "delivered to " + client->id() + " (" + client->name() + ")";
+  return reply;
+}
+
+Message to_topic(const CommandContext& context, Message message) {
+  if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
+  const auto recipients = context.gateway.hub().subscribers(message.topic);
+  const auto where = "subscribers of " + message.topic;
+  return deliver_and_acknowledge(context, std::move(message), recipients, where);
+}
+
+// The empty command: to `to`, else to the subscribers of `topic`, else to everyone. A
+// WebSocket sender of a message for everyone gets its own copy and no other answer: the
+// original relay.
+std::optional<Message> chat(const CommandContext& context) {
+  const auto& request = context.request;
+  if (!request.to.empty()) return to_one(context, request);
+  if (!request.topic.empty()) return to_topic(context, request);
+  auto reply =
+      deliver_and_acknowledge(context, request, context.gateway.hub().everyone(), "clients");
+  if (context.session->kind() == TransportKind::websocket && reply.cmd != "error")
+    return std::nullopt;
+  return reply;
+}
+
+// `send` with `to`, or typed as "/send WHO TEXT".
+std::optional<Message> send(const CommandContext& context) {
+  Message message = context.request;
+  if (message.to.empty()) {
+    auto [who, text] = split_first_word(message.args);
+    message.to = std::move(who);
+    if (message.text.empty()) message.text = std::move(text);
+    message.args.clear();
+  }
+  if (message.to.empty())
+    return refusal(400,
+                   "send needs a recipient: set to (a client id or name), or args \"WHO TEXT\"");
+  return to_one(context, std::move(message));
+}
+
+std::optional<Message> broadcast(const CommandContext& context) {
+  Message message = context.request;
+  if (message.text.empty()) {
+    message.text = trimmed_args(message.args);
+    message.args.clear();
+  }
+  return deliver_and_acknowledge(context, std::move(message), context.gateway.hub().everyone(),
+                                 "clients");
+}
+
+// `publish` with `topic`, or typed as "/publish TOPIC TEXT".
+std::optional<Message> publish(const CommandContext& context) {
+  Message message = context.request;
+  if (message.topic.empty()) {
+    auto [name, text] = split_first_word(message.args);
+    message.topic = std::move(name);
+    if (message.text.empty()) message.text = std::move(text);
+    message.args.clear();
+  }
+  if (message.topic.empty())
+    return refusal(400, "publish needs a topic: set topic, or args \"TOPIC TEXT\"");
+  return to_topic(context, std::move(message));
+}
+
+std::string filter_of(const Message& request) {
+  return request.topic.empty() ? trimmed_args(request.args) : request.topic;
+}
+
+std::optional<Message> subscribe(const CommandContext& context) {
+  const auto filter = filter_of(context.request);
+  if (auto problem = topic::check_filter(filter)) return refusal(400, *problem);
+  auto& hub = context.gateway.hub();
+  const auto result = hub.subscribe(context.client, filter);
+  if (result == Hub::Subscribed::too_many)
+    return refusal(400, "at most " + std::to_string(hub.limits().max_subscriptions) +
+                            " subscriptions per session; unsubscribe from some first");
+  return text_reply(
+      (result == Hub::Subscribed::added ? "subscribed to " : "already subscribed to ") + filter,
+      {{"topic", filter}, {"subscriptions", context.client->subscriptions()}});
+}
+
+std::optional<Message> unsubscribe(const CommandContext& context) {
+  const auto filter = filter_of(context.request);
+  if (!context.gateway.hub().unsubscribe(*context.client, filter))
+    return refusal(404, "not subscribed to '" + filter + "'; send whoami for your subscriptions");
+  return text_reply("unsubscribed from " + filter,
+                    {{"topic", filter}, {"subscriptions", context.client->subscriptions()}});
+}
+
+std::optional<Message> topics(const CommandContext& context) {
+  auto list = context.gateway.hub().topics();
+  const auto count = list.size();
+  return text_reply(std::to_string(count) + " topic filters with subscribers", std::move(list));
+}
+
+}  // namespace
+
+void add_messaging_commands(CommandRegistry& registry) {
+  registry.add({"",
+                "A chat message (empty cmd): to `to` if set, else to the subscribers of `topic` "
+                "if set, else to every client",
+                Permission::user, chat});
+  registry.add({"send", "Deliver to one client: `to` is its id or name (or args \"WHO TEXT\")",
+                Permission::user, send});
+  registry.add(
+      {"broadcast", "Deliver to every client on every transport", Permission::user, broadcast});
+  registry.add({"publish",
+                "Deliver to the subscribers of `topic` (or args \"TOPIC TEXT\"); no wildcards",
+                Permission::user, publish});
+  registry.add({"subscribe",
+                "Receive what is published to `topic` (or args); + matches one level, a last # "
+                "the rest",
+                Permission::user, subscribe, true});
+  registry.add({"unsubscribe", "Stop receiving a topic filter you subscribed to", Permission::user,
+                unsubscribe, true});
+  registry.add({"topics", "The topic filters that have subscribers, with their counts",
+                Permission::user, topics});
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,155 @@
+#include <array>
+#include <charconv>
+
+#include <openssl/rand.h>
+
+#include <gw/gateway/builtin_commands.hpp>
+#include <gw/gateway/gateway.hpp>
+#include <gw/message/base64url.hpp>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+
+// 128 random bits: the token an HTTP or UDP client sends to stay one session.
+std::string new_session_token() {
+  std::array<std::uint8_t, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("the system's random generator failed");
+  return message::base64url::encode(bytes);
+}
+
+nlohmann::json command_names(const CommandRegistry& registry) {
+  auto names = nlohmann::json::array();
+  for (const auto* command : registry.list())
+    if (!command->name.empty()) names.push_back(command->name);
+  return names;
+}
+
+nlohmann::json session_data(Gateway& gateway, const Client& client) {
+  const auto token = client.token().empty() ? nlohmann::json() : nlohmann::json(client.token());
+  return {{"server", gateway.server().server_json()},
+          {"session", {{"id", client.id()}, {"token", token}, {"name", client.name()}}},
+          {"endpoints", gateway.server().endpoints_json()},
+          {"commands", command_names(gateway.commands())}};
+}
+
+std::optional<Message> handshake(const CommandContext& context) {
+  auto& hub = context.gateway.hub();
+  auto client = context.client;
+  if (!client) {  // an HTTP or UDP client without a session (or with an expired one)
+    client = hub.open_session(context.session, new_session_token());
+    if (!client)
+      return refusal(503, "the gateway holds its limit of " +
+                              std::to_string(hub.limits().max_sessions) +
+                              " HTTP and UDP sessions; try again later");
+  }
+  const auto& wanted = context.request.user_id;
+  const auto name = wanted.empty() ? client->name() : hub.claim_name(*client, wanted);
+  return text_reply("hello " + name + ", this is " + context.gateway.server().name,
+                    session_data(context.gateway, *client));
+}
+
+std::optional<Message> whoami(const CommandContext& context) {
+  const auto& client = *context.client;
+  return text_reply("you are " + client.name() + " (" + client.id() + ") on " +
+                        std::string(transports::to_string(client.kind())),
+                    client.info());
+}
+
+std::optional<Message> rename(const CommandContext& context) {
+  auto name = trimmed_args(context.request.args);
+  if (name.empty())
+    return refusal(400, "rename needs the new name in args, such as args \"kitchen-sensor\"");
+  if (auto refused = context.gateway.hub().rename(*context.client, name))
+    return refusal(refused->code, refused->text);
+  return text_reply("you are now " + name, context.client->info());
+}
+
+std::optional<Message> clients(const CommandContext& context) {
+  auto list = context.gateway.hub().clients();
+  const auto count = list.size();
+  return text_reply(std::to_string(count) + " clients", std::move(list));
+}
+
+Message poll_reply(const Mailbox::Drained& drained) {
+  auto messages = nlohmann::json::array();
+  for (const auto& delivery : drained.deliveries)
+    if (auto json = delivery.message->to_json()) messages.push_back(nlohmann::json::parse(*json));
+  auto text = std::to_string(messages.size()) + " messages";
+  if (drained.lost > 0)
+    text += "; " + std::to_string(drained.lost) +
+            " older ones were lost because your mailbox was full: poll more often";
+  if (drained.left > 0) text += "; " + std::to_string(drained.left) + " more waiting";
+  return text_reply(
+      std::move(text),
+      {{"messages", std::move(messages)}, {"lost", drained.lost}, {"left", drained.left}});
+}
+
+// "wait=N" (or nothing: 0).
+std::optional<long> wait_seconds(std::string_view args) {
+  const auto text = trimmed_args(args);
+  if (text.empty()) return 0;
+  std::string_view number = text;
+  if (number.starts_with("wait=")) number.remove_prefix(5);
+  long value = 0;
+  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (error != std::errc{} || end != number.data() + number.size() || value < 0)
+    return std::nullopt;
+  return value;
+}
+
+std::optional<Message> poll(const CommandContext& context) {
+  const auto& limits = context.gateway.hub().limits();
+  const auto wait = wait_seconds(context.request.args);
+  if (!wait)
+    return refusal(400, "poll args: expected wait=SECONDS (a whole number), such as wait=30");
+  const auto seconds = std::min<long>(*wait, static_cast<long>(limits.poll_wait_max.count()));
+  std::optional<PollWaiter> waiter;
+  if (seconds > 0) {
+    waiter = PollWaiter{std::chrono::steady_clock::now() + std::chrono::seconds(seconds),
+                        limits.poll_reply_bytes,
+                        [respond = context.responder()](Mailbox::Drained drained) {
+                          respond(poll_reply(drained));
+                        }};
+  }
+  auto drained = context.client->poll(limits.poll_reply_bytes, std::move(waiter));
+  if (!drained) return std::nullopt;  // answered when a message comes or the wait ends
+  return poll_reply(*drained);
+}
+
+}  // namespace
+
+void add_session_commands(CommandRegistry& registry) {
+  registry.add({"handshake",
+                "Open a session: the gateway's name, id, clock and endpoints, your session id "
+                "and token, and the commands; userID asks for a name",
+                Permission::user, handshake});
+  registry.add({"whoami", "Your session: id, name, transport, address, since, subscriptions",
+                Permission::user, whoami, true});
+  registry.add({"rename", "Take the name in args (names are unique: 409 if taken)",
+                Permission::user, rename, true});
+  registry.add({"clients", "Every client: id, name, transport, address, since, subscriptions",
+                Permission::user, clients});
+  registry.add({"poll",
+                "Fetch the messages waiting for this session; args wait=N holds the request up "
+                "to N seconds until one comes",
+                Permission::user, poll, true});
+}
+
+Message welcome_message(Gateway& gateway, const Client& client) {
+  Message welcome;
+  welcome.cmd = "welcome";
+  welcome.code = 200;
+  welcome.user_id = gateway.server().name;
+  welcome.timestamp = iso8601_now();
+  welcome.text = "welcome to " + gateway.server().name;
+  welcome.data = session_data(gateway, client);
+  return welcome;
+}
+
+}  // namespace gw::gateway
