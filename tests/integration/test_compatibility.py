@@ -68,6 +68,40 @@ class OriginalClients(unittest.TestCase):
                 self.assertEqual((relayed.userID, relayed.text, relayed.cmd),
                                  ("alice", "hello bob", ""))
 
+    def test_chat_across_transports(self):
+        """A browser on WebSocket, a sensor on UDP (known by its address after its handshake) and
+        a script posting over HTTP see each other's chat messages."""
+        def read_until(receive, text):
+            for _ in range(10):  # besides the chat: the sender's acknowledgements
+                got = Message.decrypt(self.fernet, receive())
+                if got.text == text:
+                    return got
+            self.fail(f"{text!r} never arrived")
+
+        browser = websocket.create_connection(self.gateway.ws_url, timeout=TIMEOUT)
+        sensor = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        with closing(browser), sensor:
+            browser.recv()  # the welcome
+            sensor.settimeout(TIMEOUT)
+            sensor.sendto(original("handshake", user="sensor").encrypt(self.fernet),
+                          self.gateway.udp_address)
+            self.assertEqual(Message.decrypt(self.fernet, sensor.recvfrom(65536)[0]).cmd,
+                             "handshake")
+            from_udp = lambda: sensor.recvfrom(65536)[0]
+            from_ws = lambda: browser.recv().encode()
+
+            requests.post(self.gateway.http_url + "/message", timeout=TIMEOUT,
+                          data=original("", "lights on", user="script").encrypt(self.fernet))
+            for receive in (from_ws, from_udp):
+                self.assertEqual(read_until(receive, "lights on").userID, "script")
+
+            sensor.sendto(original("", "21.5 C", user="sensor").encrypt(self.fernet),
+                          self.gateway.udp_address)
+            self.assertEqual(read_until(from_ws, "21.5 C").userID, "sensor")
+
+            browser.send(original("", "thanks", user="browser").encrypt(self.fernet).decode())
+            self.assertEqual(read_until(from_udp, "thanks").userID, "browser")
+
     def test_udp_handshake(self):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.settimeout(TIMEOUT)

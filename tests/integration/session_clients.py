@@ -1,0 +1,145 @@
+"""Clients of each transport that hold a session, for the messaging tests: a request is matched
+to its reply by id, and messages delivered meanwhile (they carry "from") are kept for
+next_delivery. Built on the third-party clients only: requests, websocket-client, socket."""
+import itertools
+import socket
+import time
+
+import requests
+import websocket
+
+from gateway_support import TIMEOUT, message
+
+_ids = itertools.count(1)
+
+
+class SessionClient:
+    transport = None
+
+    def __init__(self, gateway, name):
+        self.gateway = gateway
+        self.token = None
+        self.deliveries = []
+        reply = self.request(message("handshake", user=name))
+        session = reply["data"]["session"]
+        self.id, self.name, self.token = session["id"], session["name"], session["token"]
+
+    def request(self, body):
+        """Sends `body` (with an id and this session's token) and returns the reply."""
+        body = dict(body, id=body.get("id") or f"r{next(_ids)}")
+        if self.token:
+            body["token"] = self.token
+        self._send(body)
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            received = self._receive(deadline - time.monotonic())
+            if "from" in received:
+                self.deliveries.append(received)
+            elif received.get("id") == body["id"]:
+                return received
+        raise TimeoutError(f"no reply to {body['cmd']!r} within {TIMEOUT} s")
+
+    def next_delivery(self):
+        """The next message delivered to this client (pushed, or fetched by poll on HTTP)."""
+        deadline = time.monotonic() + TIMEOUT
+        while not self.deliveries:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing delivered to {self.transport} within {TIMEOUT} s")
+            received = self._receive(deadline - time.monotonic())
+            if "from" in received:
+                self.deliveries.append(received)
+        return self.deliveries.pop(0)
+
+    def close(self):
+        pass
+
+
+class HttpClient(SessionClient):
+    transport = "http"
+
+    def __init__(self, gateway, name):
+        self.http = requests.Session()
+        self._reply = None
+        super().__init__(gateway, name)
+
+    def _send(self, body):
+        response = self.http.post(self.gateway.http_url + "/message",
+                                  data=self.gateway.encrypt(body), timeout=TIMEOUT + 5)
+        self._reply = self.gateway.decrypt(response.content)
+
+    def _receive(self, timeout):
+        reply, self._reply = self._reply, None
+        return reply
+
+    def next_delivery(self):
+        if not self.deliveries:
+            reply = self.request(message("poll", args=f"wait={TIMEOUT}"))
+            self.deliveries.extend(reply["data"]["messages"])
+        if not self.deliveries:
+            raise TimeoutError(f"nothing delivered to http within {TIMEOUT} s")
+        return self.deliveries.pop(0)
+
+    def close(self):
+        self.http.close()
+
+
+class WebSocketClient(SessionClient):
+    transport = "websocket"
+
+    def __init__(self, gateway, name):
+        self.ws, _welcome = gateway.websocket()
+        super().__init__(gateway, name)
+
+    def _send(self, body):
+        self.ws.send(self.gateway.encrypt(body).decode())
+
+    def _receive(self, timeout):
+        self.ws.settimeout(max(timeout, 0.01))
+        return self.gateway.decrypt(self.ws.recv())
+
+    def close(self):
+        self.ws.close()
+
+
+class UdpClient(SessionClient):
+    transport = "udp"
+
+    def __init__(self, gateway, name):
+        self.sock = gateway.udp_socket()
+        super().__init__(gateway, name)
+
+    def _send(self, body):
+        self.sock.sendto(self.gateway.encrypt(body), self.gateway.udp_address)
+
+    def _receive(self, timeout):
+        self.sock.settimeout(max(timeout, 0.01))
+        data, _ = self.sock.recvfrom(65536)
+        return self.gateway.decrypt(data)
+
+    def close(self):
+        self.sock.close()
+
+
+class TcpClient(SessionClient):
+    transport = "tcp"
+
+    def __init__(self, gateway, name):
+        self.sock, self.lines = gateway.tcp_connection()
+        super().__init__(gateway, name)
+
+    def _send(self, body):
+        self.sock.sendall(self.gateway.encrypt(body) + b"\n")
+
+    def _receive(self, timeout):
+        self.sock.settimeout(max(timeout, 0.01))
+        line = self.lines.readline()
+        if not line:
+            raise ConnectionError("the gateway closed the TCP connection")
+        return self.gateway.decrypt(line)
+
+    def close(self):
+        self.lines.close()
+        self.sock.close()
+
+
+CLIENT_CLASSES = (HttpClient, WebSocketClient, UdpClient, TcpClient)
