@@ -9,6 +9,7 @@ void add_builtin_commands(CommandRegistry& registry) {
   add_session_commands(registry);
   add_messaging_commands(registry);
   add_admin_commands(registry);
+  add_request_commands(registry);
 }
 
 }  // namespace gw::gateway

@@ -16,6 +16,7 @@ void add_basic_commands(CommandRegistry& registry);      // ping, error, command
 void add_session_commands(CommandRegistry& registry);    // handshake, whoami, rename, ...
 void add_messaging_commands(CommandRegistry& registry);  // chat, send, publish, ...
 void add_admin_commands(CommandRegistry& registry);      // auth, kick, shutdown, reload
+void add_request_commands(CommandRegistry& registry);    // get, ask
 
 // A successful reply with text and, optionally, data.
 message::Message text_reply(std::string text, nlohmann::json data = nullptr);

@@ -95,13 +95,21 @@ std::shared_ptr<Client> Dispatcher::client_of(const std::shared_ptr<Session>& se
 
 void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& request,
                      const message::Codec& codec) {
+  bool unknown_token = false;
+  const auto client = client_of(session, request, unknown_token);
+  // The answer to a request the gateway sent this client: it goes to whoever waits for it. An
+  // HTTP request still needs its response.
+  if (client && gateway_.outgoing_requests().take_reply(client->id(), request)) {
+    if (session->kind() != TransportKind::http) return;
+    Message received;
+    received.text = "reply received";
+    return reply(session, std::move(received), &request, codec);
+  }
   const auto* command = gateway_.commands().find(request.cmd);
   if (!command)
     return reply_error(session, 404,
                        "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",
                        &request, codec);
-  bool unknown_token = false;
-  const auto client = client_of(session, request, unknown_token);
   if (unknown_token && request.cmd != "handshake")
     return reply_error(session, 401,
                        "unknown or expired session token; send handshake for a new session",

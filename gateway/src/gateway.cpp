@@ -12,6 +12,7 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
   add_builtin_commands(commands_);
+  add_builtin_requestables(*this);
 }
 
 Gateway::~Gateway() = default;
@@ -22,11 +23,32 @@ transports::Handler& Gateway::handler() noexcept {
 
 void Gateway::tick(std::chrono::steady_clock::time_point now) {
   hub_.tick(now);
+  outgoing_.tick(now);
 }
 
 void Gateway::begin_stopping() {
   stopping_.store(true, std::memory_order_relaxed);
   hub_.end_all_polls();
+  outgoing_.cancel_all();
+}
+
+bool Gateway::ask(const std::shared_ptr<Client>& client, message::Message request,
+                  std::chrono::seconds timeout, OutgoingRequests::Callback done) {
+  request.user_id = server_.name;
+  request.timestamp = iso8601_now();
+  request.from.clear();
+  request.token.clear();
+  // Registered before it is sent: a quick reply must find it.
+  request.id =
+      outgoing_.add(client->id(), std::chrono::steady_clock::now() + timeout, std::move(done));
+  auto frame = codec_.current()->encode(request);
+  if (!frame) {
+    outgoing_.withdraw(request.id);
+    return false;
+  }
+  client->deliver({std::make_shared<const std::string>(std::move(*frame)),
+                   std::make_shared<const message::Message>(std::move(request))});
+  return true;
 }
 
 }  // namespace gw::gateway

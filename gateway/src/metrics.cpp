@@ -86,6 +86,10 @@ void Metrics::count_mailbox_drops(std::uint64_t dropped) noexcept {
   if (dropped > 0) mailbox_drops_.fetch_add(dropped, std::memory_order_relaxed);
 }
 
+std::uint64_t Metrics::deliveries() const noexcept {
+  return deliveries_.load(std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::mailbox_drops() const noexcept {
   return mailbox_drops_.load(std::memory_order_relaxed);
 }
@@ -164,8 +168,7 @@ std::string Metrics::render(const ServerInfo& server,
          static_cast<double>(handler_exceptions_.load(std::memory_order_relaxed)));
   header(out, "gw_deliveries_total", "counter",
          "Copies of messages handed to recipients (pushed or queued for poll).");
-  sample(out, "gw_deliveries_total", "",
-         static_cast<double>(deliveries_.load(std::memory_order_relaxed)));
+  sample(out, "gw_deliveries_total", "", static_cast<double>(deliveries()));
   header(out, "gw_mailbox_dropped_total", "counter",
          "Queued messages dropped because a mailbox was full (reported to its next poll).");
   sample(out, "gw_mailbox_dropped_total", "", static_cast<double>(mailbox_drops()));

@@ -7,7 +7,7 @@ import unittest
 from contextlib import closing
 
 from gateway_support import GatewayTestCase, TIMEOUT, message
-from session_clients import CLIENT_CLASSES, HttpClient, WebSocketClient
+from session_clients import CLIENT_CLASSES, HttpClient, UdpClient, WebSocketClient
 
 
 class EveryTransportPair(GatewayTestCase):
@@ -88,6 +88,54 @@ class LongPoll(GatewayTestCase):
         reply = client.request(message("poll"))
         self.assertEqual((reply["code"], reply["data"]["messages"], reply["data"]["lost"]),
                          (200, [], 0))
+
+
+class ServerToClientRequests(GatewayTestCase):
+    gateway_args = ("--request-timeout", "1")
+
+    def ask_in_background(self, asker, args):
+        replies = []
+        thread = threading.Thread(target=lambda: replies.append(
+            asker.request(message("ask", args=args))))
+        thread.start()
+        return thread, replies
+
+    def test_a_websocket_client_answers_the_gateway(self):
+        lamp = WebSocketClient(self.gateway, "lamp")
+        asker = HttpClient(self.gateway, "asker")
+        self.addCleanup(lamp.close)
+        self.addCleanup(asker.close)
+        thread, replies = self.ask_in_background(asker, "lamp status verbose")
+        asked = self.gateway.decrypt(lamp.ws.recv())  # the gateway's request
+        self.assertEqual((asked["cmd"], asked["args"]), ("status", "verbose"))
+        lamp.ws.send(self.gateway.encrypt(
+            message("status", "on", id=asked["id"], data={"watts": 9})).decode())
+        thread.join(TIMEOUT)
+        self.assertEqual((replies[0]["code"], replies[0]["text"]), (200, "on"))
+        self.assertEqual(replies[0]["data"]["data"], {"watts": 9})
+
+    def test_a_client_that_does_not_answer_is_a_timeout_error(self):
+        silent = WebSocketClient(self.gateway, "silent")
+        asker = WebSocketClient(self.gateway, "asker2")
+        self.addCleanup(silent.close)
+        self.addCleanup(asker.close)
+        thread, replies = self.ask_in_background(asker, "silent status")
+        thread.join(TIMEOUT)
+        self.assertFalse(thread.is_alive(), "the ask hung")
+        self.assertEqual((replies[0]["cmd"], replies[0]["code"]), ("error", 504))
+        self.assertIn("did not answer within 1 s", replies[0]["text"])
+
+
+class Requestables(GatewayTestCase):
+    def test_get_time_version_stats(self):
+        client = UdpClient(self.gateway, "reader")
+        self.addCleanup(client.close)
+        self.assertEqual(client.request(message("get", args="version"))["data"]["name"],
+                         "test-gateway")
+        self.assertIn("unix_time", client.request(message("get", args="time"))["data"])
+        stats = client.request(message("get", args="stats"))["data"]
+        self.assertGreaterEqual(stats["clients"]["udp"], 1)
+        self.assertEqual(client.request(message("get", args="weather"))["code"], 404)
 
 
 class SessionCommands(GatewayTestCase):

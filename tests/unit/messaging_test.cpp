@@ -202,3 +202,51 @@ TEST_CASE_METHOD(Messaging, "a blocking command runs off the calling thread", "[
   CHECK(request(ws, command("slow")).text == "done");
   CHECK(ran_on.load() != std::this_thread::get_id());
 }
+
+TEST_CASE_METHOD(Messaging, "get reads the built-in and the operator's requestables",
+                 "[messaging]") {
+  auto ws = connect(TransportKind::websocket);
+  CHECK(request(ws, command("get", "version")).data["version"] == "9.9.9");
+  CHECK(request(ws, command("get", "time")).data.contains("unix_time"));
+  CHECK(request(ws, command("get", "stats")).data["clients"]["websocket"] == 1);
+  gateway.requestables().add_value("room", "Where this gateway is", "kitchen");
+  int asked = 0;
+  gateway.requestables().add("counter", "Counts", [&] { return ++asked; });
+  CHECK(request(ws, command("get", "room")).data == "kitchen");
+  CHECK(request(ws, command("get", "counter")).data == 1);
+  CHECK(request(ws, command("get", "counter")).data == 2);
+  CHECK(request(ws, command("get", "nothing")).code == 404);
+  CHECK(request(ws, command("get")).data.size() == 5);
+}
+
+TEST_CASE_METHOD(Messaging, "ask relays a command to a client and its reply back, or times out",
+                 "[messaging]") {
+  auto asker = connect(TransportKind::tcp);
+  auto device = connect(TransportKind::websocket);
+  request(device, command("rename", "lamp"));
+  const auto before = asker->count();
+  handler.on_frame(asker, token(command("ask", "lamp status verbose", "a1")));
+  CHECK(asker->count() == before);  // waiting for the lamp
+  const auto asked = last(device);
+  CHECK(asked.cmd == "status");
+  CHECK(asked.args == "verbose");
+  CHECK(asked.id.starts_with("gw-"));
+
+  auto answer = command("status");
+  answer.id = asked.id;
+  answer.text = "on";
+  answer.data = {{"watts", 9}};
+  handler.on_frame(device, token(answer));
+  REQUIRE(asker->count() == before + 1);
+  const auto relayed = last(asker);
+  CHECK(relayed.id == "a1");
+  CHECK(relayed.text == "on");
+  CHECK(relayed.data["data"]["watts"] == 9);
+
+  handler.on_frame(asker, token(command("ask", "lamp status", "a2")));
+  gateway.tick(std::chrono::steady_clock::now() + std::chrono::seconds(11));
+  REQUIRE(asker->count() == before + 2);
+  CHECK(last(asker).code == 504);
+  CHECK(last(asker).id == "a2");
+  CHECK(request(asker, command("ask", "nobody status")).code == 404);
+}

@@ -12,6 +12,9 @@ class Gateway;
 // command), sessions, delivery, topics, polls and the admin commands.
 void add_builtin_commands(CommandRegistry& registry);
 
+// time, version and stats, read with `get`.
+void add_builtin_requestables(Gateway& gateway);
+
 // The message a WebSocket client receives on connecting: the handshake's data, unasked.
 message::Message welcome_message(Gateway& gateway, const Client& client);
 

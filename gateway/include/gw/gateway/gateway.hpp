@@ -11,6 +11,8 @@
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/metrics.hpp>
+#include <gw/gateway/outgoing_requests.hpp>
+#include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/worker_pool.hpp>
@@ -57,6 +59,15 @@ class Gateway {
   AuthThrottle& auth_throttle() noexcept { return auth_throttle_; }
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
   GatewayControl& control() noexcept { return control_; }
+  Requestables& requestables() noexcept { return requestables_; }
+  OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
+
+  // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
+  // with nothing if none comes within `timeout` or the client is gone. The gateway sets id,
+  // userID and timestamp. Returns false, without calling `done`, when the message cannot be
+  // encoded.
+  bool ask(const std::shared_ptr<Client>& client, message::Message request,
+           std::chrono::seconds timeout, OutgoingRequests::Callback done);
   Dispatcher& dispatcher() noexcept { return *dispatcher_; }
   WorkerPool& workers() noexcept { return workers_; }
   // What the transports call.
@@ -80,6 +91,8 @@ class Gateway {
   AuthThrottle auth_throttle_;
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;
+  Requestables requestables_;
+  OutgoingRequests outgoing_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

@@ -30,6 +30,7 @@ class Metrics {
   // Queued messages dropped from full mailboxes.
   void count_mailbox_drops(std::uint64_t dropped) noexcept;
   std::uint64_t mailbox_drops() const noexcept;
+  std::uint64_t deliveries() const noexcept;
 
   std::uint64_t decode_failures(transports::TransportKind transport,
                                 message::ErrorKind kind) const noexcept;

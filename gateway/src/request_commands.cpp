@@ -1,0 +1,90 @@
+#include <gw/gateway/gateway.hpp>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+
+std::optional<Message> get(const CommandContext& context) {
+  const auto name = trimmed_args(context.request.args);
+  auto& requestables = context.gateway.requestables();
+  if (name.empty()) {
+    auto list = requestables.list();
+    const auto count = list.size();
+    return text_reply(std::to_string(count) + " requestables; get NAME reads one", std::move(list));
+  }
+  auto value = requestables.get(name);
+  if (!value)
+    return refusal(404, "no requestable '" + name + "'; send get without args for the list");
+  return text_reply(name, std::move(*value));
+}
+
+// "ask WHO CMD ARGS" (or `to` WHO and args "CMD ARGS"): the gateway sends CMD to the client and
+// answers with the client's reply, or 504 when none comes in time.
+std::optional<Message> ask(const CommandContext& context) {
+  auto who = context.request.to;
+  std::string rest = context.request.args;
+  if (who.empty()) std::tie(who, rest) = split_first_word(rest);
+  auto [cmd, args] = split_first_word(rest);
+  if (who.empty() || cmd.empty())
+    return refusal(400, "ask needs a client and a command: args \"WHO CMD [ARGS]\"");
+  auto& gateway = context.gateway;
+  const auto target = gateway.hub().find(who);
+  if (!target) return refusal(404, "no client with the id or name '" + who + "'");
+  const auto timeout = gateway.settings().sessions.request_timeout;
+  Message request;
+  request.cmd = cmd;
+  request.args = args;
+  request.text = context.request.text;
+  request.data = context.request.data;
+  const auto name = target->id() + " (" + target->name() + ")";
+  const bool sent =
+      gateway.ask(target, std::move(request), timeout,
+                  [respond = context.responder(), name, timeout](std::optional<Message> answer) {
+                    if (!answer)
+                      return respond(refusal(504, name + " did not answer within " +
+                                                      std::to_string(timeout.count()) + " s"));
+                    auto reply = text_reply(answer->text, {{"from", name},
+                                                           {"cmd", answer->cmd},
+                                                           {"code", answer->code.value_or(200)},
+                                                           {"data", answer->data}});
+                    respond(std::move(reply));
+                  });
+  if (!sent) return refusal(413, "the request is too large to send");
+  return std::nullopt;  // answered by the client's reply, or the timeout
+}
+
+}  // namespace
+
+void add_request_commands(CommandRegistry& registry) {
+  registry.add({"get", "Read a requestable: args is its name (time, version, stats, ...)",
+                Permission::user, get});
+  registry.add({"ask",
+                "Send a command to another client and answer with its reply: args \"WHO CMD "
+                "[ARGS]\" (504 if it does not answer in time)",
+                Permission::user, ask});
+}
+
+void add_builtin_requestables(Gateway& gateway) {
+  auto& requestables = gateway.requestables();
+  requestables.add("time", "The gateway's clock", [] { return clock_json(); });
+  requestables.add("version", "The gateway's name, id and version", [&gateway] {
+    const auto& server = gateway.server();
+    return nlohmann::json{{"name", server.name}, {"id", server.id}, {"version", server.version}};
+  });
+  requestables.add("stats", "Uptime, clients by transport, deliveries and losses", [&gateway] {
+    auto clients = nlohmann::json::object();
+    for (const auto kind : transports::all_transport_kinds)
+      clients[std::string(transports::to_string(kind))] = gateway.hub().count(kind);
+    return nlohmann::json{{"uptime_seconds", gateway.server().uptime_seconds()},
+                          {"clients", clients},
+                          {"deliveries", gateway.metrics().deliveries()},
+                          {"mailbox_dropped", gateway.metrics().mailbox_drops()},
+                          {"requests_pending", gateway.outgoing_requests().pending()}};
+  });
+}
+
+}  // namespace gw::gateway
