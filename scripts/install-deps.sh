@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
-  libtomlplusplus-dev libcli11-dev libspdlog-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev
 )
 # Real third-party peers for the tests (Debian's Python with the reference Fernet
 # implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap

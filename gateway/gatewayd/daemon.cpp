@@ -157,6 +157,7 @@ class SignalHandler {
     } catch (const ConfigError& error) {
       spdlog::error("SIGHUP: kept the keys in use: {}", error.what());
     }
+    spdlog::info("SIGHUP: {}", gateway_.tables().reload());
   }
 
   // Polls until every connection has ended or the close timeout has passed.
@@ -209,6 +210,10 @@ gateway::GatewaySettings gateway_settings(const Config& config) {
   settings.sessions.poll_reply_bytes = config.limits.message_bytes / 2;
   settings.admin_key = config.admin_key;
   settings.worker_threads = config.worker_threads;
+  for (auto spec : config.tables) {
+    if (spec.file.is_relative()) spec.file = config.data_dir / spec.file;
+    settings.tables.push_back(std::move(spec));
+  }
   return settings;
 }
 
@@ -256,7 +261,9 @@ int run_daemon(const Config& config) {
   Ticker ticker(io, gateway);
   ticker.start();
   gateway.control().shutdown = [&] { asio::post(io, [&] { signals.stop("shutdown command"); }); };
-  gateway.control().reload = [&] { return signals.reload_keys(); };
+  gateway.control().reload = [&] {
+    return signals.reload_keys() + "; " + gateway.tables().reload();
+  };
   announce(config, data, gateway.server(), running);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());

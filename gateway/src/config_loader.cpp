@@ -47,6 +47,37 @@ std::string value_text(const toml::node& node, const std::string& where) {
                     "true/false, not " + got);
 }
 
+std::string table_field(const toml::table& entry, std::string_view field,
+                        const std::string& where) {
+  const auto* node = entry.get(field);
+  const auto text = node ? node->value_exact<std::string>() : std::nullopt;
+  if (!text || text->empty())
+    throw ConfigError(where + ": needs " + std::string(field) + " = \"...\" (name, file and key)");
+  return *text;
+}
+
+// [[tables]]: name, file and key for each lookup table.
+void apply_tables(Config& config, const toml::node& node, const std::filesystem::path& path) {
+  const auto* entries = node.as_array();
+  if (!entries)
+    throw ConfigError("config file " + path.string() + ": tables must be [[tables]] blocks");
+  for (const auto& element : *entries) {
+    const auto where =
+        "[[tables]] in " + path.string() + " line " + std::to_string(element.source().begin.line);
+    const auto* entry = element.as_table();
+    if (!entry) throw ConfigError(where + ": expected a table");
+    TableSpec spec{table_field(*entry, "name", where), table_field(*entry, "file", where),
+                   table_field(*entry, "key", where)};
+    for (const auto& [name, value] : *entry)
+      if (name != "name" && name != "file" && name != "key")
+        throw ConfigError(where + ": unknown field " + std::string(name.str()));
+    for (const auto& other : config.tables)
+      if (other.name == spec.name)
+        throw ConfigError(where + ": a second table '" + spec.name + "'");
+    config.tables.push_back(std::move(spec));
+  }
+}
+
 void apply_file(Config& config, const std::filesystem::path& path) {
   toml::table table;
   try {
@@ -58,11 +89,15 @@ void apply_file(Config& config, const std::filesystem::path& path) {
     throw ConfigError(text.str());
   }
   for (const auto& [section, node] : table) {
+    if (section.str() == "tables") {
+      apply_tables(config, node, path);
+      continue;
+    }
     const auto* entries = node.as_table();
     if (!entries)
       throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
                         "' is not a [section]; options live in [gateway], [listeners], [limits], "
-                        "[sessions] and [log]");
+                        "[sessions] and [log], and lookup tables in [[tables]]");
     for (const auto& [name, value] : *entries) {
       const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
                          path.string() + " line " + std::to_string(value.source().begin.line);

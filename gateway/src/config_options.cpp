@@ -331,6 +331,17 @@ std::string render_config_file(const Config& config) {
     text += "# " + std::string(option.help) + "\n";
     text += std::string(option.name) + " = " + option.show(config) + "\n";
   }
+  text +=
+      "\n# Lookup tables for `lookup TABLE/KEY`, one [[tables]] block each. The file is CSV (with "
+      "a\n"
+      "# header row) if its name ends in .csv, else JSON (an array of objects, or an object of\n"
+      "# objects by key); a relative path is in the data directory. A file is read again when it\n"
+      "# changes.\n"
+      "# [[tables]]\n# name = \"sensors\"\n# file = \"sensors.csv\"\n# key = \"id\"\n";
+  for (const auto& spec : config.tables)
+    text += "\n[[tables]]\nname = " + toml_string(spec.name) +
+            "\nfile = " + toml_string(spec.file.string()) + "\nkey = " + toml_string(spec.key) +
+            "\n";
   return text;
 }
 

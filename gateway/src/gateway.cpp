@@ -9,6 +9,7 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       settings_(std::move(settings)),
       codec_(std::move(codec)),
       hub_(settings_.sessions),
+      tables_(settings_.tables),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
   add_builtin_commands(commands_);

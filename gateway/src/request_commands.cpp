@@ -57,9 +57,24 @@ std::optional<Message> ask(const CommandContext& context) {
   return std::nullopt;  // answered by the client's reply, or the timeout
 }
 
+// "TABLE/KEY": the row as data. Runs on the worker pool: it may read the table's file.
+std::optional<Message> lookup(const CommandContext& context) {
+  const auto args = trimmed_args(context.request.args);
+  const auto slash = args.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == args.size())
+    return refusal(400, "lookup needs args \"TABLE/KEY\", such as sensors/kitchen");
+  auto answer = context.gateway.tables().lookup(std::string_view(args).substr(0, slash),
+                                                std::string_view(args).substr(slash + 1));
+  if (answer.code != 200) return refusal(answer.code, std::move(answer.text));
+  return text_reply(std::move(answer.text), std::move(answer.row));
+}
+
 }  // namespace
 
 void add_request_commands(CommandRegistry& registry) {
+  registry.add({"lookup",
+                "A row of a lookup table ([[tables]] in the configuration): args \"TABLE/KEY\"",
+                Permission::user, lookup, false, true});
   registry.add({"get", "Read a requestable: args is its name (time, version, stats, ...)",
                 Permission::user, get});
   registry.add({"ask",
@@ -75,6 +90,8 @@ void add_builtin_requestables(Gateway& gateway) {
     const auto& server = gateway.server();
     return nlohmann::json{{"name", server.name}, {"id", server.id}, {"version", server.version}};
   });
+  requestables.add("tables", "The lookup tables: name, file and key column",
+                   [&gateway] { return gateway.tables().list(); });
   requestables.add("stats", "Uptime, clients by transport, deliveries and losses", [&gateway] {
     auto clients = nlohmann::json::object();
     for (const auto kind : transports::all_transport_kinds)

@@ -6,7 +6,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/transports/limits.hpp>
 
@@ -40,6 +42,8 @@ struct Config {
 
   transports::Limits limits;
   SessionLimits sessions;
+  // [[tables]] in the config file only; a relative file is in data_dir.
+  std::vector<TableSpec> tables;
 
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;

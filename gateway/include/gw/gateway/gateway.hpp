@@ -10,6 +10,7 @@
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/hub.hpp>
+#include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
 #include <gw/gateway/requestables.hpp>
@@ -32,6 +33,8 @@ struct GatewaySettings {
   // Threads for blocking commands, and how many such commands may wait for one.
   unsigned worker_threads = 4;
   std::size_t worker_queue = 1024;
+  // The tables `lookup` reads ([[tables]] in the configuration).
+  std::vector<TableSpec> tables;
 };
 
 // What the program running the gateway does when an admin asks (a gateway that is only a
@@ -60,6 +63,7 @@ class Gateway {
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
   GatewayControl& control() noexcept { return control_; }
   Requestables& requestables() noexcept { return requestables_; }
+  LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
@@ -92,6 +96,7 @@ class Gateway {
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;
   Requestables requestables_;
+  LookupTables tables_;
   OutgoingRequests outgoing_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
