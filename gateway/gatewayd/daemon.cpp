@@ -231,7 +231,7 @@ void serve(asio::io_context& io) {
 
 }  // namespace
 
-int run_daemon(const Config& config) {
+int run_daemon(const Config& config, const Customise& customise) {
   set_up_logging(config);
   auto data = prepare_data_dir(config);
 
@@ -240,6 +240,7 @@ int run_daemon(const Config& config) {
   server.id = data.gateway_id;
   server.version = GW_VERSION;
   gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config));
+  if (customise) customise(gateway);
 
   const unsigned threads =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());

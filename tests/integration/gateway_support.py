@@ -36,7 +36,8 @@ def message(cmd="", text="", user="tester", **fields):
 class Gateway:
     """One gatewayd process on loopback with ephemeral ports and a data directory of its own."""
 
-    def __init__(self, *args, data_dir=None, env=None, config_text=None):
+    def __init__(self, *args, data_dir=None, env=None, config_text=None, program=None):
+        self.program = program or GATEWAYD
         self._temporary = None
         if data_dir is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="gw-test-")
@@ -59,7 +60,7 @@ class Gateway:
         self.stdout_path = os.path.join(self.data_dir, "stdout.txt")
         self.stderr_path = os.path.join(self.data_dir, "stderr.txt")
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
-            self.process = subprocess.Popen([GATEWAYD, *self.args], env=self.env, stdout=out,
+            self.process = subprocess.Popen([self.program, *self.args], env=self.env, stdout=out,
                                             stderr=err)
         deadline = time.monotonic() + TIMEOUT
         while not os.path.exists(self.ready_file):
