@@ -81,8 +81,11 @@ std::optional<Message> shutdown(const CommandContext& context) {
   if (!control.shutdown) return refusal(403, "this gateway cannot be shut down by a client");
   spdlog::warn("client {} ({}) asked the gateway to shut down", context.client->id(),
                context.session->remote_address());
-  control.shutdown();  // asynchronous: this reply goes out first
-  return text_reply("shutting down");
+  // The reply is queued on the connection before the stop is asked for, so it is written
+  // before the connection closes.
+  context.responder()(text_reply("shutting down"));
+  control.shutdown();
+  return std::nullopt;
 }
 
 std::optional<Message> reload(const CommandContext& context) {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
@@ -94,7 +95,9 @@ void LineSession::on_read(const boost::system::error_code& error, std::size_t li
 }
 
 void LineSession::send(Frame frame) {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+  // Deferred, not posted: queued behind what this thread is doing without waking another
+  // thread, which a fan-out to many sessions would otherwise do once per session.
+  asio::defer(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
     self->enqueue(std::move(frame));
   });
 }
@@ -130,7 +133,8 @@ void LineSession::on_write(const boost::system::error_code& error) {
 }
 
 void LineSession::close() {
-  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+  // Deferred like send(), so that what was sent before close() is written before the end.
+  asio::defer(socket_.get_executor(), [self = shared_from_this()] {
     if (self->ended_ || self->closing_) return;
     self->closing_ = true;
     if (!self->writing_) self->shut_down();

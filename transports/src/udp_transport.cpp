@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -106,7 +107,9 @@ void UdpTransport::on_receive(const boost::system::error_code& error, std::size_
 }
 
 void UdpTransport::send_to(const udp::endpoint& peer, Frame frame) {
-  asio::dispatch(strand_, [self = shared_from_this(), peer, frame = std::move(frame)] {
+  // Deferred, not posted: queued behind what this thread is doing without waking another
+  // thread, which a fan-out to many sessions would otherwise do once per session.
+  asio::defer(strand_, [self = shared_from_this(), peer, frame = std::move(frame)] {
     if (self->stopped_ || self->sends_in_flight_ >= max_sends_in_flight) {
       TransportStats::add(self->stats_.dropped);
       return;

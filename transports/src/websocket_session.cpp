@@ -1,5 +1,6 @@
 #include "websocket_session.hpp"
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket/error.hpp>
 #include <spdlog/spdlog.h>
@@ -28,6 +29,7 @@ WebSocketSession::~WebSocketSession() {
 
 void WebSocketSession::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
+  ws_.next_layer().set_owner(weak_from_this());
   connection_id_ = context_->connections.add(weak_from_this(), limits.max_connections);
   if (connection_id_ == 0) {
     TransportStats::add(stats_.refused);
@@ -80,14 +82,16 @@ void WebSocketSession::on_read(const boost::system::error_code& error) {
 }
 
 void WebSocketSession::send(Frame frame) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+  // Deferred, not posted: queued behind what this thread is doing without waking another
+  // thread, which a fan-out to many sessions would otherwise do once per session.
+  asio::defer(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
     self->enqueue(std::move(frame));
   });
 }
 
 void WebSocketSession::enqueue(Frame frame) {
   if (ended_ || closing_) return;
-  if (!queue_.push(std::move(frame))) return cut_off();
+  if (!queue_.push(std::move(frame), ws_.next_layer().buffered())) return cut_off();
   if (!writing_) do_write();
 }
 
@@ -110,7 +114,8 @@ void WebSocketSession::on_write(const boost::system::error_code& error) {
 }
 
 void WebSocketSession::close() {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+  // Deferred like send(), so that what was sent before close() is written before the end.
+  asio::defer(ws_.get_executor(), [self = shared_from_this()] {
     if (self->ended_ || self->closing_) return;
     self->closing_ = true;
     if (!self->opened_) return;  // the handshake's own timeout ends it
@@ -129,7 +134,8 @@ void WebSocketSession::cut_off() {
   TransportStats::add(stats_.slow_consumers);
   spdlog::warn(
       "websocket: disconnected {}: it is not reading ({} bytes in {} messages waiting, limit {})",
-      remote_address(), queue_.bytes(), queue_.size(), context_->limits.write_queue_bytes);
+      remote_address(), queue_.bytes() + ws_.next_layer().buffered(), queue_.size(),
+      context_->limits.write_queue_bytes);
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   end({});

@@ -4,20 +4,21 @@
 #include <memory>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include <gw/transports/session.hpp>
 
+#include "coalescing_stream.hpp"
 #include "connection_context.hpp"
 #include "write_queue.hpp"
 
 namespace gw::transports {
 
 // One WebSocket connection, from the upgrade request to the close frame. One token per message
-// both ways; at most one write in flight, the rest in a bounded queue.
+// both ways; one message at a time handed to the stream, which sends what accumulates in one
+// system call; the rest in a queue bounded, together with the stream's buffer, in bytes.
 class WebSocketSession final : public Session,
                                public Closable,
                                public std::enable_shared_from_this<WebSocketSession> {
@@ -42,7 +43,7 @@ class WebSocketSession final : public Session,
   void cut_off();
   void end(const boost::system::error_code& error);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<CoalescingStream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;

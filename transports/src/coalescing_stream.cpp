@@ -1,0 +1,54 @@
+#include "coalescing_stream.hpp"
+
+#include <boost/asio/write.hpp>
+
+namespace gw::transports {
+
+namespace asio = boost::asio;
+
+namespace {
+// A buffer grown by a burst is given back once the burst is written, so an idle connection
+// holds little.
+constexpr std::size_t kept_capacity = 64 * 1024;
+}  // namespace
+
+void CoalescingStream::flush() {
+  if (!in_flight_.empty() || pending_.empty()) return;
+  in_flight_.swap(pending_);
+  asio::async_write(
+      next_, asio::buffer(in_flight_),
+      [this, keep = owner_.lock()](const error_code& error, std::size_t) { on_flushed(error); });
+}
+
+void CoalescingStream::on_flushed(const error_code& error) {
+  in_flight_.clear();
+  if (in_flight_.capacity() > kept_capacity) std::string().swap(in_flight_);
+  if (error) {
+    failure_ = error;
+    pending_.clear();
+  }
+  flush();
+  if (!in_flight_.empty()) return;
+  auto waiters = std::move(flushed_waiters_);
+  flushed_waiters_.clear();
+  // On the connection's own executor: the waiters are this stream's owner's.
+  for (auto& waiter : waiters)
+    asio::post(get_executor(), [waiter = std::move(waiter), failure = failure_]() mutable {
+      std::move(waiter)(failure);
+    });
+}
+
+void CoalescingStream::async_wait_flushed(asio::any_completion_handler<void(error_code)> handler) {
+  if (in_flight_.empty() && pending_.empty())
+    return asio::post(get_executor(), [handler = std::move(handler), failure = failure_]() mutable {
+      std::move(handler)(failure);
+    });
+  flushed_waiters_.push_back(std::move(handler));
+}
+
+void teardown(boost::beast::role_type role, CoalescingStream& stream,
+              boost::system::error_code& error) {
+  boost::beast::websocket::teardown(role, stream.next_layer().socket(), error);
+}
+
+}  // namespace gw::transports

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/role.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+
+namespace gw::transports {
+
+// The layer under a WebSocket stream that makes one system call carry many messages. A write
+// is copied into a buffer and reported done at once (through the executor, never inline);
+// the buffer goes to the socket in one write whenever the previous write has finished. Beast's
+// own frames (pong, close) pass through the same buffer, so nothing interleaves. What waits
+// here is bounded by the session, which asks buffered() before each message.
+class CoalescingStream {
+ public:
+  using error_code = boost::system::error_code;
+  using next_layer_type = boost::beast::tcp_stream;
+  using executor_type = next_layer_type::executor_type;
+
+  explicit CoalescingStream(boost::asio::ip::tcp::socket&& socket) : next_(std::move(socket)) {}
+
+  executor_type get_executor() noexcept { return next_.get_executor(); }
+  next_layer_type& next_layer() noexcept { return next_; }
+  const next_layer_type& next_layer() const noexcept { return next_; }
+
+  // The object that owns this stream, kept alive while a write is in flight: Beast believes
+  // its writes finished long before, and would let the owner go.
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+
+  // Bytes accepted and not yet written to the socket.
+  std::size_t buffered() const noexcept { return pending_.size() + in_flight_.size(); }
+
+  template <class MutableBuffers, class ReadToken>
+  auto async_read_some(const MutableBuffers& buffers, ReadToken&& token) {
+    return next_.async_read_some(buffers, std::forward<ReadToken>(token));
+  }
+
+  template <class ConstBuffers, class WriteToken>
+  auto async_write_some(const ConstBuffers& buffers, WriteToken&& token) {
+    return boost::asio::async_initiate<WriteToken, void(error_code, std::size_t)>(
+        [this](auto handler, const ConstBuffers& data) {
+          std::size_t size = 0;
+          if (!failure_) {
+            for (const auto buffer : boost::beast::buffers_range_ref(data)) {
+              pending_.append(static_cast<const char*>(buffer.data()), buffer.size());
+              size += buffer.size();
+            }
+            flush();
+          }
+          const auto executor = boost::asio::get_associated_executor(handler, get_executor());
+          boost::asio::post(executor, [handler = std::move(handler), failure = failure_,
+                                       size]() mutable { std::move(handler)(failure, size); });
+        },
+        token, buffers);
+  }
+
+  // Calls `handler` once everything accepted so far is written, or writing failed.
+  void async_wait_flushed(boost::asio::any_completion_handler<void(error_code)> handler);
+
+ private:
+  void flush();
+  void on_flushed(const error_code& error);
+
+  next_layer_type next_;
+  std::weak_ptr<void> owner_;
+  std::string pending_;    // accepted while a write is in flight
+  std::string in_flight_;  // being written
+  error_code failure_;     // the first write error; every later write reports it
+  std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
+};
+
+// The close handshake's last step (found by Beast through argument-dependent lookup): the
+// buffered close frame is written before the connection is shut down.
+template <class TeardownHandler>
+void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
+                    TeardownHandler&& handler) {
+  stream.async_wait_flushed([&stream, role, handler = std::forward<TeardownHandler>(handler)](
+                                const boost::system::error_code&) mutable {
+    boost::beast::websocket::async_teardown(role, stream.next_layer().socket(), std::move(handler));
+  });
+}
+
+void teardown(boost::beast::role_type role, CoalescingStream& stream,
+              boost::system::error_code& error);
+
+}  // namespace gw::transports
