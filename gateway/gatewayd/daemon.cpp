@@ -273,7 +273,8 @@ int run_daemon(const Config& config, const Customise& customise) {
   for (unsigned i = 1; i < threads; ++i)
     pool.emplace_back([&io] { serve(io); });
   serve(io);
-  pool.clear();  // joins
+  pool.clear();                  // joins
+  gateway.release_transports();  // the io_context, and the transports with it, go next
   return 0;
 }
 

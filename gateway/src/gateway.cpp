@@ -33,6 +33,12 @@ void Gateway::begin_stopping() {
   outgoing_.cancel_all();
 }
 
+void Gateway::release_transports() {
+  workers_.stop();
+  outgoing_.cancel_all();
+  hub_.clear();
+}
+
 bool Gateway::ask(const std::shared_ptr<Client>& client, message::Message request,
                   std::chrono::seconds timeout, OutgoingRequests::Callback done) {
   request.user_id = server_.name;

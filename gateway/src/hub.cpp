@@ -239,6 +239,20 @@ void Hub::tick(Clock::time_point now) {
     client->close();
 }
 
+void Hub::clear() {
+  std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, udp_addresses;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<Client>>> filters;
+  {
+    std::lock_guard lock(mutex_);
+    clients.swap(clients_);
+    tokens.swap(tokens_);
+    udp_addresses.swap(udp_addresses_);
+    filters.swap(filters_);
+    names_.clear();
+  }
+  // Destroyed here, outside the lock.
+}
+
 void Hub::end_all_polls() {
   for (const auto& client : everyone())
     client->end_poll(Clock::now(), true);

@@ -11,6 +11,10 @@ WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued) : max_queued_(m
 }
 
 WorkerPool::~WorkerPool() {
+  stop();
+}
+
+void WorkerPool::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

@@ -18,7 +18,9 @@ TEXT = "x" * 16384  # a token of about 22 KiB
 
 
 class SlowSubscriber(GatewayTestCase):
-    gateway_args = ("--write-queue-bytes", "65536", "--max-connections", "200")
+    # Room for readers that fall behind for a moment (Python threads sharing one interpreter),
+    # small enough that the stalled client is cut off after a few hundred publications.
+    gateway_args = ("--write-queue-bytes", "262144", "--max-connections", "200")
 
     def subscribe(self, ws):
         ws.send(self.gateway.encrypt(message("subscribe", topic="feed/#", id="sub")).decode())

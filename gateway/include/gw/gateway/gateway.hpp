@@ -85,6 +85,11 @@ class Gateway {
   void begin_stopping();
   bool stopping() const noexcept { return stopping_.load(std::memory_order_relaxed); }
 
+  // After the network threads have stopped, before their io_context is destroyed: runs the
+  // blocking commands still queued, ends the gateway's requests, and lets every client go, so
+  // that nothing the gateway holds refers to a transport any more.
+  void release_transports();
+
  private:
   ServerInfo server_;
   GatewaySettings settings_;

@@ -75,6 +75,8 @@ class Hub {
   void tick(Clock::time_point now);
   // Answers every waiting poll now (the gateway is stopping).
   void end_all_polls();
+  // Lets every client go, closing nothing: the transports they refer to are going away.
+  void clear();
 
  private:
   void erase_locked(const Client& client);

@@ -18,6 +18,8 @@ class WorkerPool {
   WorkerPool(unsigned threads, std::size_t max_queued);
   // Runs what is queued, then joins.
   ~WorkerPool();
+  // The same, sooner; later submits are refused. Idempotent.
+  void stop();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
