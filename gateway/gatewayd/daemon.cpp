@@ -17,6 +17,7 @@
 
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/transport_table.hpp>
+#include <gw/transports/network_thread.hpp>
 
 #include "data_dir.hpp"
 #include "logging.hpp"
@@ -220,7 +221,7 @@ gateway::GatewaySettings gateway_settings(const Config& config) {
 void serve(asio::io_context& io) {
   for (;;) {
     try {
-      io.run();
+      transports::run_network_thread(io);
       return;
     } catch (const std::exception& error) {
       // A handler is not meant to throw; if one does, log it and keep serving the others.

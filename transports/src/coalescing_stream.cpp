@@ -1,6 +1,9 @@
 #include "coalescing_stream.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
+
+#include "write_batch.hpp"
 
 namespace gw::transports {
 
@@ -11,6 +14,20 @@ namespace {
 // holds little.
 constexpr std::size_t kept_capacity = 64 * 1024;
 }  // namespace
+
+void CoalescingStream::flush_soon() {
+  if (in_batch_ || !in_flight_.empty()) return;
+  auto* batch = WriteBatch::current();
+  if (!batch) return flush();
+  in_batch_ = true;
+  // Runs outside this connection's strand: the flush itself is put back on it.
+  batch->add([this, keep = owner_.lock()]() mutable {
+    asio::dispatch(get_executor(), [this, keep = std::move(keep)] {
+      in_batch_ = false;
+      flush();
+    });
+  });
+}
 
 void CoalescingStream::flush() {
   if (!in_flight_.empty() || pending_.empty()) return;
@@ -27,8 +44,9 @@ void CoalescingStream::on_flushed(const error_code& error) {
     failure_ = error;
     pending_.clear();
   }
-  flush();
-  if (!in_flight_.empty()) return;
+  // What came while this write was in flight leaves at the end of the burst, with whatever
+  // else comes until then.
+  if (!pending_.empty()) return flush_soon();
   auto waiters = std::move(flushed_waiters_);
   flushed_waiters_.clear();
   // On the connection's own executor: the waiters are this stream's owner's.

@@ -19,10 +19,12 @@
 namespace gw::transports {
 
 // The layer under a WebSocket stream that makes one system call carry many messages. A write
-// is copied into a buffer and reported done at once (through the executor, never inline);
-// the buffer goes to the socket in one write whenever the previous write has finished. Beast's
-// own frames (pong, close) pass through the same buffer, so nothing interleaves. What waits
-// here is bounded by the session, which asks buffered() before each message.
+// is copied into a buffer and reported done at once (through the executor, never inline). The
+// buffer goes to the socket at the end of the network thread's current burst of work (see
+// run_network_thread), or when the previous write finishes, so that messages from back-to-back
+// publications leave together. Beast's own frames (pong, close) pass through the same buffer,
+// so nothing interleaves. What waits here is bounded by the session, which asks buffered()
+// before each message.
 class CoalescingStream {
  public:
   using error_code = boost::system::error_code;
@@ -57,7 +59,7 @@ class CoalescingStream {
               pending_.append(static_cast<const char*>(buffer.data()), buffer.size());
               size += buffer.size();
             }
-            flush();
+            flush_soon();
           }
           const auto executor = boost::asio::get_associated_executor(handler, get_executor());
           boost::asio::post(executor, [handler = std::move(handler), failure = failure_,
@@ -70,6 +72,9 @@ class CoalescingStream {
   void async_wait_flushed(boost::asio::any_completion_handler<void(error_code)> handler);
 
  private:
+  // Flushes at the end of the network thread's burst of work, or at once when the thread keeps
+  // no batch; while a write is in flight, its completion flushes.
+  void flush_soon();
   void flush();
   void on_flushed(const error_code& error);
 
@@ -78,6 +83,7 @@ class CoalescingStream {
   std::string pending_;    // accepted while a write is in flight
   std::string in_flight_;  // being written
   error_code failure_;     // the first write error; every later write reports it
+  bool in_batch_ = false;  // waiting in the thread's WriteBatch
   std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
 };
 
