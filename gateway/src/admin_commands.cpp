@@ -67,9 +67,8 @@ std::optional<Message> kick(const CommandContext& context) {
   notice.text = "disconnected by an admin";
   notice.user_id = context.gateway.server().name;
   notice.timestamp = iso8601_now();
-  if (auto frame = context.gateway.codec().current()->encode(notice))
-    target->deliver({std::make_shared<const std::string>(std::move(*frame)),
-                     std::make_shared<const Message>(notice)});
+  if (auto delivery = make_delivery(*context.gateway.codec().current(), std::move(notice)))
+    target->deliver(*delivery);
   hub.remove(target);
   spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
   return text_reply("kicked " + target->id() + " (" + target->name() + ")",

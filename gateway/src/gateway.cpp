@@ -48,13 +48,13 @@ bool Gateway::ask(const std::shared_ptr<Client>& client, message::Message reques
   // Registered before it is sent: a quick reply must find it.
   request.id =
       outgoing_.add(client->id(), std::chrono::steady_clock::now() + timeout, std::move(done));
-  auto frame = codec_.current()->encode(request);
-  if (!frame) {
-    outgoing_.withdraw(request.id);
+  const auto id = request.id;
+  auto delivery = make_delivery(*codec_.current(), std::move(request));
+  if (!delivery) {
+    outgoing_.withdraw(id);
     return false;
   }
-  client->deliver({std::make_shared<const std::string>(std::move(*frame)),
-                   std::make_shared<const message::Message>(std::move(request))});
+  client->deliver(*delivery);
   return true;
 }
 

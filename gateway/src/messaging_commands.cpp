@@ -15,7 +15,8 @@ using Recipients = std::vector<std::shared_ptr<Client>>;
 
 // The message as recipients get it: the sender's, without its session token, with `from` and
 // `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
-std::variant<Delivery, Message> make_delivery(const CommandContext& context, Message message) {
+std::variant<Delivery, Message> delivery_from_sender(const CommandContext& context,
+                                                     Message message) {
   message.token.clear();
   message.code.reset();
   if (context.client) {
@@ -26,10 +27,9 @@ std::variant<Delivery, Message> make_delivery(const CommandContext& context, Mes
     if (message.user_id.empty()) message.user_id = "anonymous";
   }
   if (message.timestamp.empty()) message.timestamp = iso8601_now();
-  auto frame = context.gateway.codec().current()->encode(message);
-  if (!frame) return refusal(413, "the message cannot be delivered: " + frame.error().text);
-  return Delivery{std::make_shared<const std::string>(std::move(*frame)),
-                  std::make_shared<const Message>(std::move(message))};
+  auto delivery = make_delivery(*context.gateway.codec().current(), std::move(message));
+  if (!delivery) return refusal(413, "the message cannot be delivered: " + delivery.error().text);
+  return std::move(*delivery);
 }
 
 std::size_t deliver(const CommandContext& context, const Recipients& recipients,
@@ -50,7 +50,7 @@ Message delivered_reply(std::size_t count, std::string where) {
 // Delivers `message` to `recipients` and acknowledges, or refuses when it cannot be encoded.
 Message deliver_and_acknowledge(const CommandContext& context, Message message,
                                 const Recipients& recipients, std::string where) {
-  auto delivery = make_delivery(context, std::move(message));
+  auto delivery = delivery_from_sender(context, std::move(message));
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
   const auto count = deliver(context, recipients, std::get<Delivery>(delivery));
   return delivered_reply(count, std::move(where));
@@ -95,15 +95,20 @@ std::optional<Message> chat(const CommandContext& context) {
   return reply;
 }
 
+// For a command typed as "/CMD TARGET TEXT": when the message has no `field` (to, topic), its
+// args give it, and the rest of them the text.
+void target_from_args(Message& message, std::string Message::*field) {
+  if (!(message.*field).empty()) return;
+  auto [target, text] = split_first_word(message.args);
+  message.*field = std::move(target);
+  if (message.text.empty()) message.text = std::move(text);
+  message.args.clear();
+}
+
 // `send` with `to`, or typed as "/send WHO TEXT".
 std::optional<Message> send(const CommandContext& context) {
   Message message = context.request;
-  if (message.to.empty()) {
-    auto [who, text] = split_first_word(message.args);
-    message.to = std::move(who);
-    if (message.text.empty()) message.text = std::move(text);
-    message.args.clear();
-  }
+  target_from_args(message, &Message::to);
   if (message.to.empty())
     return refusal(400,
                    "send needs a recipient: set to (a client id or name), or args \"WHO TEXT\"");
@@ -123,12 +128,7 @@ std::optional<Message> broadcast(const CommandContext& context) {
 // `publish` with `topic`, or typed as "/publish TOPIC TEXT".
 std::optional<Message> publish(const CommandContext& context) {
   Message message = context.request;
-  if (message.topic.empty()) {
-    auto [name, text] = split_first_word(message.args);
-    message.topic = std::move(name);
-    if (message.text.empty()) message.text = std::move(text);
-    message.args.clear();
-  }
+  target_from_args(message, &Message::topic);
   if (message.topic.empty())
     return refusal(400, "publish needs a topic: set topic, or args \"TOPIC TEXT\"");
   return to_topic(context, std::move(message));
