@@ -34,6 +34,11 @@ void Client::set_name(std::string name) {
   name_ = std::move(name);
 }
 
+std::string Client::address() const {
+  std::lock_guard lock(mutex_);
+  return address_;
+}
+
 bool Client::admin() const {
   std::lock_guard lock(mutex_);
   return admin_;
@@ -47,6 +52,16 @@ void Client::grant_admin() {
 std::set<std::string> Client::subscriptions() const {
   std::lock_guard lock(mutex_);
   return subscriptions_;
+}
+
+bool Client::subscribed(const std::string& filter) const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.contains(filter);
+}
+
+std::size_t Client::subscription_count() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.size();
 }
 
 bool Client::add_subscription(const std::string& filter) {

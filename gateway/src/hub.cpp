@@ -81,10 +81,19 @@ std::shared_ptr<Client> Hub::find_udp_address(const std::string& address) const 
 
 void Hub::touch(const std::shared_ptr<Client>& client, const std::shared_ptr<Session>& request,
                 Clock::time_point now) {
-  client->seen(now, request);
-  if (client->kind() != TransportKind::udp || request->kind() != TransportKind::udp) return;
+  if (client->kind() != TransportKind::udp || request->kind() != TransportKind::udp)
+    return client->seen(now, request);
   std::lock_guard lock(mutex_);
-  if (tokens_.contains(client->token())) udp_addresses_[request->remote_address()] = client;
+  const auto previous = client->address();
+  client->seen(now, request);
+  if (!tokens_.contains(client->token())) return;  // it has just ended
+  if (previous != request->remote_address()) forget_udp_address_locked(*client, previous);
+  udp_addresses_[request->remote_address()] = client;
+}
+
+void Hub::forget_udp_address_locked(const Client& client, const std::string& address) {
+  const auto found = udp_addresses_.find(address);
+  if (found != udp_addresses_.end() && found->second.get() == &client) udp_addresses_.erase(found);
 }
 
 std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
@@ -112,7 +121,7 @@ void Hub::erase_locked(const Client& client) {
   }
   names_.erase(client.name());
   if (!client.token().empty()) tokens_.erase(client.token());
-  std::erase_if(udp_addresses_, [&](const auto& entry) { return entry.second.get() == &client; });
+  if (client.kind() == TransportKind::udp) forget_udp_address_locked(client, client.address());
   clients_.erase(client.id());
 }
 
@@ -122,10 +131,14 @@ std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name)
   const auto holder = names_.find(name);
   if (holder != names_.end() && holder->second != client.id())
     return Refusal{409, "the name '" + name + "' is taken by " + holder->second};
+  give_name_locked(client, name);
+  return std::nullopt;
+}
+
+void Hub::give_name_locked(Client& client, const std::string& name) {
   names_.erase(client.name());
   names_[name] = client.id();
   client.set_name(name);
-  return std::nullopt;
 }
 
 std::string Hub::claim_name(Client& client, const std::string& wanted) {
@@ -138,17 +151,15 @@ std::string Hub::claim_name(Client& client, const std::string& wanted) {
     name = wanted + "-" + std::to_string(suffix);
   }
   if (name.size() > max_name_length) return client.name();
-  names_.erase(client.name());
-  names_[name] = client.id();
-  client.set_name(name);
+  give_name_locked(client, name);
   return name;
 }
 
 Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std::string& filter) {
   std::lock_guard lock(mutex_);
   if (!clients_.contains(client->id())) return Subscribed::already;  // it has just ended
-  if (client->subscriptions().contains(filter)) return Subscribed::already;
-  if (client->subscriptions().size() >= limits_.max_subscriptions) return Subscribed::too_many;
+  if (client->subscribed(filter)) return Subscribed::already;
+  if (client->subscription_count() >= limits_.max_subscriptions) return Subscribed::too_many;
   client->add_subscription(filter);
   filters_[filter].emplace(client->id(), client);
   return Subscribed::added;

@@ -45,9 +45,13 @@ class Client {
 
   std::string name() const;
   void set_name(std::string name);
+  // Where the client is: a UDP client's follows its last request.
+  std::string address() const;
   bool admin() const;
   void grant_admin();
   std::set<std::string> subscriptions() const;
+  bool subscribed(const std::string& filter) const;
+  std::size_t subscription_count() const;
   bool add_subscription(const std::string& filter);
   bool remove_subscription(const std::string& filter);
 

@@ -80,6 +80,9 @@ class Hub {
 
  private:
   void erase_locked(const Client& client);
+  void give_name_locked(Client& client, const std::string& name);
+  // Forgets that `address` is `client`'s, unless another client has taken it since.
+  void forget_udp_address_locked(const Client& client, const std::string& address);
 
   const SessionLimits limits_;
   mutable std::mutex mutex_;
