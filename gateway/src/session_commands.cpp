@@ -79,7 +79,7 @@ std::optional<Message> clients(const CommandContext& context) {
 Message poll_reply(const Mailbox::Drained& drained) {
   auto messages = nlohmann::json::array();
   for (const auto& delivery : drained.deliveries)
-    if (auto json = delivery.message->to_json()) messages.push_back(nlohmann::json::parse(*json));
+    messages.push_back(delivery.message->to_object());
   auto text = std::to_string(messages.size()) + " messages";
   if (drained.lost > 0)
     text += "; " + std::to_string(drained.lost) +

@@ -74,14 +74,27 @@ Result<Message> Message::from_json(std::string_view text) {
   return message;
 }
 
-Result<std::string> Message::to_json() const {
-  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+namespace {
+// The message's fields as a JSON object of either kind: ordered for the wire, plain to embed.
+template <class Json>
+Json fields_of(const Message& message) {
+  Json json = Json::object();
   for (std::size_t i = 0; i < std::size(string_fields); ++i) {
     const auto& [name, member] = string_fields[i];
-    if (i < original_fields || !(this->*member).empty()) json[name] = this->*member;
+    if (i < original_fields || !(message.*member).empty()) json[name] = message.*member;
   }
-  if (code) json["code"] = *code;
-  if (!data.is_null()) json["data"] = data;
+  if (message.code) json["code"] = *message.code;
+  if (!message.data.is_null()) json["data"] = message.data;
+  return json;
+}
+}  // namespace
+
+nlohmann::json Message::to_object() const {
+  return fields_of<nlohmann::json>(*this);
+}
+
+Result<std::string> Message::to_json() const {
+  const auto json = fields_of<nlohmann::ordered_json>(*this);
   try {
     return json.dump();
   } catch (const nlohmann::ordered_json::type_error&) {

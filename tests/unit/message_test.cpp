@@ -34,6 +34,7 @@ TEST_CASE("every field survives a round trip", "[message]") {
   auto back = Message::from_json(*json);
   REQUIRE(back);
   CHECK(*back == m);
+  CHECK(m.to_object() == nlohmann::json::parse(*json));  // the same fields, as a JSON value
 }
 
 TEST_CASE("the original five fields are always written, the others only when set", "[message]") {

@@ -34,6 +34,9 @@ struct Message {
   static Result<Message> from_json(std::string_view json);
   // Kind invalid_utf8 when a field holds bytes that are not UTF-8.
   Result<std::string> to_json() const;
+  // The same fields as a JSON value, to put inside another message; not checked for UTF-8
+  // (that happens when the message holding it is written).
+  nlohmann::json to_object() const;
 
   bool operator==(const Message&) const = default;
 };
