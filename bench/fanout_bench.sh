@@ -19,27 +19,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-gatewayd=$build/gateway/gatewayd/gatewayd
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+source "$(dirname "$0")/start_gatewayd.sh"
 connections=$(( (idle > subscribers ? idle : subscribers) + 100 ))
 # Each connection is a descriptor, in the gateway and in the benchmark.
 ulimit -n "$(( connections + 1000 > $(ulimit -Hn) ? $(ulimit -Hn) : connections + 1000 ))"
-"$gatewayd" --data-dir "$work/data" --bind 127.0.0.1 --http-port off --ws-port 0 \
-  --udp-port off --tcp-port off --name bench --ready-file "$work/ready.json" --log-level warn \
-  --threads "$threads" --max-connections "$connections" --websocket-ping 0 \
-  >"$work/gatewayd.out" 2>"$work/gatewayd.err" &
-pid=$!
-for _ in $(seq 100); do [ -f "$work/ready.json" ] && break; sleep 0.05; done
-[ -f "$work/ready.json" ] || { cat "$work/gatewayd.err" >&2; exit 1; }
-ws_port=$(sed -n 's/.*"ws":\([0-9]*\).*/\1/p' "$work/ready.json")
+start_gatewayd "$build" --http-port off --ws-port 0 --udp-port off --tcp-port off \
+  --threads "$threads" --max-connections "$connections" --websocket-ping 0
+ws_port=$(port ws)
 
 echo "gatewayd WebSocket port $ws_port on 127.0.0.1, $(nproc) cores shared with the clients"
-"$build/bench/fanout_bench" --port "$ws_port" --key-file "$work/data/gw.key" \
-  --subscribers "$subscribers" --messages "$messages" --idle "$idle" --gateway-pid "$pid"
+"$build/bench/fanout_bench" --port "$ws_port" --key-file "$gateway_key" \
+  --subscribers "$subscribers" --messages "$messages" --idle "$idle" --gateway-pid "$gateway_pid"

@@ -18,25 +18,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-gatewayd=$build/gateway/gatewayd/gatewayd
 load=$build/bench/gateway_load
 gwctl=$build/clients/gwctl/gwctl
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$gatewayd" --data-dir "$work/data" --bind 127.0.0.1 --http-port 0 --ws-port 0 --udp-port 0 \
-  --tcp-port 0 --ttl 0 --name bench --ready-file "$work/ready.json" --log-level warn \
-  >"$work/gatewayd.out" 2>"$work/gatewayd.err" &
-pid=$!
-for _ in $(seq 100); do [ -f "$work/ready.json" ] && break; sleep 0.05; done
-[ -f "$work/ready.json" ] || { cat "$work/gatewayd.err" >&2; exit 1; }
-port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$work/ready.json"; }
-key=$work/data/gw.key
+source "$(dirname "$0")/start_gatewayd.sh"
+# --ttl 0: wrk sends one token, made before the run, for the whole run.
+start_gatewayd "$build" --http-port 0 --ws-port 0 --udp-port 0 --tcp-port 0 --ttl 0
+key=$gateway_key
 
 echo "gatewayd $(port http)/$(port ws)/$(port udp)/$(port tcp) on 127.0.0.1, $(nproc) cores shared" \
      "with the load; $connections connections, $seconds s each"
@@ -48,14 +35,14 @@ done
 
 if command -v wrk >/dev/null; then
   token=$(printf '{"userID":"wrk","cmd":"ping"}' | "$gwctl" encrypt --key-file "$key")
-  printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$token" >"$work/post.lua"
+  printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$token" >"$gateway_work/post.lua"
   whole=${seconds%.*}
   wrk_seconds=$(( ${whole:-0} > 0 ? whole : 1 ))  # wrk takes whole seconds
-  wrk -t1 -c"$connections" -d"${wrk_seconds}s" -s "$work/post.lua" \
-    "http://127.0.0.1:$(port http)/message" >"$work/wrk.out"
-  if grep -q "Non-2xx" "$work/wrk.out"; then cat "$work/wrk.out" >&2; exit 1; fi
+  wrk -t1 -c"$connections" -d"${wrk_seconds}s" -s "$gateway_work/post.lua" \
+    "http://127.0.0.1:$(port http)/message" >"$gateway_work/wrk.out"
+  if grep -q "Non-2xx" "$gateway_work/wrk.out"; then cat "$gateway_work/wrk.out" >&2; exit 1; fi
   printf 'wrk       %4s connections  %s round trips/s  (one thread, fixed token, HTTP keep-alive)\n' \
-    "$connections" "$(sed -n 's/Requests\/sec: *\([0-9.]*\)/\1/p' "$work/wrk.out")"
+    "$connections" "$(sed -n 's/Requests\/sec: *\([0-9.]*\)/\1/p' "$gateway_work/wrk.out")"
 else
   echo "wrk not installed: skipped (scripts/install-deps.sh --test installs it)"
 fi

@@ -1,0 +1,25 @@
+# Sourced by the benchmark scripts: starts gatewayd on loopback for the rest of the script, with
+# a data directory of its own; both are gone when the script ends.
+#   start_gatewayd BUILD_DIR [gatewayd options...]
+# Then: $gateway_pid, $gateway_key (its key file), $gateway_work (a scratch directory), and
+# `port NAME` (http, ws, udp or tcp) from its ready file.
+start_gatewayd() {
+  local build=$1
+  shift
+  gateway_work=$(mktemp -d)
+  trap stop_gatewayd EXIT
+  "$build/gateway/gatewayd/gatewayd" --data-dir "$gateway_work/data" --bind 127.0.0.1 \
+    --name bench --ready-file "$gateway_work/ready.json" --log-level warn "$@" \
+    >"$gateway_work/gatewayd.out" 2>"$gateway_work/gatewayd.err" &
+  gateway_pid=$!
+  for _ in $(seq 100); do [ -f "$gateway_work/ready.json" ] && break; sleep 0.05; done
+  [ -f "$gateway_work/ready.json" ] || { cat "$gateway_work/gatewayd.err" >&2; exit 1; }
+  gateway_key=$gateway_work/data/gw.key
+}
+
+stop_gatewayd() {
+  if [ -n "${gateway_pid:-}" ]; then kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null; fi
+  rm -rf "$gateway_work"
+}
+
+port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$gateway_work/ready.json"; }
