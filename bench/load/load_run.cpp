@@ -34,6 +34,14 @@ const std::string& LoadRun::next_ping() noexcept {
   return pings_[next_];
 }
 
+std::string LoadRun::fresh_token(std::string_view cmd) {
+  message::Message request;
+  request.user_id = "gateway_load";
+  request.cmd = std::string(cmd);
+  request.id = "f" + std::to_string(++fresh_);
+  return encoded(codec_, request);
+}
+
 bool LoadRun::check(std::string_view reply, std::string_view cmd) {
   if (reply.empty()) {
     count_failure("an empty reply to " + std::string(cmd));

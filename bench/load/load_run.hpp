@@ -20,6 +20,8 @@ class LoadRun {
   const std::string& handshake_token() const noexcept { return handshake_; }
   // Ping tokens made once, up front: the client's CPU goes to the network, not to encryption.
   const std::string& next_ping() noexcept;
+  // A token made now, for UDP, where the gateway acts on each token once.
+  std::string fresh_token(std::string_view cmd);
 
   // Checks a reply: every verify_every-th one is decrypted and must be `cmd` with code 200;
   // the others must at least be non-empty. Returns false (and counts it) on a bad reply.
@@ -50,6 +52,7 @@ class LoadRun {
   std::string handshake_;
   std::vector<std::string> pings_;
   std::size_t next_ = 0;
+  std::uint64_t fresh_ = 0;
   std::uint64_t checked_ = 0;
   std::uint64_t round_trips_ = 0;
   std::uint64_t verified_ = 0;

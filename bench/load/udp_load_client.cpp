@@ -1,5 +1,6 @@
 // UDP: one token per datagram from a connected socket; a reply not back within a second is
-// counted lost and the ping sent again (a lost datagram must not stall the client).
+// counted lost and the ping sent again (a lost datagram must not stall the client). Each
+// datagram carries a token made for it: the gateway acts on a UDP token once.
 #include <array>
 #include <chrono>
 
@@ -22,47 +23,48 @@ class UdpLoadClient final : public LoadClient, public std::enable_shared_from_th
 
   void start() override {
     socket_.connect(endpoint_);
-    send(run_.handshake_token(), "handshake");
+    send("handshake");
   }
 
  private:
-  void send(const std::string& token, const char* cmd) {
-    socket_.async_send(asio::buffer(token), [self = shared_from_this(), &token, cmd](
-                                                boost::system::error_code error, std::size_t) {
+  void send(const char* cmd) {
+    token_ = run_.fresh_token(cmd);
+    socket_.async_send(asio::buffer(token_), [self = shared_from_this(), cmd](
+                                                 boost::system::error_code error, std::size_t) {
       if (error) return self->run_.count_failure("udp send: " + error.message());
-      self->receive(token, cmd);
+      self->receive(cmd);
     });
   }
 
-  void receive(const std::string& token, const char* cmd) {
+  void receive(const char* cmd) {
     timer_.expires_after(std::chrono::seconds(1));
     timer_.async_wait([self = shared_from_this()](boost::system::error_code error) {
       if (!error) self->socket_.cancel();  // the receive below completes as aborted
     });
-    socket_.async_receive(asio::buffer(datagram_),
-                          [self = shared_from_this(), &token, cmd](boost::system::error_code error,
-                                                                   std::size_t size) {
-                            self->timer_.cancel();
-                            if (error == asio::error::operation_aborted) {
-                              ++self->lost_;
-                              if (self->run_.stopping) return self->run_.client_done();
-                              return self->send(token, cmd);
-                            }
-                            if (error)
-                              return self->run_.count_failure("udp receive: " + error.message());
-                            self->on_datagram(size, cmd);
-                          });
+    socket_.async_receive(
+        asio::buffer(datagram_),
+        [self = shared_from_this(), cmd](boost::system::error_code error, std::size_t size) {
+          self->timer_.cancel();
+          if (error == asio::error::operation_aborted) {
+            ++self->lost_;
+            if (self->run_.stopping) return self->run_.client_done();
+            return self->send(cmd);
+          }
+          if (error) return self->run_.count_failure("udp receive: " + error.message());
+          self->on_datagram(size, cmd);
+        });
   }
 
   void on_datagram(std::size_t size, const char* cmd) {
     if (!run_.check({datagram_.data(), size}, cmd)) return;
-    if (run_.complete(cmd)) send(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) send("ping");
   }
 
   udp::socket socket_;
   asio::steady_timer timer_;
   udp::endpoint endpoint_;
   LoadRun& run_;
+  std::string token_;  // the datagram in flight
   std::array<char, 65536> datagram_{};
   std::uint64_t lost_ = 0;
 };

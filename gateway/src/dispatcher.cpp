@@ -7,6 +7,7 @@
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/pages.hpp>
 #include <gw/gateway/typed_command.hpp>
+#include <gw/message/discovery.hpp>
 
 namespace gw::gateway {
 
@@ -48,9 +49,18 @@ void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_v
     if (session->kind() == TransportKind::udp) return;
     return reply_error(session, 400, error.text, nullptr, *codec);
   }
+  // Each UDP token is acted on once: a broadcast arrives once per broadcast address, and a
+  // replayed token must not make the gateway answer again.
+  if (session->kind() == TransportKind::udp &&
+      !gateway_.udp_replays().first_sighting(frame, std::chrono::steady_clock::now())) {
+    spdlog::debug("udp {}: ignored a token already received", session->remote_address());
+    return;
+  }
   if (gateway_.stopping())
     return reply_error(session, 503, "the gateway is shutting down; try again shortly", &*request,
                        *codec);
+  // A discovery probe: who this gateway is and where it listens; no session is opened.
+  if (message::is_probe(*request)) return reply(session, probe_answer(gateway_), &*request, *codec);
   // A person typed a command as chat text: run it as that command.
   if (request->cmd.empty()) {
     if (auto typed = parse_typed_command(request->text)) {
@@ -104,6 +114,15 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
     Message received;
     received.text = "reply received";
     return reply(session, std::move(received), &request, codec);
+  }
+  // An answer that nobody awaits (a reply, another gateway's beacon) is not a request. On UDP it
+  // gets no answer back: with a forged source address, two gateways would answer each other
+  // forever.
+  if (session->kind() == TransportKind::udp &&
+      (request.code || request.cmd == message::announce_cmd)) {
+    spdlog::debug("udp {}: ignored an unrequested '{}' answer", session->remote_address(),
+                  request.cmd);
+    return;
   }
   const auto* command = gateway_.commands().find(request.cmd);
   if (!command)

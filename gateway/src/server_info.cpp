@@ -28,6 +28,10 @@ nlohmann::json ServerInfo::endpoints_json() const {
           {"tcp", port(tcp_port)}};
 }
 
+nlohmann::json ServerInfo::discovery_json() const {
+  return {{"server", server_json()}, {"endpoints", endpoints_json()}};
+}
+
 namespace {
 using SystemTime = std::chrono::system_clock::time_point;
 

@@ -6,6 +6,7 @@
 #include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/message/base64url.hpp>
+#include <gw/message/discovery.hpp>
 
 #include "command_sets.hpp"
 
@@ -150,6 +151,21 @@ Message welcome_message(Gateway& gateway, const Client& client) {
   welcome.text = "welcome to " + gateway.server().name;
   welcome.data = session_data(gateway, client);
   return welcome;
+}
+
+Message probe_answer(const Gateway& gateway) {
+  Message answer;
+  answer.text = "gateway " + gateway.server().name;
+  answer.data = gateway.server().discovery_json();
+  return answer;
+}
+
+Message announce_message(const Gateway& gateway) {
+  Message beacon = probe_answer(gateway);
+  beacon.cmd = std::string(message::announce_cmd);
+  beacon.user_id = gateway.server().name;
+  beacon.timestamp = iso8601_now();
+  return beacon;
 }
 
 }  // namespace gw::gateway

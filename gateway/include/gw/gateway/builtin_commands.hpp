@@ -18,4 +18,10 @@ void add_builtin_requestables(Gateway& gateway);
 // The message a WebSocket client receives on connecting: the handshake's data, unasked.
 message::Message welcome_message(Gateway& gateway, const Client& client);
 
+// The answer to a discovery probe: who this gateway is and where it listens; no session.
+message::Message probe_answer(const Gateway& gateway);
+
+// A discovery beacon: the probe answer's data, sent unasked to the announce port.
+message::Message announce_message(const Gateway& gateway);
+
 }  // namespace gw::gateway

@@ -13,6 +13,7 @@
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
+#include <gw/gateway/replay_filter.hpp>
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/gateway/session_limits.hpp>
@@ -65,6 +66,8 @@ class Gateway {
   Requestables& requestables() noexcept { return requestables_; }
   LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
+  // UDP tokens already acted on (see ReplayFilter).
+  ReplayFilter& udp_replays() noexcept { return udp_replays_; }
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
   // with nothing if none comes within `timeout` or the client is gone. The gateway sets id,
@@ -103,6 +106,7 @@ class Gateway {
   Requestables requestables_;
   LookupTables tables_;
   OutgoingRequests outgoing_;
+  ReplayFilter udp_replays_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

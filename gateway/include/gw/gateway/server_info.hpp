@@ -23,6 +23,8 @@ struct ServerInfo {
   nlohmann::json server_json() const;
   // {http, ws, ws_path, udp, tcp}: ports, null when off.
   nlohmann::json endpoints_json() const;
+  // {server, endpoints}: what a probe's answer and a beacon carry.
+  nlohmann::json discovery_json() const;
 };
 
 // A time as ISO-8601 UTC with milliseconds.
