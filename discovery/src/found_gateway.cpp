@@ -1,0 +1,38 @@
+#include <gw/discovery/found_gateway.hpp>
+
+namespace gw::discovery {
+
+namespace {
+std::string string_at(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+}  // namespace
+
+std::optional<FoundGateway> FoundGateway::from_message(const message::Message& message,
+                                                       std::string address, double rtt_ms,
+                                                       std::string via) {
+  if (!message.data.is_object()) return std::nullopt;
+  const auto server = message.data.find("server");
+  if (server == message.data.end() || !server->is_object()) return std::nullopt;
+  FoundGateway found;
+  found.id = string_at(*server, "id");
+  if (found.id.empty()) return std::nullopt;
+  found.name = string_at(*server, "name");
+  found.version = string_at(*server, "version");
+  found.address = std::move(address);
+  const auto endpoints = message.data.find("endpoints");
+  found.endpoints = endpoints != message.data.end() && endpoints->is_object()
+                        ? *endpoints
+                        : nlohmann::json::object();
+  found.rtt_ms = rtt_ms;
+  found.via = std::move(via);
+  return found;
+}
+
+nlohmann::json FoundGateway::to_json() const {
+  return {{"name", name},           {"id", id},         {"version", version}, {"address", address},
+          {"endpoints", endpoints}, {"rtt_ms", rtt_ms}, {"via", via}};
+}
+
+}  // namespace gw::discovery

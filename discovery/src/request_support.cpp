@@ -1,0 +1,41 @@
+#include "request_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+
+#include <openssl/rand.h>
+
+namespace gw::discovery {
+
+std::string random_request_id() {
+  std::array<unsigned char, 8> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("the system's random generator failed");
+  std::string id;
+  for (const auto byte : bytes) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", byte);
+    id += hex;
+  }
+  return id;
+}
+
+message::Codec answer_codec(const message::KeyRing& keys) {
+  return message::Codec(keys, {std::chrono::seconds(0), 64 * 1024});
+}
+
+void complete_request(message::Message& request, const std::string& user) {
+  if (request.id.empty()) request.id = random_request_id();
+  if (request.user_id.empty()) request.user_id = user;
+  if (!request.timestamp.empty()) return;
+  char text[32];
+  const auto now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  request.timestamp = text;
+}
+
+}  // namespace gw::discovery
