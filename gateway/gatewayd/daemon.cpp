@@ -4,6 +4,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -15,6 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <gw/discovery/announce_beacon.hpp>
+#include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/transport_table.hpp>
 #include <gw/transports/network_thread.hpp>
@@ -50,8 +53,8 @@ std::string local_host(const Config& config) {
   return config.bind.find(':') != std::string::npos ? "[" + config.bind + "]" : config.bind;
 }
 
-void announce(const Config& config, const DataDir& data, const gateway::ServerInfo& server,
-              const Transports& running) {
+void print_banner(const Config& config, const DataDir& data, const gateway::ServerInfo& server,
+                  const Transports& running) {
   std::ostringstream out;
   out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
   out << "  config    " << config.config_path().string()
@@ -116,6 +119,8 @@ class SignalHandler {
         watchdog_(io) {}
 
   void start() { wait(); }
+  // Also done when the gateway stops.
+  void on_stop(std::function<void()> hook) { on_stop_.push_back(std::move(hook)); }
 
   // The reload a SIGHUP or an admin's reload command asks for; returns what was done.
   std::string reload_keys() {
@@ -136,6 +141,8 @@ class SignalHandler {
     gateway_.begin_stopping();
     for (auto& transport : running_)
       transport->stop();
+    for (auto& hook : on_stop_)
+      hook();
     deadline_ = std::chrono::steady_clock::now() + config_.limits.close_timeout;
     watch();
   }
@@ -184,6 +191,7 @@ class SignalHandler {
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
   std::chrono::steady_clock::time_point deadline_;
+  std::vector<std::function<void()>> on_stop_;
 };
 
 // Lets time pass in the gateway (long polls end, idle sessions expire) a few times a second.
@@ -266,7 +274,16 @@ int run_daemon(const Config& config, const Customise& customise) {
   gateway.control().reload = [&] {
     return signals.reload_keys() + "; " + gateway.tables().reload();
   };
-  announce(config, data, gateway.server(), running);
+  std::optional<discovery::AnnounceBeacon> beacon;
+  if (config.announce_interval.count() > 0) {
+    beacon.emplace(io, config.announce_port, config.announce_interval, [&gateway] {
+      auto token = gateway.codec().current()->encode(gateway::announce_message(gateway));
+      return token ? std::move(*token) : std::string();
+    });
+    beacon->start();
+    signals.on_stop([&beacon] { beacon->stop(); });
+  }
+  print_banner(config, data, gateway.server(), running);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 

@@ -174,6 +174,13 @@ Parsed parse_bind(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
+Parsed parse_announce_port(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 1, 65535, value, "a port")) return error;
+  config.announce_port = static_cast<std::uint16_t>(value);
+  return std::nullopt;
+}
+
 Parsed parse_log_level(Config& config, std::string_view text) {
   constexpr std::array levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(levels.begin(), levels.end(), text) == levels.end())
@@ -237,6 +244,14 @@ constexpr ConfigOption options[] = {
     {"listeners", "tcp_port", "tcp-port", "N",
      "TCP, one token per line (0: any free port; off or <0: none)", parse_port<&Config::tcp_port>,
      show_port<&Config::tcp_port>},
+    {"discovery", "announce_interval", "announce-interval", "SECONDS",
+     "Broadcast a beacon naming this gateway every SECONDS on each IPv4 interface, for "
+     "'gwctl discover --listen' (0: never)",
+     parse_seconds<&Config::announce_interval>,
+     [](const Config& c) { return std::to_string(c.announce_interval.count()); }},
+    {"discovery", "announce_port", "announce-port", "N",
+     "UDP port the beacons go to (not the UDP listener's, so gateways never read each other's)",
+     parse_announce_port, [](const Config& c) { return std::to_string(c.announce_port); }},
     {"limits", "http_header_bytes", "http-header-bytes", "BYTES",
      "Largest HTTP request head; a larger one gets 431",
      parse_limit_size<&L::http_header_bytes, 1024, mib>, show_limit<&L::http_header_bytes>},

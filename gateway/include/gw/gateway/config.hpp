@@ -40,6 +40,11 @@ struct Config {
   ListenerPort udp_port = 1234;
   ListenerPort tcp_port = 5001;
 
+  // Discovery beacons: every announce_interval (0: never) to the broadcast address of each
+  // IPv4 interface, on announce_port.
+  std::chrono::seconds announce_interval{0};
+  std::uint16_t announce_port = 1235;
+
   transports::Limits limits;
   SessionLimits sessions;
   // [[tables]] in the config file only; a relative file is in data_dir.
