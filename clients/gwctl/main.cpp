@@ -5,21 +5,22 @@
 
 #include <CLI/CLI.hpp>
 
+#include "call_command.hpp"
 #include "command.hpp"
+#include "discover_command.hpp"
 #include "token_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace gw::gwctl;
-  CLI::App app{"gwctl: keys, tokens and messages for gw gateways", "gwctl"};
+  CLI::App app{"gwctl: keys, tokens, discovery and commands for gw gateways", "gwctl"};
   app.set_version_flag("--version", GW_VERSION);
   // At most one; "none" is answered below, so that an unknown word is reported as such.
   app.require_subcommand(0, 1);
   app.footer("Run 'gwctl COMMAND --help' for a command's options and examples.");
 
   const std::vector<Command> commands = {
-      add_keygen_command(app),
-      add_encrypt_command(app),
-      add_decrypt_command(app),
+      add_keygen_command(app),   add_encrypt_command(app), add_decrypt_command(app),
+      add_discover_command(app), add_call_command(app),
   };
 
   try {

@@ -36,8 +36,12 @@ def message(cmd="", text="", user="tester", **fields):
 class Gateway:
     """One gatewayd process on loopback with ephemeral ports and a data directory of its own."""
 
-    def __init__(self, *args, data_dir=None, env=None, config_text=None, program=None):
+    def __init__(self, *args, data_dir=None, env=None, config_text=None, program=None,
+                 bind="127.0.0.1", http_port=0, prefix=()):
+        """`prefix` runs the program through another, such as `ip netns exec NAME`."""
         self.program = program or GATEWAYD
+        self.prefix = list(prefix)
+        self.host = "127.0.0.1" if bind == "0.0.0.0" else bind
         self._temporary = None
         if data_dir is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="gw-test-")
@@ -47,7 +51,7 @@ class Gateway:
         if config_text is not None:
             with open(os.path.join(data_dir, "gatewayd.toml"), "w") as f:
                 f.write(config_text)
-        self.args = ["--data-dir", data_dir, "--bind", "127.0.0.1", "--http-port", "0",
+        self.args = ["--data-dir", data_dir, "--bind", bind, "--http-port", str(http_port),
                      "--ws-port", "0", "--udp-port", "0", "--tcp-port", "0",
                      "--name", "test-gateway", "--ready-file", self.ready_file, *args]
         self.env = dict(os.environ, **(env or {}))
@@ -60,7 +64,7 @@ class Gateway:
         self.stdout_path = os.path.join(self.data_dir, "stdout.txt")
         self.stderr_path = os.path.join(self.data_dir, "stderr.txt")
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
-            self.process = subprocess.Popen([self.program, *self.args], env=self.env, stdout=out,
+            self.process = subprocess.Popen([*self.prefix, self.program, *self.args], env=self.env, stdout=out,
                                             stderr=err)
         deadline = time.monotonic() + TIMEOUT
         while not os.path.exists(self.ready_file):
@@ -106,19 +110,19 @@ class Gateway:
     # Addresses.
     @property
     def http_url(self):
-        return f"http://127.0.0.1:{self.ready['http']}"
+        return f"http://{self.host}:{self.ready['http']}"
 
     @property
     def ws_url(self):
-        return f"ws://127.0.0.1:{self.ready['ws']}/ws"
+        return f"ws://{self.host}:{self.ready['ws']}/ws"
 
     @property
     def udp_address(self):
-        return ("127.0.0.1", self.ready["udp"])
+        return (self.host, self.ready["udp"])
 
     @property
     def tcp_address(self):
-        return ("127.0.0.1", self.ready["tcp"])
+        return (self.host, self.ready["tcp"])
 
     # Tokens.
     def encrypt(self, body, fernet=None):
