@@ -53,6 +53,7 @@ void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_v
   // replayed token must not make the gateway answer again.
   if (session->kind() == TransportKind::udp &&
       !gateway_.udp_replays().first_sighting(frame, std::chrono::steady_clock::now())) {
+    gateway_.metrics().count_udp_ignored(Metrics::UdpIgnored::repeated_token);
     spdlog::debug("udp {}: ignored a token already received", session->remote_address());
     return;
   }
@@ -120,6 +121,7 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
   // forever.
   if (session->kind() == TransportKind::udp &&
       (request.code || request.cmd == message::announce_cmd)) {
+    gateway_.metrics().count_udp_ignored(Metrics::UdpIgnored::unrequested_answer);
     spdlog::debug("udp {}: ignored an unrequested '{}' answer", session->remote_address(),
                   request.cmd);
     return;

@@ -86,6 +86,10 @@ void Metrics::count_mailbox_drops(std::uint64_t dropped) noexcept {
   if (dropped > 0) mailbox_drops_.fetch_add(dropped, std::memory_order_relaxed);
 }
 
+void Metrics::count_udp_ignored(UdpIgnored reason) noexcept {
+  udp_ignored_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::deliveries() const noexcept {
   return deliveries_.load(std::memory_order_relaxed);
 }
@@ -172,6 +176,13 @@ std::string Metrics::render(const ServerInfo& server,
   header(out, "gw_mailbox_dropped_total", "counter",
          "Queued messages dropped because a mailbox was full (reported to its next poll).");
   sample(out, "gw_mailbox_dropped_total", "", static_cast<double>(mailbox_drops()));
+  header(out, "gw_udp_ignored_total", "counter",
+         "UDP tokens not acted on: a token already taken (a second copy of a broadcast, a "
+         "replay), or an answer nobody asked for.");
+  const char* reasons[] = {"repeated_token", "unrequested_answer"};
+  for (std::size_t i = 0; i < udp_ignored_.size(); ++i)
+    sample(out, "gw_udp_ignored_total", std::string("reason=\"") + reasons[i] + "\"",
+           static_cast<double>(udp_ignored_[i].load(std::memory_order_relaxed)));
   return out;
 }
 

@@ -193,18 +193,24 @@ class ProbeAnswers(unittest.TestCase):
     def test_a_replayed_token_is_answered_once(self):
         token = self.probe_token(id="replayed")
         self.assertEqual(self.answer(token)["id"], "replayed")
+        before = self.gateway.metric("gw_udp_ignored_total", reason="repeated_token")
         self.assert_silence([token, token])
+        self.assertEqual(self.gateway.metric("gw_udp_ignored_total", reason="repeated_token"),
+                         before + 2)
         ping = self.gateway.encrypt(message("ping"))
         self.assertEqual(self.answer(ping)["text"], "pong")
         self.assert_silence([ping])
 
     def test_answers_and_beacons_are_not_answered(self):
         # A forged source address would otherwise make two gateways answer each other forever.
+        before = self.gateway.metric("gw_udp_ignored_total", reason="unrequested_answer")
         self.assert_silence([
             self.gateway.encrypt(message("ping", code=200)),
             self.gateway.encrypt(message("handshake", code=404, text="no")),
             self.gateway.encrypt(message("announce", data={"server": {"id": "x"}})),
         ])
+        self.assertEqual(self.gateway.metric("gw_udp_ignored_total", reason="unrequested_answer"),
+                         before + 3)
         self.assertEqual(self.answer(self.gateway.encrypt(message("ping")))["text"], "pong")
 
 

@@ -30,6 +30,9 @@ class Metrics {
   // Queued messages dropped from full mailboxes.
   void count_mailbox_drops(std::uint64_t dropped) noexcept;
   std::uint64_t mailbox_drops() const noexcept;
+  // UDP tokens not acted on: a repeat of one already taken, or an answer nobody asked for.
+  enum class UdpIgnored { repeated_token, unrequested_answer };
+  void count_udp_ignored(UdpIgnored reason) noexcept;
   std::uint64_t deliveries() const noexcept;
 
   std::uint64_t decode_failures(transports::TransportKind transport,
@@ -47,6 +50,7 @@ class Metrics {
   Counter handler_exceptions_{0};
   Counter deliveries_{0};
   Counter mailbox_drops_{0};
+  std::array<Counter, 2> udp_ignored_{};
 };
 
 }  // namespace gw::gateway
