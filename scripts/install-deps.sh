@@ -12,8 +12,10 @@ build_packages=(
 )
 # Real third-party peers for the tests (Debian's Python with the reference Fernet
 # implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap
-# for the fresh-bookworm check of the README commands.
-test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap)
+# for the fresh-bookworm check of the README commands; iproute2 builds the network-namespace LAN
+# of the discovery tests.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
+  iproute2)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -8,16 +8,22 @@ import subprocess
 
 
 def netns_unavailable_reason():
-    """None when namespaces can be made here, else why not (for a skip message)."""
+    """None when a namespace LAN can be made here, else why not (for a skip message). Tries
+    what the LAN needs: a namespace, a command run inside it, a bridge and a veth pair."""
     if os.geteuid() != 0:
         return "network namespaces need root (run the suite as root to test discovery on a LAN)"
     if shutil.which("ip") is None:
         return "the ip command (iproute2) is not installed"
-    probe = f"gw{os.getpid()}-probe"
-    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-    if made.returncode != 0:
-        return f"cannot create a network namespace: {made.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    trial = NetnsLan({"host": 1}, tag="trial")
+    try:
+        trial.start()
+        trial.run("host", ["ip", "link", "show", "eth0"], check=True, capture_output=True)
+    except subprocess.CalledProcessError as error:
+        output = (error.stderr or error.stdout or b"")
+        output = output.decode() if isinstance(output, bytes) else output
+        return f"cannot build a network-namespace LAN here: {' '.join(error.cmd)}: {output.strip()}"
+    finally:
+        trial.close()
     return None
 
 
