@@ -16,7 +16,8 @@ command -v debootstrap >/dev/null || { echo "fresh-install: needs debootstrap" >
 
 root=$(mktemp -d /var/tmp/gw-fresh-XXXXXX)
 cleanup() {
-  for mount in dev/pts dev proc; do
+  # run/netns: `ip netns` (the discovery tests' namespace LAN) bind-mounts it on first use.
+  for mount in run/netns dev/pts dev proc; do
     mountpoint -q "$root/$mount" && umount -l "$root/$mount"
   done
   if $keep; then echo "fresh-install: kept $root"; else rm -rf --one-file-system "$root"; fi
