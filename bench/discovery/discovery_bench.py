@@ -10,7 +10,6 @@ at once.
 
 Usage: discovery_bench.py BUILD_DIR [--runs N]. Needs root; exits 77 (skipped) otherwise."""
 import argparse
-import json
 import os
 import re
 import statistics
@@ -19,7 +18,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
+for folder in ("integration", "netns"):
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", folder))
 
 
 def main():
@@ -36,7 +36,7 @@ def main():
     if reason:
         print(f"skipped: {reason}")
         return 77
-    from gateway_support import Gateway
+    from gateway_support import Gateway, json_lines
 
     lan = NetnsLan({"a": 1, "b": 2, "client": 200}, subnet="10.78.0", tag="bench")
     gateways = []
@@ -44,12 +44,9 @@ def main():
         lan.start()
         for host in ("a", "b"):
             gateway = Gateway(bind="0.0.0.0", http_port=5000, prefix=lan.exec_prefix(host))
-            gateway.args[gateway.args.index("--udp-port") + 1] = "1234"
+            gateway.set_option("--udp-port", 1234)
             if gateways:
-                key = os.path.join(gateway.data_dir, "gw.key")
-                with open(gateways[0].ready["key_file"]) as source, open(key, "w") as target:
-                    target.write(source.read())
-                os.chmod(key, 0o600)
+                gateway.use_key_of(gateways[0])
             gateways.append(gateway.start())
         key_file = gateways[0].ready["key_file"]
 
@@ -58,7 +55,7 @@ def main():
             result = lan.run("client", [gwctl, "discover", "--key-file", key_file, "--json",
                                         *args], capture_output=True, text=True, timeout=60)
             wall = time.monotonic() - started
-            found = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+            found = json_lines(result.stdout)
             if result.returncode != 0 or len(found) != 2:
                 raise RuntimeError(f"expected 2 gateways, got {len(found)}: {result.stderr}")
             return wall, found, result.stderr

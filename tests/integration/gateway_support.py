@@ -2,6 +2,7 @@
 cryptography, requests, websocket-client and socket."""
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,6 +58,16 @@ class Gateway:
         self.env = dict(os.environ, **(env or {}))
         self.process = None
         self.ready = None
+
+    def set_option(self, flag, value):
+        """Replaces the value of one of the default flags; before start()."""
+        self.args[self.args.index(flag) + 1] = str(value)
+
+    def use_key_of(self, other):
+        """Starts with the key file of another (started) gateway; before start()."""
+        destination = os.path.join(self.data_dir, "gw.key")
+        shutil.copyfile(other.ready["key_file"], destination)
+        os.chmod(destination, 0o600)
 
     def start(self):
         if os.path.exists(self.ready_file):
@@ -179,6 +190,16 @@ class Gateway:
             if line.startswith(name + "{" + wanted + "}") or (not labels and line.startswith(name + " ")):
                 return float(line.rsplit(" ", 1)[1])
         return 0.0
+
+
+def gwctl(*args, prefix=()):
+    """Runs the built gwctl (through `prefix`, such as `ip netns exec NAME`)."""
+    return subprocess.run([*prefix, required_program("GWCTL"), *args], capture_output=True,
+                          text=True, timeout=TIMEOUT + 20)
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 class GatewayTestCase(unittest.TestCase):

@@ -33,8 +33,8 @@ TEST_CASE("interfaces: the kernel's list has loopback, up, with its netmask", "[
 TEST_CASE("interfaces: selection by name, loopback only when named", "[interfaces]") {
   const std::vector<NetworkInterface> all = {
       interface("lo", "127.0.0.1", "255.0.0.0", true),
-      interface("eth0", "192.168.1.20", "255.255.255.0"),
-      interface("wlan0", "10.0.8.3", "255.255.252.0"),
+      interface("eth0", "127.1.1.20", "255.255.255.0"),
+      interface("wlan0", "127.2.8.3", "255.255.252.0"),
   };
   const auto names = [](const std::vector<NetworkInterface>& list) {
     std::vector<std::string> out;
@@ -46,8 +46,8 @@ TEST_CASE("interfaces: selection by name, loopback only when named", "[interface
         std::vector<std::string>{"eth0", "wlan0"});
   CHECK(names(gw::discovery::select_interfaces(all, {"wlan0", "lo"})) ==
         std::vector<std::string>{"lo", "wlan0"});
-  CHECK(all[2].network().to_string() == "10.0.8.0/22");
-  CHECK(all[1].broadcast->to_string() == "192.168.1.255");
+  CHECK(all[2].network().to_string() == "127.2.8.0/22");
+  CHECK(all[1].broadcast->to_string() == "127.1.1.255");
   CHECK_THROWS_WITH(gw::discovery::select_interfaces(all, {"eth1"}),
                     Catch::Contains("'eth1'") && Catch::Contains("lo, eth0, wlan0"));
 }
@@ -56,15 +56,15 @@ TEST_CASE("found gateway: read from a probe's answer", "[found_gateway]") {
   gw::message::Message answer;
   answer.data = {{"server", {{"name", "kitchen"}, {"id", "abc"}, {"version", "0.1.0"}}},
                  {"endpoints", {{"http", 5000}, {"udp", 1234}}}};
-  const auto found = gw::discovery::FoundGateway::from_message(answer, "10.0.0.5", 1.5, "probe");
+  const auto found = gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe");
   REQUIRE(found);
   CHECK(found->name == "kitchen");
   CHECK(found->to_json()["endpoints"]["udp"] == 1234);
-  CHECK(found->to_json()["address"] == "10.0.0.5");
+  CHECK(found->to_json()["address"] == "127.0.0.5");
   answer.data["server"].erase("id");
-  CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "10.0.0.5", 1.5, "probe"));
+  CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe"));
   answer.data = "not an object";
-  CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "10.0.0.5", 1.5, "probe"));
+  CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe"));
 }
 
 }  // namespace
