@@ -51,15 +51,9 @@ void print_reply(const discovery::BroadcastReply& reply, bool json) {
 }
 
 int run_call(const CallOptions& options) {
-  if (!options.keys.given()) {
-    std::cerr << "gwctl call: " << KeyOptions::missing << '\n';
-    return exit_usage;
-  }
-  auto keys = options.keys.load();
-  if (!keys) {
-    std::cerr << "gwctl call: " << keys.error().text << '\n';
-    return exit_failed;
-  }
+  int exit_code = exit_ok;
+  const auto keys = options.keys.load_or_report("call", exit_code);
+  if (!keys) return exit_code;
   message::Message request;
   request.cmd = options.words.front();
   request.args = joined(options.words, 1);

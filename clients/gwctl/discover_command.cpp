@@ -82,10 +82,8 @@ std::vector<discovery::Cidr> networks_to_scan(const DiscoverOptions& options) {
   if (!networks.empty()) return networks;
   for (const auto& interface : chosen_interfaces(options.interfaces)) {
     const auto network = interface.network();
-    const bool known = std::any_of(networks.begin(), networks.end(), [&](const auto& n) {
-      return n.to_string() == network.to_string();
-    });
-    if (!known) networks.push_back(network);
+    if (std::find(networks.begin(), networks.end(), network) == networks.end())
+      networks.push_back(network);
   }
   if (networks.empty())
     throw std::invalid_argument(
@@ -111,20 +109,14 @@ std::optional<std::string> apply_port(DiscoverOptions& options) {
 }
 
 int run_discover(DiscoverOptions& options) {
-  if (!options.keys.given()) {
-    std::cerr << "gwctl discover: " << KeyOptions::missing << '\n';
-    return exit_usage;
-  }
+  int exit_code = exit_ok;
+  const auto keys = options.keys.load_or_report("discover", exit_code);
+  if (!keys) return exit_code;
   const bool scan = options.scan->count() > 0;
   if (!options.probe && !scan && !options.listen) options.probe = true;
   if (auto problem = apply_port(options)) {
     std::cerr << "gwctl discover: " << *problem << '\n';
     return exit_usage;
-  }
-  auto keys = options.keys.load();
-  if (!keys) {
-    std::cerr << "gwctl discover: " << keys.error().text << '\n';
-    return exit_failed;
   }
   GatewayList list(std::cout, options.json);
   const auto add = [&list](const discovery::FoundGateway& gateway) {

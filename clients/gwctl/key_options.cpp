@@ -1,8 +1,12 @@
 #include "key_options.hpp"
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 #include <gw/message/key_file.hpp>
+
+#include "command.hpp"
 
 namespace gw::gwctl {
 
@@ -40,6 +44,22 @@ message::Result<message::KeyRing> KeyOptions::load() const {
     return ring;
   }
   return message::Error{message::ErrorKind::bad_key, missing};
+}
+
+std::optional<message::KeyRing> KeyOptions::load_or_report(const char* command,
+                                                           int& exit_code) const {
+  if (!given()) {
+    std::cerr << "gwctl " << command << ": " << missing << '\n';
+    exit_code = exit_usage;
+    return std::nullopt;
+  }
+  auto keys = load();
+  if (!keys) {
+    std::cerr << "gwctl " << command << ": " << keys.error().text << '\n';
+    exit_code = exit_failed;
+    return std::nullopt;
+  }
+  return std::move(*keys);
 }
 
 }  // namespace gw::gwctl

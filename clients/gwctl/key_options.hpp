@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <gw/message/key_ring.hpp>
@@ -23,6 +24,9 @@ class KeyOptions {
   bool given() const;
   // The key ring named by the options; kind bad_key when none was given.
   message::Result<message::KeyRing> load() const;
+  // The key ring; or nothing, after printing why as "gwctl COMMAND: ..." and setting
+  // `exit_code` to exit_usage (no key given) or exit_failed (a key that cannot be used).
+  std::optional<message::KeyRing> load_or_report(const char* command, int& exit_code) const;
 
  private:
   std::string key_;

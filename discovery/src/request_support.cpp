@@ -1,25 +1,20 @@
 #include "request_support.hpp"
 
 #include <array>
-#include <cstdio>
 #include <ctime>
 #include <stdexcept>
 
 #include <openssl/rand.h>
 
+#include <gw/message/base64url.hpp>
+
 namespace gw::discovery {
 
 std::string random_request_id() {
-  std::array<unsigned char, 8> bytes{};
+  std::array<std::uint8_t, 8> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     throw std::runtime_error("the system's random generator failed");
-  std::string id;
-  for (const auto byte : bytes) {
-    char hex[3];
-    std::snprintf(hex, sizeof hex, "%02x", byte);
-    id += hex;
-  }
-  return id;
+  return message::base64url::encode(bytes);
 }
 
 message::Codec answer_codec(const message::KeyRing& keys) {

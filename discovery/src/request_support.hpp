@@ -8,7 +8,7 @@
 
 namespace gw::discovery {
 
-// 64 random bits as hex: the id that matches answers to the request that asked for them.
+// 64 random bits in base64url: the id that matches answers to the request that asked for them.
 std::string random_request_id();
 
 // Decodes answers without checking their age: a gateway's clock may differ from ours, and an

@@ -33,10 +33,10 @@ nlohmann::json command_names(const CommandRegistry& registry) {
 
 nlohmann::json session_data(Gateway& gateway, const Client& client) {
   const auto token = client.token().empty() ? nlohmann::json() : nlohmann::json(client.token());
-  return {{"server", gateway.server().server_json()},
-          {"session", {{"id", client.id()}, {"token", token}, {"name", client.name()}}},
-          {"endpoints", gateway.server().endpoints_json()},
-          {"commands", command_names(gateway.commands())}};
+  auto data = gateway.server().discovery_json();  // server and endpoints, as a probe gets
+  data["session"] = {{"id", client.id()}, {"token", token}, {"name", client.name()}};
+  data["commands"] = command_names(gateway.commands());
+  return data;
 }
 
 std::optional<Message> handshake(const CommandContext& context) {

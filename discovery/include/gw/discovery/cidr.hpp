@@ -27,6 +27,7 @@ class Cidr {
   // /31 and /32 networks, which have none of either.
   std::vector<Address> hosts() const;
   std::string to_string() const;
+  bool operator==(const Cidr&) const = default;
 
  private:
   Address network_;
