@@ -2,7 +2,7 @@
 
 #include <gw/gateway/topic.hpp>
 
-namespace topic = gw::gateway::topic;
+namespace topic = gw::message::topic;
 
 TEST_CASE("topic filters match as in MQTT", "[topic]") {
   struct Case {

@@ -1,8 +1,8 @@
 #include <algorithm>
 
-#include <gw/gateway/topic.hpp>
+#include <gw/message/topic.hpp>
 
-namespace gw::gateway::topic {
+namespace gw::message::topic {
 
 namespace {
 
@@ -57,4 +57,4 @@ bool matches(std::string_view filter, std::string_view name) {
   }
 }
 
-}  // namespace gw::gateway::topic
+}  // namespace gw::message::topic
