@@ -10,31 +10,21 @@
 #include <gw/message/discovery.hpp>
 
 #include "discovery_options.hpp"
-#include "key_options.hpp"
+#include "gateway_options.hpp"
 
 namespace gw::gwctl {
 
 namespace {
 
 struct CallOptions {
-  KeyOptions keys;
+  GatewayOptions gateway;
   bool broadcast = false;
   std::vector<std::string> words;  // CMD [ARGS ...]
   std::vector<std::string> interfaces;
   std::uint16_t port = message::default_udp_port;
-  double timeout = 1.0;
-  std::string name = "gwctl";
-  bool json = false;
 };
 
-std::string joined(const std::vector<std::string>& words, std::size_t from) {
-  std::string text;
-  for (std::size_t i = from; i < words.size(); ++i)
-    text += (text.empty() ? "" : " ") + words[i];
-  return text;
-}
-
-void print_reply(const discovery::BroadcastReply& reply, bool json) {
+void print_broadcast_reply(const discovery::BroadcastReply& reply, bool json) {
   const auto& message = reply.reply;
   if (json) {
     std::cout << nlohmann::json{{"address", reply.address + ":" + std::to_string(reply.port)},
@@ -50,36 +40,48 @@ void print_reply(const discovery::BroadcastReply& reply, bool json) {
   std::cout << std::endl;
 }
 
-int run_call(const CallOptions& options) {
-  int exit_code = exit_ok;
-  const auto keys = options.keys.load_or_report("call", exit_code);
-  if (!keys) return exit_code;
+message::Message request_of(const CallOptions& options) {
   message::Message request;
   request.cmd = options.words.front();
   request.args = joined(options.words, 1);
+  return request;
+}
+
+int run_call_by_url(const CallOptions& options) {
+  return with_client("call", options.gateway, [&](client::Client& client) {
+    return print_reply("call", client.request(request_of(options)), options.gateway.json);
+  });
+}
+
+int run_call(const CallOptions& options) {
+  if (!options.broadcast) return run_call_by_url(options);
+  int exit_code = exit_ok;
+  const auto keys = options.gateway.keys.load_or_report("call", exit_code);
+  if (!keys) return exit_code;
+  const auto request = request_of(options);
   discovery::BroadcastOptions broadcast;
   broadcast.port = options.port;
-  broadcast.timeout = milliseconds_of(options.timeout);
-  broadcast.user = options.name;
+  broadcast.timeout = milliseconds_of(options.gateway.timeout);
+  broadcast.user = options.gateway.name;
   std::size_t replies = 0;
   std::size_t refusals = 0;
   try {
     broadcast.interfaces = chosen_interfaces(options.interfaces);
-    print_warnings("call",
-                   discovery::broadcast_request(*keys, request, broadcast,
-                                                [&](const discovery::BroadcastReply& reply) {
-                                                  ++replies;
-                                                  if (reply.reply.code.value_or(200) != 200)
-                                                    ++refusals;
-                                                  print_reply(reply, options.json);
-                                                  return true;
-                                                }));
+    print_warnings(
+        "call", discovery::broadcast_request(*keys, request, broadcast,
+                                             [&](const discovery::BroadcastReply& reply) {
+                                               ++replies;
+                                               if (reply.reply.code.value_or(200) != 200)
+                                                 ++refusals;
+                                               print_broadcast_reply(reply, options.gateway.json);
+                                               return true;
+                                             }));
   } catch (const std::invalid_argument& error) {
     std::cerr << "gwctl call: " << error.what() << '\n';
     return exit_usage;
   }
   if (replies == 0) {
-    std::cerr << "gwctl call: no gateway answered within " << options.timeout
+    std::cerr << "gwctl call: no gateway answered within " << options.gateway.timeout
               << " s (a gateway that cannot read our key stays silent)\n";
     return exit_unreachable;
   }
@@ -91,29 +93,31 @@ int run_call(const CallOptions& options) {
 Command add_call_command(CLI::App& app) {
   auto options = std::make_shared<CallOptions>();
   auto* cmd = app.add_subcommand(
-      "call", "Send one command to every gateway on the LAN (--broadcast) and print each reply");
-  options->keys.add_to(*cmd);
-  cmd->add_flag("--broadcast", options->broadcast,
-                "send the command by UDP broadcast from each interface")
-      ->required();
+      "call", "Send any command to a gateway (or with --broadcast to every gateway on the LAN)");
+  options->gateway.add_to(*cmd);
   cmd->add_option("command", options->words, "the command and its arguments")
       ->required()
       ->type_name("CMD [ARGS ...]");
+  cmd->add_flag("--broadcast", options->broadcast,
+                "send the command by UDP broadcast from each interface instead of to --url");
   cmd->add_option("--interface", options->interfaces,
-                  "broadcast from this interface (repeatable; default: all up but loopback)")
+                  "with --broadcast: send from this interface (repeatable; default: all up but "
+                  "loopback)")
       ->type_name("NAME");
-  cmd->add_option("--port", options->port, "the gateways' UDP port (default 1234)");
-  cmd->add_option("--timeout", options->timeout, "seconds to collect replies (default 1)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--name", options->name, "the userID the request carries (default gwctl)");
-  cmd->add_flag("--json", options->json,
-                "one JSON object per reply: {address, rtt_ms, reply}, one per line");
+  cmd->add_option("--port", options->port, "with --broadcast: the gateways' UDP port (1234)");
+  auto* timeout = cmd->get_option("--timeout");
   cmd->footer(
-      "Each gateway's reply is printed once, as NAME (ADDRESS:PORT) CODE CMD: TEXT [DATA].\n"
+      "The reply's text and data are printed, or with --json its JSON on one line; with\n"
+      "--broadcast each gateway's reply once, as NAME (ADDRESS:PORT) CODE CMD: TEXT [DATA],\n"
+      "collected for --timeout seconds (default 1 there).\n"
       "Exit code 0 when every reply is 200, 1 when one is not, 3 when none comes.\n"
       "Examples:\n"
-      "  gwctl call --broadcast --key-file gw.key ping\n"
+      "  gwctl call whoami --key-file gw.key\n"
+      "  gwctl call ask lamp status --url tcp://127.0.0.1:5001 --key-file gw.key\n"
       "  gwctl call --broadcast --key-file gw.key get version --json");
+  cmd->callback([options, timeout] {
+    if (options->broadcast && timeout->count() == 0) options->gateway.timeout = 1.0;
+  });
   return {cmd, [options] { return run_call(*options); }};
 }
 

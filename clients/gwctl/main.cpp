@@ -8,19 +8,32 @@
 #include "call_command.hpp"
 #include "command.hpp"
 #include "discover_command.hpp"
+#include "listen_command.hpp"
+#include "message_commands.hpp"
+#include "query_commands.hpp"
 #include "token_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace gw::gwctl;
-  CLI::App app{"gwctl: keys, tokens, discovery and commands for gw gateways", "gwctl"};
+  CLI::App app{"gwctl: talk to gw gateways: messages, topics, commands, keys and discovery",
+               "gwctl"};
   app.set_version_flag("--version", GW_VERSION);
   // At most one; "none" is answered below, so that an unknown word is reported as such.
   app.require_subcommand(0, 1);
-  app.footer("Run 'gwctl COMMAND --help' for a command's options and examples.");
+  app.footer(
+      "Commands that talk to one gateway take --url (default ws://127.0.0.1:8000, or GW_URL),\n"
+      "--key-file/--key (or GW_KEY_FILE/GW_KEY), --name, --timeout and --json.\n"
+      "Exit codes: 0 success, 1 error reply or invalid token, 2 usage, 3 no gateway reached.\n"
+      "Run 'gwctl COMMAND --help' for a command's options and examples.\n"
+      "Example:\n"
+      "  gwctl publish --topic home/door --key-file gw-data/gw.key 'door open'");
 
   const std::vector<Command> commands = {
-      add_keygen_command(app),   add_encrypt_command(app), add_decrypt_command(app),
-      add_discover_command(app), add_call_command(app),
+      add_ping_command(app),     add_send_command(app),   add_broadcast_command(app),
+      add_publish_command(app),  add_listen_command(app), add_call_command(app),
+      add_clients_command(app),  add_get_command(app),    add_lookup_command(app),
+      add_discover_command(app), add_keygen_command(app), add_encrypt_command(app),
+      add_decrypt_command(app),
   };
 
   try {

@@ -1,0 +1,91 @@
+#include "gateway_options.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+#include "discovery_options.hpp"
+
+namespace gw::gwctl {
+
+void GatewayOptions::add_to(CLI::App& command) {
+  keys.add_to(command);
+  command
+      .add_option("--url", url,
+                  "the gateway: ws://HOST[:PORT], http://..., udp://..., tcp://... (default " +
+                      std::string(default_url) + ")")
+      ->envname("GW_URL");
+  command.add_option("--name", name, "the name to ask for in the handshake (default gwctl)");
+  command.add_option("--timeout", timeout, "seconds to wait for the gateway (default 5)")
+      ->check(CLI::PositiveNumber);
+  command.add_flag("--json", json, "machine-readable output: one JSON object per line");
+}
+
+client::ClientOptions GatewayOptions::client_options() const {
+  client::ClientOptions options;
+  options.name = name;
+  options.timeout = milliseconds_of(timeout);
+  options.receive = false;  // only listen wants messages it did not ask for
+  return options;
+}
+
+int with_client(const char* command, const GatewayOptions& options,
+                const std::function<int(client::Client&)>& work,
+                const std::function<void(client::ClientOptions&)>& adjust) {
+  int exit_code = exit_ok;
+  auto keys = options.keys.load_or_report(command, exit_code);
+  if (!keys) return exit_code;
+  auto client_options = options.client_options();
+  if (adjust) adjust(client_options);
+  try {
+    auto client = client::Client::connect(options.url, std::move(*keys), client_options);
+    return work(client);
+  } catch (const client::ClientError& error) {
+    std::cerr << "gwctl " << command << ": " << error.what() << '\n';
+    switch (error.kind()) {
+      case client::ErrorKind::bad_url:
+        return exit_usage;
+      case client::ErrorKind::unreachable:
+      case client::ErrorKind::timeout:
+      case client::ErrorKind::closed:
+        return exit_unreachable;
+      case client::ErrorKind::wrong_key:
+      case client::ErrorKind::refused:
+        return exit_failed;
+    }
+    return exit_failed;
+  }
+}
+
+int print_reply(const char* command, const message::Message& reply, bool json) {
+  const bool ok = reply.code.value_or(0) == 200;
+  if (json) {
+    std::cout << reply.to_object().dump() << std::endl;
+    return ok ? exit_ok : exit_failed;
+  }
+  if (!ok) {
+    std::cerr << "gwctl " << command << ": " << reply.code.value_or(0) << " " << reply.text << '\n';
+    return exit_failed;
+  }
+  std::cout << reply.text << '\n';
+  if (!reply.data.is_null()) std::cout << reply.data.dump(2) << '\n';
+  std::cout << std::flush;
+  return exit_ok;
+}
+
+std::string joined(const std::vector<std::string>& words, std::size_t from) {
+  std::string text;
+  for (std::size_t i = from; i < words.size(); ++i)
+    text += (text.empty() ? "" : " ") + words[i];
+  return text;
+}
+
+bool colour_output() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+}  // namespace gw::gwctl

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <gw/client/client_error.hpp>
+#include <gw/client/gateway_url.hpp>
+#include <gw/message/key_ring.hpp>
+#include <gw/message/message.hpp>
+
+namespace gw::client {
+
+class ClientCore;
+
+struct ClientOptions {
+  std::string name;  // asked for in the handshake; the gateway adds -2, -3 to a taken one
+  std::chrono::milliseconds timeout{5000};     // to connect, to handshake, for each reply
+  std::chrono::milliseconds keepalive{15000};  // ping after this long without traffic; 0: never
+  // WebSocket and TCP reconnect after a lost connection, waiting from the first to the last of
+  // these (doubling, each wait cut at random by up to half so that clients spread out).
+  std::chrono::milliseconds reconnect_first{250};
+  std::chrono::milliseconds reconnect_last{10000};
+  std::chrono::seconds poll_wait{25};  // HTTP: how long each background long poll is held
+  bool receive = true;                 // HTTP: run the background long poll at all
+};
+
+enum class ConnectionState { connecting, connected, reconnecting, closed };
+std::string_view to_string(ConnectionState state) noexcept;
+
+// What the handshake told us.
+struct GatewayInfo {
+  std::string name;
+  std::string id;
+  std::string version;
+  nlohmann::json endpoints;  // {http, ws, ws_path, udp, tcp}
+  std::string session_id;
+  std::string session_name;
+  double clock_offset = 0;  // seconds to add to our clock to get the gateway's
+};
+
+using MessageHandler = std::function<void(const message::Message&)>;
+using StateHandler = std::function<void(ConnectionState, const std::string& why)>;
+
+// A connection to one gateway over any of its transports. Blocking calls (connect, request and
+// the helpers built on it) may come from any thread but not from inside a handler: handlers run
+// on the client's own thread, one at a time, and must return quickly.
+class Client {
+ public:
+  // Connects, handshakes, and starts receiving. ClientError on failure: unreachable when nothing
+  // answered (on UDP, a gateway without our key stays silent, so this names that case too),
+  // wrong_key when the gateway's answers do not decrypt with `keys`.
+  static Client connect(std::string_view url, message::KeyRing keys, ClientOptions options = {});
+
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  ~Client();  // closes
+
+  // Sends and waits for the reply with the same id (one is made when empty). The reply may have
+  // any code; ClientError on timeout, a wrong key or a lost connection.
+  message::Message request(message::Message request);
+  // Sends without waiting for a reply.
+  void send(message::Message message);
+
+  message::Message ping();
+  message::Message publish(std::string topic, std::string text, nlohmann::json data = nullptr);
+  // Subscribes and calls `handler` for each message published to a topic `filter` matches. The
+  // subscription is made again after a reconnect or a new session.
+  message::Message subscribe(std::string filter, MessageHandler handler);
+  message::Message unsubscribe(const std::string& filter);
+  // Calls `handler` for every message that is not a reply to our requests.
+  void on_message(MessageHandler handler);
+  void on_state(StateHandler handler);
+
+  GatewayInfo gateway() const;
+  ConnectionState state() const;
+  const GatewayUrl& url() const;
+  void close();
+
+ private:
+  explicit Client(std::shared_ptr<ClientCore> core);
+  std::shared_ptr<ClientCore> core_;
+};
+
+}  // namespace gw::client

@@ -1,0 +1,482 @@
+#include "client_core.hpp"
+
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gw/message/topic.hpp>
+#include <gw/message/unix_time.hpp>
+
+namespace gw::client {
+
+namespace asio = boost::asio;
+using message::Message;
+using std::chrono::milliseconds;
+
+namespace {
+
+double unix_seconds_now() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string random_prefix() {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device device;
+  std::string prefix;
+  for (int i = 0; i < 6; ++i)
+    prefix += alphabet[device() % (sizeof alphabet - 1)];
+  return prefix;
+}
+
+std::string text_of(const Message& reply) {
+  return std::to_string(reply.code.value_or(0)) + " " + reply.text;
+}
+
+}  // namespace
+
+ClientCore::ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions options)
+    : work_(io_.get_executor()),
+      url_(std::move(url)),
+      keys_(std::move(keys)),
+      codec_(keys_),
+      options_(std::move(options)),
+      keepalive_timer_(io_),
+      retry_timer_(io_),
+      id_prefix_(random_prefix()) {
+  if (url_.scheme == Scheme::http) http_ = std::make_unique<HttpExchanger>(io_, url_);
+}
+
+ClientCore::~ClientCore() {
+  if (!thread_.joinable()) return;
+  if (thread_.get_id() == std::this_thread::get_id())
+    thread_.detach();  // the last reference went with a handler of our own thread
+  else
+    close();
+}
+
+template <class T>
+T ClientCore::wait_for(asio::awaitable<T> work) {
+  if (std::this_thread::get_id() == thread_.get_id())
+    throw std::logic_error("gw::client: a blocking call from inside a handler would wait forever");
+  if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
+  return asio::co_spawn(io_, std::move(work), asio::use_future).get();
+}
+
+void ClientCore::spawn(asio::awaitable<void> (ClientCore::*loop)()) {
+  asio::co_spawn(
+      io_, [self = shared_from_this(), loop] { return ((*self).*loop)(); }, asio::detached);
+}
+
+void ClientCore::start() {
+  thread_ = std::thread([this] {
+    io_.run();
+    stopped_.set_value();
+  });
+  try {
+    wait_for(start_loops());
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+void ClientCore::close() {
+  if (closed_.exchange(true)) return;
+  asio::post(io_, [this] {
+    closing_ = true;
+    if (link_) link_->close();
+    if (http_) http_->close();
+    keepalive_timer_.cancel();
+    retry_timer_.cancel();
+    fail_pending(ErrorKind::closed, "the client was closed");
+    set_state(ConnectionState::closed, "closed");
+  });
+  work_.reset();
+  if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
+  // A WebSocket close handshake gets a moment; nothing else may hold the thread up.
+  if (stopped_.get_future().wait_for(std::chrono::seconds(2)) != std::future_status::ready)
+    io_.stop();
+  thread_.join();
+}
+
+Message ClientCore::request(Message request) {
+  return wait_for(exchange(std::move(request), options_.timeout));
+}
+
+void ClientCore::send(Message message) {
+  asio::post(io_, [self = shared_from_this(), message = std::move(message)]() mutable {
+    if (self->closing_) return;
+    self->prepare(message);
+    if (self->http_) {
+      asio::co_spawn(
+          self->io_,
+          [self, message]() -> asio::awaitable<void> {
+            try {
+              co_await self->exchange(message, self->options_.timeout);
+            } catch (const ClientError&) {
+              // Sent without waiting: nobody to tell but the connection state.
+            }
+          },
+          asio::detached);
+    } else if (self->link_) {
+      self->link_->write(std::make_shared<const std::string>(self->encode(message)));
+    }
+  });
+}
+
+Message ClientCore::subscribe(std::string filter, MessageHandler handler) {
+  return wait_for([](std::shared_ptr<ClientCore> self, std::string wanted,
+                     MessageHandler on_published) -> asio::awaitable<Message> {
+    Message request;
+    request.cmd = "subscribe";
+    request.topic = wanted;
+    auto reply = co_await self->exchange(request, self->options_.timeout);
+    if (reply.code.value_or(0) == 200) self->subscriptions_[wanted] = std::move(on_published);
+    co_return reply;
+  }(shared_from_this(), std::move(filter), std::move(handler)));
+}
+
+Message ClientCore::unsubscribe(const std::string& filter) {
+  return wait_for(
+      [](std::shared_ptr<ClientCore> self, std::string unwanted) -> asio::awaitable<Message> {
+        self->subscriptions_.erase(unwanted);
+        Message request;
+        request.cmd = "unsubscribe";
+        request.topic = unwanted;
+        co_return co_await self->exchange(request, self->options_.timeout);
+      }(shared_from_this(), filter));
+}
+
+void ClientCore::add_message_handler(MessageHandler handler) {
+  asio::post(io_, [this, handler = std::move(handler)]() mutable {
+    message_handlers_.push_back(std::move(handler));
+  });
+}
+
+void ClientCore::set_state_handler(StateHandler handler) {
+  asio::post(
+      io_, [this, handler = std::move(handler)]() mutable { state_handler_ = std::move(handler); });
+}
+
+GatewayInfo ClientCore::gateway() const {
+  std::lock_guard lock(info_mutex_);
+  return info_;
+}
+
+ConnectionState ClientCore::state() const {
+  std::lock_guard lock(info_mutex_);
+  return state_;
+}
+
+// ---- on the client's thread from here on ----
+
+asio::awaitable<void> ClientCore::start_loops() {
+  co_await open();
+  if (options_.keepalive.count() > 0) spawn(&ClientCore::keepalive_loop);
+  if (http_ && options_.receive) spawn(&ClientCore::poll_loop);
+}
+
+asio::awaitable<void> ClientCore::open() {
+  last_unreadable_.reset();
+  if (!http_) {
+    auto link = make_link(io_, url_);
+    co_await link->connect(options_.timeout);
+    if (link_) link_->close();
+    link_ = link;
+    asio::co_spawn(
+        io_, [self = shared_from_this(), link] { return self->read_loop(link); }, asio::detached);
+  }
+  try {
+    co_await handshake();
+    co_await restore_subscriptions();
+  } catch (const ClientError&) {
+    if (link_) link_->close();
+    throw;
+  }
+  set_state(ConnectionState::connected, "connected to " + url_.to_string());
+}
+
+asio::awaitable<void> ClientCore::handshake() {
+  Message request;
+  request.cmd = "handshake";
+  session_token_.clear();
+  const auto sent = unix_seconds_now();
+  Message reply;
+  try {
+    reply = co_await exchange_once(request, options_.timeout);
+  } catch (const ClientError& error) {
+    if (error.kind() != ErrorKind::timeout) throw;
+    throw ClientError(ErrorKind::unreachable,
+                      "no answer to the handshake from " + url_.to_string() + " within " +
+                          std::to_string(options_.timeout.count()) + " ms" + silence_hint());
+  }
+  if (reply.code.value_or(0) != 200)
+    throw ClientError(ErrorKind::refused, "the gateway refused the handshake: " + text_of(reply));
+  const auto& data = reply.data;
+  const auto string_at = [](const nlohmann::json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+  };
+  const auto server = data.value("server", nlohmann::json::object());
+  const auto session = data.value("session", nlohmann::json::object());
+  if (const auto time = server.find("unix_time"); time != server.end() && time->is_number())
+    clock_offset_ = time->get<double>() - (sent + unix_seconds_now()) / 2;
+  session_token_ = string_at(session, "token");
+  std::lock_guard lock(info_mutex_);
+  info_.name = string_at(server, "name");
+  info_.id = string_at(server, "id");
+  info_.version = string_at(server, "version");
+  info_.endpoints = data.value("endpoints", nlohmann::json::object());
+  info_.session_id = string_at(session, "id");
+  info_.session_name = string_at(session, "name");
+  info_.clock_offset = clock_offset_;
+}
+
+asio::awaitable<void> ClientCore::restore_subscriptions() {
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+    Message request;
+    request.cmd = "subscribe";
+    request.topic = it->first;
+    const auto reply = co_await exchange_once(request, options_.timeout);
+    if (reply.code.value_or(0) == 200) {
+      ++it;
+      continue;
+    }
+    std::cerr << "gw::client: could not subscribe to " << it->first << " again: " << text_of(reply)
+              << '\n';
+    it = subscriptions_.erase(it);
+  }
+}
+
+asio::awaitable<Message> ClientCore::exchange(Message request, milliseconds timeout) {
+  const bool had_session = !session_token_.empty() && request.token.empty();
+  auto reply = co_await exchange_once(request, timeout);
+  // An HTTP or UDP session the gateway no longer knows (it restarted, or the session idled
+  // out): a new handshake, the subscriptions again, and the request once more.
+  if (had_session && reply.code.value_or(0) == 401 && request.cmd != "handshake") {
+    co_await handshake();
+    co_await restore_subscriptions();
+    set_state(ConnectionState::connected, "new session on " + url_.to_string());
+    reply = co_await exchange_once(std::move(request), timeout);
+  }
+  co_return reply;
+}
+
+asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds timeout) {
+  if (closing_) throw ClientError(ErrorKind::closed, "the client is closed");
+  prepare(request);
+  auto frame = std::make_shared<const std::string>(encode(request));
+  if (http_) {
+    const auto answer = co_await http_->post(*frame, timeout);
+    auto reply = codec_.decode(answer.body, message::unix_now() + std::llround(clock_offset_));
+    if (!reply) {
+      const auto& error = reply.error();
+      throw ClientError(
+          error.kind == message::ErrorKind::bad_mac ? ErrorKind::wrong_key : ErrorKind::refused,
+          "the gateway answered HTTP " + std::to_string(answer.status) +
+              " with a token that does not decrypt with our key: " + error.text +
+              (answer.status == 400 ? " (it could not read ours either: the keys "
+                                      "differ)"
+                                    : ""));
+    }
+    last_heard_ = Clock::now();
+    co_return std::move(*reply);
+  }
+  if (!link_) throw ClientError(ErrorKind::closed, "not connected");
+  auto pending = std::make_shared<PendingReply>(io_);
+  pending_[request.id] = pending;
+  if (!link_->write(frame)) {
+    pending_.erase(request.id);
+    throw ClientError(ErrorKind::closed, "the send queue is full: the gateway takes nothing");
+  }
+  pending->timer.expires_after(timeout);
+  co_await pending->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  pending_.erase(request.id);
+  if (pending->reply) co_return std::move(*pending->reply);
+  if (pending->error) throw *pending->error;
+  if (last_unreadable_)
+    throw ClientError(ErrorKind::wrong_key, "the gateway's messages do not decrypt with our key: " +
+                                                last_unreadable_->text);
+  throw ClientError(ErrorKind::timeout,
+                    "no reply to '" + request.cmd + "' from " + url_.to_string() + " within " +
+                        std::to_string(timeout.count()) + " ms" + silence_hint());
+}
+
+void ClientCore::prepare(Message& request) {
+  if (request.id.empty()) request.id = id_prefix_ + "-" + std::to_string(next_id_++);
+  if (request.user_id.empty()) request.user_id = options_.name;
+  // Only HTTP and UDP sessions have a token; a connection is its own session.
+  if (request.token.empty()) request.token = session_token_;
+}
+
+std::string ClientCore::encode(const Message& message) const {
+  auto json = message.to_json();
+  if (!json)
+    throw std::invalid_argument("gw::client: cannot send the message: " + json.error().text);
+  return keys_.encrypt(*json, message::unix_now() + std::llround(clock_offset_));
+}
+
+asio::awaitable<void> ClientCore::read_loop(std::shared_ptr<Link> link) {
+  try {
+    for (;;)
+      on_frame(co_await link->read());
+  } catch (const ClientError& error) {
+    if (closing_ || link != link_) co_return;  // closed by us, or replaced by a new link
+    fail_pending(ErrorKind::closed, error.what());
+    if (link->connected_transport() && !reconnecting_ && state() == ConnectionState::connected) {
+      reconnecting_ = true;
+      set_state(ConnectionState::reconnecting, error.what());
+      spawn(&ClientCore::reconnect_loop);
+    }
+  }
+}
+
+asio::awaitable<void> ClientCore::reconnect_loop() {
+  for (unsigned attempt = 0; !closing_; ++attempt) {
+    co_await pause(retry_timer_, backoff(attempt));
+    if (closing_) break;
+    try {
+      co_await open();
+      break;
+    } catch (const ClientError& error) {
+      set_state(ConnectionState::reconnecting, error.what());
+    }
+  }
+  reconnecting_ = false;
+}
+
+asio::awaitable<void> ClientCore::keepalive_loop() {
+  while (!closing_) {
+    co_await pause(keepalive_timer_, options_.keepalive);
+    if (closing_ || reconnecting_) continue;
+    if (Clock::now() - last_heard_ < options_.keepalive) continue;
+    Message ping;
+    ping.cmd = "ping";
+    try {
+      co_await exchange(ping, options_.timeout);
+      if (state() != ConnectionState::connected)
+        set_state(ConnectionState::connected, "the gateway answers again");
+    } catch (const ClientError& error) {
+      if (closing_) break;
+      // A connection that cannot carry a ping is dead: closing it starts the reconnection.
+      if (link_ && link_->connected_transport())
+        link_->close();
+      else
+        set_state(ConnectionState::reconnecting, error.what());
+    }
+  }
+}
+
+asio::awaitable<void> ClientCore::poll_loop() {
+  const auto hold = std::chrono::duration_cast<milliseconds>(options_.poll_wait);
+  for (unsigned failures = 0; !closing_;) {
+    Message poll;
+    poll.cmd = "poll";
+    poll.args = "wait=" + std::to_string(options_.poll_wait.count());
+    std::optional<std::string> failure;
+    try {
+      const auto reply = co_await exchange(poll, hold + options_.timeout);
+      failures = 0;
+      if (reply.code.value_or(0) != 200) {
+        co_await pause(retry_timer_, options_.reconnect_last);
+        continue;
+      }
+      if (state() != ConnectionState::connected)
+        set_state(ConnectionState::connected, "the gateway answers again");
+      for (const auto& item : reply.data.value("messages", nlohmann::json::array())) {
+        auto message = Message::from_json(item.dump());
+        if (message) deliver(*message);
+      }
+    } catch (const ClientError& error) {
+      failure = error.what();
+    }
+    if (!failure || closing_) continue;
+    set_state(ConnectionState::reconnecting, *failure);
+    co_await pause(retry_timer_, backoff(failures++));
+  }
+}
+
+asio::awaitable<void> ClientCore::pause(asio::steady_timer& timer, milliseconds delay) {
+  timer.expires_after(delay);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+void ClientCore::on_frame(std::string_view token) {
+  auto message = codec_.decode(token, message::unix_now() + std::llround(clock_offset_));
+  if (!message) {
+    last_unreadable_ = message.error();
+    if (message.error().kind == message::ErrorKind::bad_mac)
+      fail_pending(ErrorKind::wrong_key,
+                   "the gateway's messages do not decrypt with our key: " + message.error().text);
+    return;
+  }
+  last_heard_ = Clock::now();
+  if (!message->id.empty() && message->code) {
+    const auto found = pending_.find(message->id);
+    if (found != pending_.end()) {
+      found->second->reply = std::move(*message);
+      found->second->timer.cancel();
+      return;
+    }
+  }
+  deliver(*message);
+}
+
+void ClientCore::deliver(const Message& message) {
+  if (message.cmd == "welcome") return;
+  const auto call = [&](const MessageHandler& handler) {
+    try {
+      handler(message);
+    } catch (const std::exception& error) {
+      std::cerr << "gw::client: a message handler threw: " << error.what() << '\n';
+    }
+  };
+  if (!message.topic.empty())
+    for (const auto& [filter, handler] : subscriptions_)
+      if (message::topic::matches(filter, message.topic)) call(handler);
+  for (const auto& handler : message_handlers_)
+    call(handler);
+}
+
+void ClientCore::fail_pending(ErrorKind kind, const std::string& why) {
+  for (auto& [id, pending] : pending_) {
+    if (pending->reply || pending->error) continue;
+    pending->error.emplace(kind, why);
+    pending->timer.cancel();
+  }
+}
+
+void ClientCore::set_state(ConnectionState state, const std::string& why) {
+  if (closing_ && state != ConnectionState::closed) return;
+  {
+    std::lock_guard lock(info_mutex_);
+    if (state_ == state && state == ConnectionState::connected) return;
+    state_ = state;
+  }
+  if (state_handler_) state_handler_(state, why);
+}
+
+milliseconds ClientCore::backoff(unsigned attempt) {
+  static thread_local std::mt19937 random{std::random_device{}()};
+  const auto first = options_.reconnect_first.count();
+  const auto last = options_.reconnect_last.count();
+  const auto full = std::min<long long>(last, first << std::min(attempt, 20u));
+  std::uniform_int_distribution<long long> cut(0, full / 2);
+  return milliseconds(full - cut(random));
+}
+
+std::string ClientCore::silence_hint() const {
+  return url_.scheme == Scheme::udp
+             ? " (nothing is there, or a gateway that cannot read our key stays silent)"
+             : "";
+}
+
+}  // namespace gw::client

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <gw/client/client.hpp>
+#include <gw/message/codec.hpp>
+
+#include "http_exchanger.hpp"
+#include "link.hpp"
+
+namespace gw::client {
+
+// What a Client is: one thread running an io_context, and everything else touched only from
+// that thread (the public methods post to it and wait), so that no state needs a lock but the
+// handshake's summary, which callers read directly.
+class ClientCore : public std::enable_shared_from_this<ClientCore> {
+ public:
+  ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions options);
+  ~ClientCore();
+
+  void start();  // connects and handshakes; ClientError on failure
+  void close();
+
+  message::Message request(message::Message request);
+  void send(message::Message message);
+  message::Message subscribe(std::string filter, MessageHandler handler);
+  message::Message unsubscribe(const std::string& filter);
+  void add_message_handler(MessageHandler handler);
+  void set_state_handler(StateHandler handler);
+
+  GatewayInfo gateway() const;
+  ConnectionState state() const;
+  const GatewayUrl& url() const noexcept { return url_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct PendingReply {
+    explicit PendingReply(boost::asio::io_context& io) : timer(io) {}
+    boost::asio::steady_timer timer;
+    std::optional<message::Message> reply;
+    std::optional<ClientError> error;
+  };
+
+  template <class T>
+  T wait_for(boost::asio::awaitable<T> work);
+  void spawn(boost::asio::awaitable<void> (ClientCore::*loop)());
+
+  boost::asio::awaitable<void> open();
+  boost::asio::awaitable<void> start_loops();
+  boost::asio::awaitable<void> handshake();
+  boost::asio::awaitable<void> restore_subscriptions();
+  boost::asio::awaitable<message::Message> exchange(message::Message request,
+                                                    std::chrono::milliseconds timeout);
+  boost::asio::awaitable<message::Message> exchange_once(message::Message request,
+                                                         std::chrono::milliseconds timeout);
+  boost::asio::awaitable<void> read_loop(std::shared_ptr<Link> link);
+  boost::asio::awaitable<void> reconnect_loop();
+  boost::asio::awaitable<void> keepalive_loop();
+  boost::asio::awaitable<void> poll_loop();
+  boost::asio::awaitable<void> pause(boost::asio::steady_timer& timer,
+                                     std::chrono::milliseconds delay);
+
+  void prepare(message::Message& request);
+  std::string encode(const message::Message& message) const;
+  void on_frame(std::string_view token);
+  void deliver(const message::Message& message);
+  void fail_pending(ErrorKind kind, const std::string& why);
+  void set_state(ConnectionState state, const std::string& why);
+  std::chrono::milliseconds backoff(unsigned attempt);
+  std::string silence_hint() const;
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::thread thread_;
+  std::promise<void> stopped_;
+  std::atomic<bool> closed_{false};
+
+  const GatewayUrl url_;
+  const message::KeyRing keys_;
+  const message::Codec codec_;
+  const ClientOptions options_;
+
+  std::shared_ptr<Link> link_;           // WebSocket, TCP, UDP
+  std::unique_ptr<HttpExchanger> http_;  // HTTP
+  std::map<std::string, std::shared_ptr<PendingReply>> pending_;
+  std::map<std::string, MessageHandler> subscriptions_;
+  std::vector<MessageHandler> message_handlers_;
+  StateHandler state_handler_;
+  boost::asio::steady_timer keepalive_timer_;
+  boost::asio::steady_timer retry_timer_;
+  std::string session_token_;
+  std::string id_prefix_;
+  std::uint64_t next_id_ = 1;
+  double clock_offset_ = 0;
+  Clock::time_point last_heard_{};
+  std::optional<message::Error> last_unreadable_;
+  bool closing_ = false;
+  bool reconnecting_ = false;
+
+  mutable std::mutex info_mutex_;  // guards info_ and state_, read from any thread
+  GatewayInfo info_;
+  ConnectionState state_ = ConnectionState::connecting;
+};
+
+}  // namespace gw::client

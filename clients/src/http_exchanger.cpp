@@ -1,0 +1,101 @@
+#include "http_exchanger.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <gw/client/client_error.hpp>
+
+#include "resolve.hpp"
+
+namespace gw::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+constexpr std::size_t max_answer_bytes = 1024 * 1024;
+}  // namespace
+
+HttpExchanger::HttpExchanger(asio::io_context& io, GatewayUrl url)
+    : io_(io), url_(std::move(url)) {}
+
+asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
+                                                           std::chrono::milliseconds timeout) {
+  if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
+  // A kept-alive connection may have been closed by the gateway meanwhile: one retry on a new one.
+  while (!idle_.empty()) {
+    auto stream = idle_.back();
+    idle_.pop_back();
+    try {
+      co_return co_await exchange(stream, token, timeout);
+    } catch (const ClientError& error) {
+      if (error.kind() != ErrorKind::closed) throw;
+    }
+  }
+  auto stream = std::make_shared<beast::tcp_stream>(io_);
+  stream->expires_after(timeout);
+  co_await connect_stream(*stream, url_);
+  try {
+    co_return co_await exchange(stream, token, timeout);
+  } catch (const ClientError& error) {
+    if (error.kind() != ErrorKind::closed) throw;
+    throw ClientError(ErrorKind::unreachable,
+                      url_.to_string() + " closed the connection without answering");
+  }
+}
+
+asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
+                                                               const std::string& token,
+                                                               std::chrono::milliseconds timeout) {
+  busy_.erase(std::remove_if(busy_.begin(), busy_.end(), [](const auto& s) { return s.expired(); }),
+              busy_.end());
+  busy_.push_back(stream);
+  http::request<http::string_body> request{http::verb::post, "/message", 11};
+  request.set(http::field::host, url_.host + ":" + std::to_string(url_.port));
+  request.set(http::field::user_agent, "gw-client");
+  request.set(http::field::content_type, "text/plain");
+  request.body() = token;
+  request.prepare_payload();
+  stream->expires_after(timeout);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_answer_bytes);
+  try {
+    co_await http::async_write(*stream, request, asio::use_awaitable);
+    co_await http::async_read(*stream, buffer, parser, asio::use_awaitable);
+  } catch (const boost::system::system_error& error) {
+    boost::system::error_code ignored;
+    stream->socket().close(ignored);
+    if (error.code() == beast::error::timeout)
+      throw ClientError(ErrorKind::timeout, "no answer from " + url_.to_string() + " within " +
+                                                std::to_string(timeout.count()) + " ms");
+    throw ClientError(ErrorKind::closed,
+                      "connection to " + url_.to_string() + " lost: " + error.code().message());
+  }
+  auto response = parser.release();
+  Answer answer{static_cast<int>(response.result_int()), std::move(response.body())};
+  if (response.keep_alive() && !closed_ && idle_.size() < max_idle_streams) {
+    stream->expires_never();
+    idle_.push_back(std::move(stream));
+  }
+  co_return answer;
+}
+
+void HttpExchanger::close() {
+  closed_ = true;
+  boost::system::error_code ignored;
+  for (auto& stream : idle_)
+    stream->socket().close(ignored);
+  for (auto& weak : busy_)
+    if (auto stream = weak.lock()) stream->socket().close(ignored);
+  idle_.clear();
+  busy_.clear();
+}
+
+}  // namespace gw::client
