@@ -39,6 +39,7 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
     }
   }
   auto stream = std::make_shared<beast::tcp_stream>(io_);
+  busy_.push_back(stream);  // so that close() reaches it while it connects
   stream->expires_after(timeout);
   co_await connect_stream(*stream, url_);
   try {
@@ -53,6 +54,7 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
 asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
                                                                const std::string& token,
                                                                std::chrono::milliseconds timeout) {
+  if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
   busy_.erase(std::remove_if(busy_.begin(), busy_.end(), [](const auto& s) { return s.expired(); }),
               busy_.end());
   busy_.push_back(stream);

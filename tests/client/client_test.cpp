@@ -1,0 +1,249 @@
+// The client library against the real gatewayd, on every transport.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <gw/client/client.hpp>
+#include <gw/client/find_gateway.hpp>
+#include <gw/message/fernet.hpp>
+
+#include "gateway_process.hpp"
+
+using namespace std::chrono_literals;
+using gw::client::Client;
+using gw::client::ClientError;
+using gw::client::ClientOptions;
+using gw::client::ErrorKind;
+using gw::message::Message;
+
+namespace {
+
+// Messages handed over by the client's thread, waited for with a bound.
+class Inbox {
+ public:
+  void add(const Message& message) {
+    std::lock_guard lock(mutex_);
+    messages_.push_back(message);
+    arrived_.notify_all();
+  }
+  // The first message whose text is `text`, waiting up to `limit`.
+  std::optional<Message> wait_for_text(const std::string& text, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    std::optional<Message> found;
+    arrived_.wait_for(lock, limit, [&] {
+      for (const auto& message : messages_)
+        if (message.text == text) found = message;
+      return found.has_value();
+    });
+    return found;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<Message> messages_;
+};
+
+ClientOptions quick_options(const std::string& name) {
+  ClientOptions options;
+  options.name = name;
+  options.timeout = 3s;
+  options.keepalive = 300ms;  // notices a restarted gateway soon, on UDP too
+  options.reconnect_first = 50ms;
+  options.reconnect_last = 500ms;
+  options.poll_wait = 2s;
+  return options;
+}
+
+const char* const all_schemes[] = {"http", "ws", "udp", "tcp"};
+
+}  // namespace
+
+TEST_CASE("request and reply on every transport", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      auto client = Client::connect(gateway.url(scheme), gateway.keys(), quick_options("tester"));
+      CHECK(client.state() == gw::client::ConnectionState::connected);
+      const auto info = client.gateway();
+      CHECK(info.name == "test-gateway");
+      CHECK(info.session_name == "tester");
+      CHECK(std::abs(info.clock_offset) < 5);
+
+      const auto pong = client.ping();
+      CHECK(pong.code == 200);
+      CHECK(pong.text == "pong");
+
+      Message whoami;
+      whoami.cmd = "whoami";
+      whoami.id = "my-own-id";
+      const auto me = client.request(whoami);
+      CHECK(me.id == "my-own-id");
+      CHECK(me.data.value("transport", "") == (scheme == "ws" ? "websocket" : scheme));
+      CHECK(me.data.value("name", "") == "tester");
+
+      Message unknown;
+      unknown.cmd = "no-such-command";
+      CHECK(client.request(unknown).code == 404);
+    }
+  }
+}
+
+TEST_CASE("subscribe receives publications from every transport", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      auto listener =
+          Client::connect(gateway.url(scheme), gateway.keys(), quick_options("listener"));
+      Inbox inbox;
+      const auto subscribed =
+          listener.subscribe("home/+/temperature", [&](const Message& m) { inbox.add(m); });
+      REQUIRE(subscribed.code == 200);
+      std::vector<Message> everything;
+      for (const std::string sender_scheme : all_schemes) {
+        auto sender =
+            Client::connect(gateway.url(sender_scheme), gateway.keys(), quick_options("sensor"));
+        const auto text = "from " + sender_scheme;
+        const auto reply = sender.publish("home/kitchen/temperature", text, {{"celsius", 21.5}});
+        CHECK(reply.code == 200);
+        CHECK(reply.data.value("delivered", 0) == 1);
+        const auto received = inbox.wait_for_text(text, 5s);
+        REQUIRE(received);
+        CHECK(received->topic == "home/kitchen/temperature");
+        CHECK(received->data.value("celsius", 0.0) == 21.5);
+      }
+      // Not matched by the filter: the handler is not called.
+      auto sender = Client::connect(gateway.url("http"), gateway.keys(), quick_options("other"));
+      CHECK(sender.publish("home/kitchen/humidity", "not for us").data.value("delivered", -1) == 0);
+    }
+  }
+}
+
+TEST_CASE("direct messages reach on_message", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      auto receiver =
+          Client::connect(gateway.url(scheme), gateway.keys(), quick_options("printer"));
+      Inbox inbox;
+      receiver.on_message([&](const Message& m) { inbox.add(m); });
+      auto sender = Client::connect(gateway.url("tcp"), gateway.keys(), quick_options("alice"));
+      Message send;
+      send.cmd = "send";
+      send.to = "printer";
+      send.text = "print this";
+      CHECK(sender.request(send).code == 200);
+      const auto received = inbox.wait_for_text("print this", 5s);
+      REQUIRE(received);
+      CHECK(received->user_id == "alice");
+    }
+  }
+}
+
+TEST_CASE("after the gateway restarts, subscriptions are restored", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      auto listener =
+          Client::connect(gateway.url(scheme), gateway.keys(), quick_options("listener"));
+      Inbox inbox;
+      REQUIRE(listener.subscribe("alerts/#", [&](const Message& m) { inbox.add(m); }).code == 200);
+      gateway.restart();
+      // Published until the listener is back (bounded): it reconnects or, on HTTP and UDP, makes a
+      // new session, and subscribes again by itself.
+      bool received = false;
+      for (int attempt = 0; attempt < 50 && !received; ++attempt) {
+        auto sender = Client::connect(gateway.url("http"), gateway.keys(), quick_options("door"));
+        const auto text = "open " + std::to_string(attempt);
+        sender.publish("alerts/door", text);
+        received = inbox.wait_for_text(text, 200ms).has_value();
+      }
+      CHECK(received);
+      CHECK(listener.state() == gw::client::ConnectionState::connected);
+      CHECK(listener.ping().code == 200);
+    }
+  }
+}
+
+TEST_CASE("a wrong key is an error, not a hang", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  const auto wrong_keys = gw::message::KeyRing({gw::message::Fernet::generate()});
+  auto options = quick_options("intruder");
+  options.timeout = 1s;
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      try {
+        Client::connect(gateway.url(scheme), wrong_keys, options);
+        FAIL("connected with a wrong key");
+      } catch (const ClientError& error) {
+        // UDP: the gateway stays silent to what it cannot read, so only the silence is known.
+        CHECK(error.kind() == (scheme == "udp" ? ErrorKind::unreachable : ErrorKind::wrong_key));
+        CHECK_THAT(error.what(), Catch::Contains(scheme == "udp" ? "cannot read our key" : "key"));
+      }
+    }
+  }
+}
+
+TEST_CASE("nothing listening is unreachable, and a bad URL says why", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  const auto keys = gateway.keys();
+  const auto port = std::to_string(gateway.port("http"));
+  gateway.stop();
+  auto options = quick_options("nobody");
+  options.timeout = 1s;
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      try {
+        Client::connect(scheme + "://127.0.0.1:" + port, keys, options);
+        FAIL("connected to nothing");
+      } catch (const ClientError& error) {
+        CHECK(error.kind() == ErrorKind::unreachable);
+      }
+    }
+  }
+  SECTION("bad URLs") {
+    for (const char* url : {"127.0.0.1:5000", "ftp://host", "ws://:80", "tcp://host:0",
+                            "udp://host:99999", "http://host/path"}) {
+      try {
+        Client::connect(url, keys, options);
+        FAIL(url);
+      } catch (const ClientError& error) {
+        CHECK(error.kind() == ErrorKind::bad_url);
+      }
+    }
+  }
+}
+
+TEST_CASE("URLs with default ports, paths and IPv6 hosts", "[client]") {
+  using gw::client::GatewayUrl;
+  CHECK(GatewayUrl::parse("ws://hub").to_string() == "ws://hub:8000/ws");
+  CHECK(GatewayUrl::parse("ws://hub:9000/socket").to_string() == "ws://hub:9000/socket");
+  CHECK(GatewayUrl::parse("http://hub/").to_string() == "http://hub:5000");
+  CHECK(GatewayUrl::parse("udp://[::1]").to_string() == "udp://[::1]:1234");
+  CHECK(GatewayUrl::parse("tcp://gateway.lan:6001").port == 6001);
+}
+
+TEST_CASE("a gateway found by scanning is connected to", "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  gw::client::FindOptions find;
+  find.probe = false;  // a broadcast would leave loopback; the scan is told its network
+  find.scan_options.networks = {gw::discovery::Cidr::parse("127.0.0.1/32")};
+  find.scan_options.port = static_cast<std::uint16_t>(gateway.port("http"));
+  find.transport = gw::client::Scheme::tcp;
+  const auto url = gw::client::find_gateway(gateway.keys(), find);
+  REQUIRE(url);
+  CHECK(*url == gateway.url("tcp"));
+  auto client = Client::connect(*url, gateway.keys(), quick_options("finder"));
+  CHECK(client.ping().code == 200);
+}
