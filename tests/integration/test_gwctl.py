@@ -157,6 +157,32 @@ class GwctlTest(GatewayTestCase):
         self.assertEqual(nothing.returncode, 3)
         self.assertIn("cannot connect", nothing.stderr)
 
+    def test_the_client_library_example(self):
+        """examples/thermometer.cpp publishes over UDP and answers requests passed on by `ask`."""
+        listener = Listener("--url", self.url("tcp"), "--key-file", self.gateway.ready["key_file"],
+                            "--topic", "home/+/temperature", "--json", "--count", "2")
+        thermometer = subprocess.Popen([required_program("THERMOMETER"), self.url("udp"),
+                                        self.gateway.ready["key_file"], "balcony", "5"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            code, out = listener.finish()
+            self.assertEqual(code, 0, listener.stderr)
+            readings = json_lines(out)
+            self.assertEqual({m["topic"] for m in readings}, {"home/balcony/temperature"})
+            self.assertTrue(all(15 < m["data"]["celsius"] < 25 for m in readings), readings)
+            asked = self.run_gwctl("call", "ask", "balcony", "read", "--json")
+            self.assertEqual(asked.returncode, 0, asked.stderr)
+            answer = json_lines(asked.stdout)[0]["data"]
+            self.assertEqual(answer["cmd"], "read")
+            self.assertIn("celsius", answer["data"])
+            out, err = thermometer.communicate(timeout=TIMEOUT)
+            self.assertEqual(thermometer.returncode, 0, err)
+            self.assertIn("connected to test-gateway as balcony", out)
+        finally:
+            if thermometer.poll() is None:
+                thermometer.kill()
+                thermometer.communicate()
+
     def test_help_has_examples(self):
         for command in ("ping", "send", "broadcast", "publish", "listen", "call", "clients", "get",
                         "lookup"):
