@@ -39,6 +39,13 @@ std::string value_text(const toml::node& node, const std::string& where) {
   if (auto text = node.value_exact<std::string>()) return *text;
   if (auto number = node.value_exact<std::int64_t>()) return std::to_string(*number);
   if (auto flag = node.value_exact<bool>()) return *flag ? "true" : "false";
+  if (const auto* list = node.as_array();
+      list && (list->empty() || list->is_homogeneous<std::string>())) {
+    std::string joined;  // a list of strings, for options that take several
+    for (const auto& item : *list)
+      joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+    return joined;
+  }
   const char* got = node.is_floating_point() ? "a fractional number"
                     : node.is_array()        ? "an array"
                     : node.is_table()        ? "a table"

@@ -181,6 +181,38 @@ Parsed parse_announce_port(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
+// "http://laptop.lan:3000, https://panel.example" or "*": whole origins, no paths.
+Parsed parse_allowed_origins(Config& config, std::string_view text) {
+  std::vector<std::string> origins;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
+    if (item.empty()) continue;
+    const auto scheme_end = item.find("://");
+    const bool web_scheme = item.starts_with("http://") || item.starts_with("https://");
+    if (item != "*" && (!web_scheme || item.find('/', scheme_end + 3) != std::string_view::npos ||
+                        item.size() == scheme_end + 3))
+      return "'" + std::string(item) +
+             "' is not an origin; expected such as http://laptop.lan:3000 (scheme, host and "
+             "port, no path), separated by commas, or *";
+    origins.emplace_back(item);
+  }
+  config.limits.allowed_origins = std::move(origins);
+  return std::nullopt;
+}
+
+std::string show_allowed_origins(const Config& config) {
+  std::string out = "[";
+  for (const auto& origin : config.limits.allowed_origins)
+    out += (out.size() > 1 ? ", " : "") + toml_string(origin);
+  return out + "]";
+}
+
 Parsed parse_log_level(Config& config, std::string_view text) {
   constexpr std::array levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(levels.begin(), levels.end(), text) == levels.end())
@@ -244,6 +276,11 @@ constexpr ConfigOption options[] = {
     {"listeners", "tcp_port", "tcp-port", "N",
      "TCP, one token per line (0: any free port; off or <0: none)", parse_port<&Config::tcp_port>,
      show_port<&Config::tcp_port>},
+    {"listeners", "allowed_origins", "allowed-origins", "ORIGINS",
+     "Web pages from these origins (such as http://laptop.lan:3000; * for any) may open a "
+     "WebSocket besides the gateway's own console; other browser origins get 403. Clients that "
+     "send no Origin header are not affected",
+     parse_allowed_origins, show_allowed_origins},
     {"discovery", "announce_interval", "announce-interval", "SECONDS",
      "Broadcast a beacon naming this gateway every SECONDS on each IPv4 interface, for "
      "'gwctl discover --listen' (0: never)",

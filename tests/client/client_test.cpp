@@ -160,7 +160,7 @@ TEST_CASE("after the gateway restarts, subscriptions are restored", "[client]") 
       // Published until the listener is back (bounded): it reconnects or, on HTTP and UDP, makes a
       // new session, and subscribes again by itself.
       bool received = false;
-      for (int attempt = 0; attempt < 50 && !received; ++attempt) {
+      for (int attempt = 0; attempt < 100 && !received; ++attempt) {
         auto sender = Client::connect(gateway.url("http"), gateway.keys(), quick_options("door"));
         const auto text = "open " + std::to_string(attempt);
         sender.publish("alerts/door", text);

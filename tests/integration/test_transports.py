@@ -197,10 +197,20 @@ class HttpPages(GatewayTestCase):
         self.assertIn("# TYPE gw_messages_in_total counter", response.text)
         self.assertGreaterEqual(self.gateway.metric("gw_messages_in_total", transport="http"), 1)
 
-    def test_start_page(self):
-        response = self.get("/")
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("test-gateway", response.text)
+    def test_console_is_served_from_the_binary(self):
+        page = self.get("/")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(page.headers["Content-Type"], "text/html; charset=utf-8")
+        self.assertIn("<title>gw console</title>", page.text)
+        self.assertEqual(self.get("/index.html").text, page.text)
+        script = self.get("/console.js")
+        self.assertEqual(script.headers["Content-Type"], "text/javascript; charset=utf-8")
+        self.assertIn("sessionStorage", script.text)
+        self.assertEqual(self.get("/console.css").headers["Content-Type"], "text/css; charset=utf-8")
+        # Everything the page loads comes from the gateway: no fonts or scripts from elsewhere.
+        for asset in (page.text, script.text, self.get("/console.css").text):
+            self.assertNotRegex(asset, r"(src|href)=[\"']?(https?:)?//")
+            self.assertNotIn("@import", asset)
 
     def test_unknown_path_is_404_and_wrong_method_405(self):
         self.assertEqual(self.get("/nothing").status_code, 404)

@@ -11,6 +11,7 @@
 #include <gw/transports/listeners.hpp>
 
 #include "network.hpp"
+#include "origin_policy.hpp"
 #include "websocket_session.hpp"
 
 namespace gw::transports {
@@ -142,7 +143,16 @@ void HttpSession::on_read(const boost::system::error_code& error) {
 void HttpSession::route(Request& request) {
   const auto path = path_of(request.target());
   if (path == websocket_path) {
-    if (beast::websocket::is_upgrade(request)) return upgrade();
+    if (beast::websocket::is_upgrade(request)) {
+      if (auto refusal = refused_origin(request[http::field::origin], request[http::field::host],
+                                        context_->limits.allowed_origins)) {
+        TransportStats::add(stats_.refused);
+        spdlog::info("http: refused a WebSocket upgrade from {}: Origin {}", remote_address_,
+                     std::string(request[http::field::origin]));
+        return write(403, plain_text, std::move(*refusal), true);
+      }
+      return upgrade();
+    }
     return write(426, plain_text, "WebSocket clients only: send an Upgrade request\n",
                  !request.keep_alive());
   }

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace gw::transports {
 
@@ -19,6 +21,9 @@ struct Limits {
   std::size_t max_connections = 1024;           // per listener (HTTP, WebSocket, TCP)
   std::size_t write_queue_bytes = 1024 * 1024;  // per connection; over it the client is cut off
   std::chrono::seconds close_timeout{3};        // to flush and close cleanly before cutting
+  // Browser origins, besides the gateway's own pages, that may open a WebSocket ("*": any).
+  // A browser sends Origin with every upgrade; other clients send none and are not affected.
+  std::vector<std::string> allowed_origins;
 };
 
 }  // namespace gw::transports

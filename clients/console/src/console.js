@@ -1,0 +1,331 @@
+// The gw browser console: one WebSocket to the gateway that served the page, every frame a Fernet
+// token made and read here with the key the user pasted (the key itself never leaves the page).
+import { Fernet, FernetError } from './fernet.js';
+
+const requestTimeoutMs = 5000;
+const refreshEveryMs = 5000;
+const reconnectFirstMs = 500;
+const reconnectLastMs = 15000;
+const logLimit = 500;
+const keyStorageName = 'gw-console-key';
+
+const $ = (id) => document.getElementById(id);
+
+const connection = {
+  fernet: null,
+  socket: null,
+  name: '',
+  clockOffset: 0, // seconds to add to our clock to get the gateway's
+  pending: new Map(), // request id -> {resolve, reject, timer}
+  subscriptions: new Set(),
+  nextId: 1,
+  attempts: 0,
+  stopped: true,
+  refreshTimer: null,
+};
+
+function setState(state, text) {
+  const element = $('state');
+  element.dataset.state = state;
+  element.textContent = text;
+}
+
+function showError(text) {
+  $('error').textContent = text;
+  if (text) setState('error', 'not connected');
+}
+
+// ---- messages ----
+
+function encode(message) {
+  const full = { userID: connection.name, timestamp: new Date().toISOString(), text: '', cmd: '', args: '', ...message };
+  const now = Math.floor(Date.now() / 1000 + connection.clockOffset);
+  return connection.fernet.encrypt(JSON.stringify(full), now);
+}
+
+function request(message) {
+  const id = `web-${connection.nextId++}`;
+  return new Promise((resolve, reject) => {
+    if (!connection.socket || connection.socket.readyState !== WebSocket.OPEN) {
+      reject(new Error('not connected'));
+      return;
+    }
+    const timer = setTimeout(() => {
+      connection.pending.delete(id);
+      reject(new Error(`no reply to '${message.cmd}' within ${requestTimeoutMs / 1000} s`));
+    }, requestTimeoutMs);
+    connection.pending.set(id, { resolve, reject, timer });
+    connection.socket.send(encode({ ...message, id }));
+  });
+}
+
+function onFrame(event) {
+  let message;
+  try {
+    message = JSON.parse(connection.fernet.decrypt(String(event.data)));
+  } catch (error) {
+    if (error instanceof FernetError) {
+      // The gateway's welcome did not decrypt: reconnecting would not help.
+      stop();
+      showError('Wrong key: the gateway\'s messages do not decrypt with the key you gave. ' +
+        'Paste the first line of the gateway\'s key file (gw-data/gw.key).');
+    }
+    return;
+  }
+  const waiting = message.id && message.code !== undefined && connection.pending.get(message.id);
+  if (waiting) {
+    connection.pending.delete(message.id);
+    clearTimeout(waiting.timer);
+    waiting.resolve(message);
+    return;
+  }
+  if (message.cmd === 'welcome') {
+    handshake().catch((error) => showError(`Handshake failed: ${error.message}`));
+    return;
+  }
+  if (message.cmd === 'kick') showError(`The gateway ended this session: ${message.text}`);
+  addToLog(message);
+}
+
+async function handshake() {
+  const sent = Date.now() / 1000;
+  const reply = await request({ cmd: 'handshake' });
+  if (reply.code !== 200) throw new Error(`${reply.code} ${reply.text}`);
+  const server = reply.data?.server ?? {};
+  if (typeof server.unix_time === 'number') connection.clockOffset = server.unix_time - (sent + Date.now() / 1000) / 2;
+  $('gateway-name').textContent = `· ${server.name ?? ''}`;
+  document.title = `${server.name ?? 'gw'} · gw console`;
+  const commands = $('commands');
+  commands.replaceChildren(...(reply.data?.commands ?? []).map((name) => new Option(name)));
+  for (const filter of connection.subscriptions) {
+    const again = await request({ cmd: 'subscribe', topic: filter });
+    if (again.code !== 200) connection.subscriptions.delete(filter);
+  }
+  connection.attempts = 0;
+  showError('');
+  setState('connected', `connected as ${reply.data?.session?.name ?? connection.name}`);
+  $('connect-panel').hidden = true;
+  $('app').hidden = false;
+  renderSubscriptions();
+  refresh();
+}
+
+// ---- the connection ----
+
+function connect() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+  connection.socket = socket;
+  setState('connecting', connection.attempts ? `reconnecting (attempt ${connection.attempts})` : 'connecting');
+  socket.onmessage = onFrame;
+  socket.onclose = () => {
+    if (connection.socket !== socket) return;
+    for (const [, waiting] of connection.pending) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new Error('connection lost'));
+    }
+    connection.pending.clear();
+    if (connection.stopped) return;
+    // Doubling waits, each cut at random by up to half, so that many pages spread out.
+    const full = Math.min(reconnectLastMs, reconnectFirstMs * 2 ** connection.attempts);
+    const wait = full - Math.random() * full / 2;
+    connection.attempts += 1;
+    setState('reconnecting', `connection lost; reconnecting in ${(wait / 1000).toFixed(1)} s`);
+    setTimeout(() => { if (!connection.stopped) connect(); }, wait);
+  };
+}
+
+function start(key, name) {
+  try {
+    connection.fernet = new Fernet(key);
+  } catch (error) {
+    showError(error.message);
+    return false;
+  }
+  connection.name = name || 'browser';
+  connection.stopped = false;
+  connection.attempts = 0;
+  showError('');
+  connect();
+  clearInterval(connection.refreshTimer);
+  connection.refreshTimer = setInterval(refresh, refreshEveryMs);
+  return true;
+}
+
+function stop() {
+  connection.stopped = true;
+  clearInterval(connection.refreshTimer);
+  if (connection.socket) connection.socket.close();
+  $('connect-panel').hidden = false;
+  $('app').hidden = true;
+}
+
+// ---- what the page shows ----
+
+function cell(text) {
+  const td = document.createElement('td');
+  td.textContent = text ?? '';
+  return td;
+}
+
+async function refresh() {
+  if (!connection.socket || connection.socket.readyState !== WebSocket.OPEN) return;
+  try {
+    const clients = await request({ cmd: 'clients' });
+    if (clients.code === 200 && Array.isArray(clients.data)) {
+      $('clients').tBodies[0].replaceChildren(...clients.data.map((client) => {
+        const row = document.createElement('tr');
+        row.append(cell(client.name), cell(client.id), cell(client.transport), cell(client.address),
+          cell((client.subscriptions ?? []).join(' ')));
+        return row;
+      }));
+      $('client-count').textContent = `(${clients.data.length})`;
+    }
+    const topics = await request({ cmd: 'topics' });
+    if (topics.code === 200 && Array.isArray(topics.data)) {
+      $('topics').replaceChildren(...topics.data.map((topic) => {
+        const item = document.createElement('li');
+        item.textContent = `${topic.filter} (${topic.subscribers})`;
+        return item;
+      }));
+    }
+  } catch {
+    // Shown by the connection state; the next refresh tries again.
+  }
+}
+
+function matchesFilters(message) {
+  const topic = $('filter-topic').value.trim();
+  const sender = $('filter-sender').value.trim().toLowerCase();
+  if (topic && !(message.topic ?? '').includes(topic)) return false;
+  const who = `${message.userID ?? ''} ${message.from ?? ''}`.toLowerCase();
+  return !sender || who.includes(sender);
+}
+
+function addToLog(message) {
+  const item = document.createElement('li');
+  item.message = message;
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  const time = (message.timestamp ?? '').replace(/^.*T/, '').replace(/\..*$/, '');
+  meta.textContent = `${time} ${message.userID || message.from || 'gateway'}${message.from ? ` (${message.from})` : ''}${message.cmd ? ` ${message.cmd}` : ''}`;
+  item.append(meta);
+  if (message.topic) {
+    const topic = document.createElement('span');
+    topic.className = 'topic';
+    topic.textContent = message.topic;
+    item.append(topic);
+  }
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = message.text + (message.data !== undefined && message.data !== null ? ` ${JSON.stringify(message.data)}` : '');
+  item.append(text);
+  item.hidden = !matchesFilters(message);
+  const log = $('log');
+  log.prepend(item);
+  while (log.children.length > logLimit) log.lastElementChild.remove();
+}
+
+function applyFilters() {
+  for (const item of $('log').children) item.hidden = !matchesFilters(item.message);
+}
+
+function renderSubscriptions() {
+  $('subscriptions').replaceChildren(...[...connection.subscriptions].map((filter) => {
+    const item = document.createElement('li');
+    item.textContent = filter;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Unsubscribe';
+    button.setAttribute('aria-label', `Unsubscribe from ${filter}`);
+    button.onclick = () => send({ cmd: 'unsubscribe', topic: filter }, () => {
+      connection.subscriptions.delete(filter);
+      renderSubscriptions();
+    });
+    item.append(button);
+    return item;
+  }));
+}
+
+function showReply(reply) {
+  $('reply-status').textContent = `${reply.cmd}: ${reply.code} ${reply.text}`;
+  $('reply').textContent = JSON.stringify(reply, null, 2);
+}
+
+async function send(message, onSuccess) {
+  try {
+    const reply = await request(message);
+    showReply(reply);
+    if (reply.code === 200 && onSuccess) onSuccess(reply);
+  } catch (error) {
+    $('reply-status').textContent = `${message.cmd}: ${error.message}`;
+  }
+}
+
+// ---- forms ----
+
+function onSubmit(id, handler) {
+  $(id).addEventListener('submit', (event) => {
+    event.preventDefault();
+    handler(event.target);
+  });
+}
+
+function storedKey() {
+  return sessionStorage.getItem(keyStorageName) ?? localStorage.getItem(keyStorageName) ?? '';
+}
+
+function setUp() {
+  onSubmit('connect-form', () => {
+    const key = $('key').value.trim();
+    sessionStorage.removeItem(keyStorageName);
+    localStorage.removeItem(keyStorageName);
+    (($('remember').checked) ? localStorage : sessionStorage).setItem(keyStorageName, key);
+    start(key, $('name').value.trim());
+  });
+  $('forget').addEventListener('click', () => {
+    sessionStorage.removeItem(keyStorageName);
+    localStorage.removeItem(keyStorageName);
+    $('key').value = '';
+    stop();
+    setState('disconnected', 'not connected');
+  });
+  onSubmit('direct-form', () => send({ cmd: 'send', to: $('direct-to').value.trim(), text: $('direct-text').value }));
+  onSubmit('broadcast-form', () => send({ cmd: 'broadcast', text: $('broadcast-text').value }));
+  onSubmit('publish-form', () => {
+    const message = { cmd: 'publish', topic: $('publish-topic').value.trim(), text: $('publish-text').value };
+    const data = $('publish-data').value.trim();
+    if (data) {
+      try {
+        message.data = JSON.parse(data);
+      } catch (error) {
+        $('reply-status').textContent = `publish: the data is not JSON (${error.message})`;
+        return;
+      }
+    }
+    send(message);
+  });
+  onSubmit('subscribe-form', () => {
+    const filter = $('subscribe-filter').value.trim();
+    send({ cmd: 'subscribe', topic: filter }, () => {
+      connection.subscriptions.add(filter);
+      renderSubscriptions();
+      refresh();
+    });
+  });
+  onSubmit('call-form', () => send({ cmd: $('call-cmd').value.trim(), args: $('call-args').value }));
+  $('filter-topic').addEventListener('input', applyFilters);
+  $('filter-sender').addEventListener('input', applyFilters);
+  $('clear-log').addEventListener('click', () => $('log').replaceChildren());
+
+  const key = storedKey();
+  $('remember').checked = localStorage.getItem(keyStorageName) !== null;
+  if (key) {
+    $('key').value = key;
+    start(key, $('name').value.trim());
+  }
+}
+
+// For tests and the curious: the page's own Fernet, to check it against the reference vectors.
+window.gwConsole = { Fernet };
+setUp();
