@@ -10,12 +10,16 @@ build_packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
   libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev
 )
+# npm installs the browser console's packages from its lockfile and bundles them. A Node.js
+# installed otherwise (with its own npm) is used as it is, rather than replaced.
+command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 # Real third-party peers for the tests (Debian's Python with the reference Fernet
 # implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap
 # for the fresh-bookworm check of the README commands; iproute2 builds the network-namespace LAN
-# of the discovery tests.
+# of the discovery tests; chromium runs the browser console's test (driven by playwright-core,
+# which tests/browser installs from its lockfile).
 test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
-  iproute2)
+  iproute2 chromium)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -1,0 +1,191 @@
+// The browser console in Debian's headless Chromium, driven by playwright-core, against the real
+// gatewayd: two console pages, a Python UDP sensor and `gwctl listen` exchange messages; a page
+// with the wrong key says so; the page's Fernet agrees with the reference vectors.
+//
+// Environment: GATEWAYD, GWCTL, CHROMIUM (the browser), GW_BROWSER_MODULES (node_modules with
+// playwright-core), GW_FERNET_VECTORS_DIR, GW_ARTIFACTS_DIR (where the screenshot goes), PYTHON.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} must be set (run this test through ctest)`);
+  return value;
+};
+const { chromium } = createRequire(path.join(env('GW_BROWSER_MODULES'), 'x.js'))('playwright-core');
+const waitLimitMs = 15000; // any single wait; the test never waits unbounded
+
+const children = [];
+function start(program, args, options = {}) {
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  child.out = '';
+  child.err = '';
+  child.stdout.on('data', (chunk) => { child.out += chunk; });
+  child.stderr.on('data', (chunk) => { child.err += chunk; });
+  child.done = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  children.push(child);
+  return child;
+}
+
+async function until(what, check) {
+  const deadline = Date.now() + waitLimitMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function startGateway(dataDir) {
+  const ready = path.join(dataDir, 'ready.json');
+  const gateway = start(env('GATEWAYD'), ['--data-dir', dataDir, '--bind', '127.0.0.1',
+    '--http-port', '0', '--ws-port', '0', '--udp-port', '0', '--tcp-port', '0',
+    '--name', 'browser-test-gateway', '--ready-file', ready]);
+  await until('the gateway to be ready', () => existsSync(ready));
+  const info = JSON.parse(readFileSync(ready, 'utf8'));
+  const key = readFileSync(info.key_file, 'utf8').split('\n').find((line) => line && !line.startsWith('#')).trim();
+  return { gateway, info, key };
+}
+
+// A UDP device written with Python's cryptography: handshake as udp-sensor, publish a reading.
+const udpSensor = `
+import json, socket, sys, time
+from cryptography.fernet import Fernet
+fernet, port = Fernet(sys.argv[1].encode()), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+def ask(body):
+    s.sendto(fernet.encrypt(json.dumps(body).encode()), ("127.0.0.1", port))
+    return json.loads(fernet.decrypt(s.recv(65536)))
+token = ask({"cmd": "handshake", "userID": "udp-sensor"})["data"]["session"]["token"]
+reply = ask({"cmd": "publish", "topic": "sensors/kitchen/temperature", "text": "21.5 C from UDP",
+             "data": {"celsius": 21.5}, "token": token})
+print(reply["code"], reply["data"]["delivered"])
+`;
+
+async function openConsole(browser, url, key, name, viewport) {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => console.error(`${name}: page error: ${error.message}`));
+  await page.goto(url);
+  await page.getByRole('textbox', { name: /^Key/ }).fill(key);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  return page;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-'));
+  const artifacts = env('GW_ARTIFACTS_DIR');
+  mkdirSync(artifacts, { recursive: true });
+  const { info, key } = await startGateway(dataDir);
+  const consoleUrl = `http://127.0.0.1:${info.http}/`;
+  const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox'] });
+  try {
+    // The page's own Fernet against the specification's vectors.
+    const vectors = env('GW_FERNET_VECTORS_DIR');
+    const check = await browser.newPage();
+    await check.goto(consoleUrl);
+    const verify = JSON.parse(readFileSync(path.join(vectors, 'spec-verify.json'), 'utf8'));
+    const invalid = JSON.parse(readFileSync(path.join(vectors, 'spec-invalid.json'), 'utf8'))
+      .filter((vector) => !/ttl|future|expired|time/i.test(vector.desc)); // the page checks no age
+    const results = await check.evaluate(({ verify, invalid }) => {
+      const { Fernet } = window.gwConsole;
+      const decrypt = (vector) => {
+        try { return new Fernet(vector.secret).decrypt(vector.token); } catch (error) { return `refused: ${error.message}`; }
+      };
+      return { verified: verify.map(decrypt), refused: invalid.map(decrypt),
+        roundTrip: (() => { const f = new Fernet(verify[0].secret); return f.decrypt(f.encrypt('héllo ✓')); })() };
+    }, { verify, invalid });
+    assert.deepEqual(results.verified, verify.map((vector) => vector.src));
+    assert.ok(results.refused.length > 0 && results.refused.every((text) => text.startsWith('refused')), results.refused.join('\n'));
+    assert.equal(results.roundTrip, 'héllo ✓');
+    await check.close();
+
+    // Two consoles, the second on a phone-sized screen.
+    const one = await openConsole(browser, consoleUrl, key, 'page-one', { width: 1200, height: 900 });
+    const two = await openConsole(browser, consoleUrl, key, 'page-two', { width: 390, height: 844 });
+    for (const [page, name] of [[one, 'page-one'], [two, 'page-two']]) {
+      await page.getByRole('status').filter({ hasText: `connected as ${name}` }).waitFor({ timeout: waitLimitMs });
+      await page.getByLabel('Subscribe to').fill('sensors/#');
+      await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+      await page.locator('#subscriptions li', { hasText: 'sensors/#' }).waitFor({ timeout: waitLimitMs });
+    }
+    // The key stays in the page: sessionStorage, not localStorage, unless asked to remember it.
+    assert.equal(await one.evaluate(() => sessionStorage.getItem('gw-console-key')), key);
+    assert.equal(await one.evaluate(() => localStorage.getItem('gw-console-key')), null);
+
+    const listener = start(env('GWCTL'), ['listen', '--url', `ws://127.0.0.1:${info.ws}`, '--key', key,
+      '--name', 'gwctl-listener', '--json', '--count', '1']);
+    await until('gwctl listen to be listening', () => listener.err.includes('listening on'));
+
+    // A UDP publication appears in both pages.
+    const sensor = start(env('PYTHON'), ['-c', udpSensor, key, String(info.udp)]);
+    assert.equal(await sensor.done, 0, sensor.err);
+    assert.equal(sensor.out.trim(), '200 2');
+    for (const page of [one, two]) {
+      await page.locator('#log li', { hasText: '21.5 C from UDP' }).waitFor({ timeout: waitLimitMs });
+    }
+
+    // A message typed in page one reaches page two and gwctl listen.
+    await one.getByLabel('Text').nth(1).fill('hello from page one'); // the broadcast form's
+    await one.getByRole('button', { name: 'Broadcast' }).click();
+    await two.locator('#log li', { hasText: 'hello from page one' }).waitFor({ timeout: waitLimitMs });
+    assert.equal(await listener.done, 0, listener.err);
+    const heard = JSON.parse(listener.out.trim());
+    assert.equal(heard.text, 'hello from page one');
+    assert.equal(heard.userID, 'page-one');
+
+    // A direct message from page two to page one.
+    await two.getByLabel('To (name or id)').fill('page-one');
+    await two.getByLabel('Text').first().fill('just for you');
+    await two.getByRole('button', { name: 'Send', exact: true }).click();
+    await one.locator('#log li', { hasText: 'just for you' }).waitFor({ timeout: waitLimitMs });
+
+    // The client list (refreshed by the page) shows both pages and the UDP sensor.
+    for (const name of ['page-one', 'page-two', 'udp-sensor']) {
+      await one.locator('#clients tbody tr', { hasText: name }).first().waitFor({ timeout: waitLimitMs });
+    }
+    // Filters: by sender.
+    await one.getByLabel('Sender contains').fill('udp-sensor');
+    await until('the filter to hide other messages', async () =>
+      !(await one.locator('#log li', { hasText: 'just for you' }).isVisible()));
+    assert.ok(await one.locator('#log li', { hasText: '21.5 C from UDP' }).isVisible());
+    await one.getByLabel('Sender contains').fill('');
+
+    // Any command: get version.
+    await one.getByLabel('Command').fill('get');
+    await one.getByLabel('Arguments').fill('version');
+    await one.getByRole('button', { name: 'Call' }).click();
+    await one.locator('#reply-status', { hasText: 'get: 200' }).waitFor({ timeout: waitLimitMs });
+    await one.screenshot({ path: path.join(artifacts, 'console.png'), fullPage: true });
+    await two.screenshot({ path: path.join(artifacts, 'console-phone.png'), fullPage: true });
+
+    // A page with the wrong key says so instead of hanging or retrying.
+    const wrongKey = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
+    const three = await openConsole(browser, consoleUrl, wrongKey, 'intruder', { width: 800, height: 600 });
+    await three.getByRole('alert').filter({ hasText: 'Wrong key' }).waitFor({ timeout: waitLimitMs });
+    assert.ok(await three.locator('#app').isHidden());
+    await three.screenshot({ path: path.join(artifacts, 'console-wrong-key.png') });
+    // And a key that is not a key at all.
+    const four = await openConsole(browser, consoleUrl, '!'.repeat(44), 'typo', { width: 800, height: 600 });
+    await four.getByRole('alert').filter({ hasText: 'not base64url' }).waitFor({ timeout: waitLimitMs });
+    console.log(`console test passed; screenshots in ${artifacts}`);
+  } finally {
+    await browser.close();
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => child.done));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  process.exit(1);
+});
