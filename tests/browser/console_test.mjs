@@ -85,7 +85,7 @@ async function main() {
   mkdirSync(artifacts, { recursive: true });
   const { info, key } = await startGateway(dataDir);
   const consoleUrl = `http://127.0.0.1:${info.http}/`;
-  const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox'] });
+  const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
   try {
     // The page's own Fernet against the specification's vectors.
     const vectors = env('GW_FERNET_VECTORS_DIR');
