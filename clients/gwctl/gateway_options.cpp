@@ -60,7 +60,7 @@ int with_client(const char* command, const GatewayOptions& options,
   }
 }
 
-int print_reply(const char* command, const message::Message& reply, bool json) {
+int print_reply(const char* command, const message::Message& reply, bool json, bool show_data) {
   const bool ok = reply.code.value_or(0) == 200;
   if (json) {
     std::cout << reply.to_object().dump() << std::endl;
@@ -71,7 +71,7 @@ int print_reply(const char* command, const message::Message& reply, bool json) {
     return exit_failed;
   }
   std::cout << reply.text << '\n';
-  if (!reply.data.is_null()) std::cout << reply.data.dump(2) << '\n';
+  if (show_data && !reply.data.is_null()) std::cout << reply.data.dump(2) << '\n';
   std::cout << std::flush;
   return exit_ok;
 }

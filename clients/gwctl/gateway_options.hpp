@@ -31,10 +31,11 @@ int with_client(const char* command, const GatewayOptions& options,
                 const std::function<int(client::Client&)>& work,
                 const std::function<void(client::ClientOptions&)>& adjust = {});
 
-// Prints a reply: its JSON on one line with --json, else "TEXT" (and its data when it has
-// any) on standard output, or for a reply whose code is not 200 "gwctl COMMAND: CODE TEXT" on
-// standard error. Returns 0 for code 200, else 1.
-int print_reply(const char* command, const message::Message& reply, bool json);
+// Prints a reply: its JSON on one line with --json, else "TEXT" (and, with `show_data`, its
+// data when it has any) on standard output, or for a reply whose code is not 200 "gwctl
+// COMMAND: CODE TEXT" on standard error. Returns 0 for code 200, else 1.
+int print_reply(const char* command, const message::Message& reply, bool json,
+                bool show_data = true);
 
 // Words joined by single spaces, from the index `from` on.
 std::string joined(const std::vector<std::string>& words, std::size_t from = 0);

@@ -35,7 +35,8 @@ void print_message(const message::Message& message, bool json, bool colour) {
   if (!message.topic.empty()) std::cout << " [" << message.topic << "]";
   if (!message.cmd.empty()) std::cout << " " << message.cmd;
   std::cout << ": " << message.text;
-  if (!message.data.is_null()) std::cout << ' ' << message.data.dump();
+  if (!message.data.is_null())
+    std::cout << (message.text.empty() ? "" : " ") << message.data.dump();
   std::cout << std::endl;
 }
 
@@ -65,6 +66,7 @@ int run_listen(const ListenOptions& options) {
           ++received;
         };
         client.on_state([](client::ConnectionState state, const std::string& why) {
+          if (state == client::ConnectionState::closed) return;  // we closed it
           std::cerr << "gwctl listen: " << client::to_string(state) << ": " << why << std::endl;
         });
         if (options.topics.empty()) {

@@ -32,7 +32,9 @@ Command add_request_command(CLI::App& app, const char* name, const char* descrip
   cmd->footer(footer);
   return {cmd, [options, name, make = std::move(make)] {
             return with_client(name, options->gateway, [&](client::Client& client) {
-              return print_reply(name, client.request(make(*options)), options->gateway.json);
+              // The text says what was delivered; the data only repeats it as a number.
+              return print_reply(name, client.request(make(*options)), options->gateway.json,
+                                 false);
             });
           }};
 }
