@@ -55,8 +55,10 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
                                                                const std::string& token,
                                                                std::chrono::milliseconds timeout) {
   if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
-  busy_.erase(std::remove_if(busy_.begin(), busy_.end(), [](const auto& s) { return s.expired(); }),
-              busy_.end());
+  busy_.erase(
+      std::remove_if(busy_.begin(), busy_.end(),
+                     [&](const auto& weak) { return weak.expired() || weak.lock() == stream; }),
+      busy_.end());
   busy_.push_back(stream);
   http::request<http::string_body> request{http::verb::post, "/message", 11};
   request.set(http::field::host, url_.host + ":" + std::to_string(url_.port));
