@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <signal.h>
+#include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
@@ -40,18 +43,23 @@ void GatewayProcess::start() {
       "--http-port",  port_of("http"),    "--ws-port",        port_of("ws"), "--udp-port",
       port_of("udp"), "--tcp-port",       port_of("tcp"),     "--name",      "test-gateway",
       "--ready-file", ready_file.string()};
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const auto log = (data_dir_ / "gatewayd.log").string();
-    freopen(log.c_str(), "a", stdout);
-    freopen(log.c_str(), "a", stderr);
-    std::vector<char*> argv;
-    for (auto& arg : args)
-      argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
+  // posix_spawn, not fork: the test's client threads are running, and a forked child of a
+  // threaded process may only call async-signal-safe functions before exec.
+  const auto log = (data_dir_ / "gatewayd.log").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> argv;
+  for (auto& arg : args)
+    argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int failed = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) {
+    pid_ = -1;
+    throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(failed));
   }
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!fs::exists(ready_file)) {
