@@ -48,8 +48,11 @@ log=$root/run.log
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
   bash -c 'cd /work/main && exec bash scripts/run.sh' >"$log" 2>&1 &
 gatewayd=$!
+# On any failure below, command (1) (still installing, building or serving) must not outlive
+# the check: the chroot is removed next.
+trap 'kill -TERM "$gatewayd" 2>/dev/null || true; wait "$gatewayd" 2>/dev/null || true' EXIT
 for _ in $(seq 3600); do  # installing and building take most of this
-  grep -q "console" "$log" && break
+  grep -q "console   http://" "$log" && break  # the banner's line, not a package's name
   kill -0 "$gatewayd" 2>/dev/null || { tail -30 "$log"; echo "fresh-install: command (1) exited"; exit 1; }
   sleep 1
 done
