@@ -37,15 +37,26 @@ mkdir -p "$root/work/main"
 (cd "$repo" && git ls-files -z | xargs -0 tar -cf - ) | tar -xf - -C "$root/work/main"
 cp -r "$repo/../shared" "$root/work/shared"
 
+# The host's trusted certificates, for npm inside the chroot: where HTTPS goes through a proxy
+# that re-signs it, this host trusts the proxy's CA and so must the fresh machine on the same
+# network. Nothing else is carried over; on a direct connection this changes nothing.
+host_ca=/etc/ssl/certs/ca-certificates.crt
+trust=()
+if [ -f "$host_ca" ]; then
+  cp "$host_ca" "$root/etc/gw-host-ca.crt"
+  trust=(NODE_EXTRA_CA_CERTS=/etc/gw-host-ca.crt)
+fi
+
 echo "== README command (1) on a fresh bookworm"
 # Command (1) installs packages, so it needs the host's network; the gateway it starts then
 # listens on its default ports for the few seconds of this check, which talks to it over
 # loopback only.
-bash -s "$root" <<'CHECK'
+bash -s "$root" "${trust[@]}" <<'CHECK'
 set -euo pipefail
 root=$1
+shift  # then the trust variables, if any
 log=$root/run.log
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@" \
   bash -c 'cd /work/main && exec bash scripts/run.sh' >"$log" 2>&1 &
 gatewayd=$!
 # On any failure below, command (1) (still installing, building or serving) must not outlive
@@ -70,7 +81,7 @@ wait "$gatewayd" || { echo "fresh-install: gatewayd exited with $? on SIGTERM"; 
 echo "fresh-install: command (1) started gatewayd with its defaults; it answered and stopped cleanly"
 CHECK
 echo "== README command (2) on a fresh bookworm"
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin "${trust[@]}" \
   GW_TEST_SANITIZERS="${GW_FRESH_TEST_SANITIZERS:-}" GW_FRESH_INSTALL_CHECK=0 \
   bash -c 'cd /work/main && bash scripts/test.sh'
 echo "fresh-install: both README commands passed on a fresh Debian bookworm"
