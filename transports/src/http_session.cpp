@@ -146,7 +146,7 @@ void HttpSession::route(Request& request) {
     if (beast::websocket::is_upgrade(request)) {
       if (auto refusal = refused_origin(request[http::field::origin], request[http::field::host],
                                         context_->limits.allowed_origins)) {
-        TransportStats::add(stats_.refused);
+        // Logged, not counted in stats_.refused: that counter is the connection limit's.
         spdlog::info("http: refused a WebSocket upgrade from {}: Origin {}", remote_address_,
                      std::string(request[http::field::origin]));
         return write(403, plain_text, std::move(*refusal), true);
