@@ -80,11 +80,7 @@ std::vector<discovery::Cidr> networks_to_scan(const DiscoverOptions& options) {
     if (!text.empty()) networks.push_back(discovery::Cidr::parse(text));  // --scan alone: ""
 
   if (!networks.empty()) return networks;
-  for (const auto& interface : chosen_interfaces(options.interfaces)) {
-    const auto network = interface.network();
-    if (std::find(networks.begin(), networks.end(), network) == networks.end())
-      networks.push_back(network);
-  }
+  networks = discovery::networks_of(chosen_interfaces(options.interfaces));
   if (networks.empty())
     throw std::invalid_argument(
         "no network to scan: no interface is up besides loopback; name one, such as --scan "

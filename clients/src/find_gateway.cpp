@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include <gw/client/find_gateway.hpp>
 #include <gw/discovery/network_interface.hpp>
 
@@ -40,10 +38,7 @@ std::optional<std::string> find_gateway(const message::KeyRing& keys, FindOption
   }
   if (!options.scan) return std::nullopt;
   auto& networks = options.scan_options.networks;
-  if (networks.empty())
-    for (const auto& interface : options.broadcast.interfaces)
-      if (std::find(networks.begin(), networks.end(), interface.network()) == networks.end())
-        networks.push_back(interface.network());
+  if (networks.empty()) networks = discovery::networks_of(options.broadcast.interfaces);
   if (!networks.empty()) discovery::scan(keys, options.scan_options, take_first);
   return url;
 }

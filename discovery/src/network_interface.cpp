@@ -67,4 +67,12 @@ std::vector<NetworkInterface> select_interfaces(const std::vector<NetworkInterfa
   return chosen;
 }
 
+std::vector<Cidr> networks_of(const std::vector<NetworkInterface>& interfaces) {
+  std::vector<Cidr> networks;
+  for (const auto& interface : interfaces)
+    if (std::find(networks.begin(), networks.end(), interface.network()) == networks.end())
+      networks.push_back(interface.network());
+  return networks;
+}
+
 }  // namespace gw::discovery

@@ -33,4 +33,8 @@ std::vector<NetworkInterface> list_interfaces();
 std::vector<NetworkInterface> select_interfaces(const std::vector<NetworkInterface>& all,
                                                 const std::vector<std::string>& names);
 
+// The networks of the interfaces, each once, in the interfaces' order: what a scan covers by
+// default.
+std::vector<Cidr> networks_of(const std::vector<NetworkInterface>& interfaces);
+
 }  // namespace gw::discovery
