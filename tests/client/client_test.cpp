@@ -105,7 +105,6 @@ TEST_CASE("subscribe receives publications from every transport", "[client]") {
       const auto subscribed =
           listener.subscribe("home/+/temperature", [&](const Message& m) { inbox.add(m); });
       REQUIRE(subscribed.code == 200);
-      std::vector<Message> everything;
       for (const std::string sender_scheme : all_schemes) {
         auto sender =
             Client::connect(gateway.url(sender_scheme), gateway.keys(), quick_options("sensor"));
