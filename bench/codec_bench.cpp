@@ -61,8 +61,9 @@ std::unique_ptr<PythonFigures> measure_python(const std::string& python, const s
   if (::mkdtemp(dir_template) == nullptr) return nullptr;
   const std::filesystem::path dir = dir_template;
   std::ofstream(dir / "plaintext", std::ios::binary) << plaintext;
+  // "--key=" because a base64url key may begin with '-', which argparse takes for an option.
   const std::string command = python + " " + GW_PYTHON_FERNET_BENCH + " --plaintext-file " +
-                              (dir / "plaintext").string() + " --key " + key + " --seconds " +
+                              (dir / "plaintext").string() + " --key=" + key + " --seconds " +
                               std::to_string(seconds) + " --cpu " + std::to_string(cpu);
   std::string output;
   if (FILE* pipe = ::popen(command.c_str(), "r")) {
