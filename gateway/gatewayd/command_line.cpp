@@ -13,7 +13,10 @@ namespace {
 std::string group_of(std::string_view section) {
   if (section == "gateway") return "Gateway";
   if (section == "listeners") return "Listeners";
+  if (section == "tls") return "TLS";
+  if (section == "discovery") return "Discovery";
   if (section == "limits") return "Limits";
+  if (section == "sessions") return "Sessions";
   if (section == "log") return "Logging";
   return "Files";
 }

@@ -24,6 +24,7 @@
 
 #include "data_dir.hpp"
 #include "logging.hpp"
+#include "tls_setup.hpp"
 
 namespace gw::gatewayd {
 
@@ -36,12 +37,6 @@ namespace {
 
 using Transports = std::vector<std::shared_ptr<transports::Transport>>;
 
-std::string host_name() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "gw";
-  return name;
-}
-
 message::Codec make_codec(const Config& config, message::KeyRing keys) {
   return message::Codec(std::move(keys), {config.ttl, config.limits.message_bytes});
 }
@@ -53,24 +48,26 @@ std::string local_host(const Config& config) {
   return config.bind.find(':') != std::string::npos ? "[" + config.bind + "]" : config.bind;
 }
 
-void print_banner(const Config& config, const DataDir& data, const gateway::ServerInfo& server,
-                  const Transports& running) {
+void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls,
+                  const gateway::ServerInfo& server, const Transports& running) {
+  const std::string secure = tls.context ? "s" : "";
   std::ostringstream out;
   out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
   out << "  config    " << config.config_path().string()
       << (data.created_config ? "  (created with defaults)" : "") << "\n";
   out << "  key file  " << config.key_path().string()
       << (data.created_key ? "  (created, mode 0600)" : "") << "\n";
+  if (tls.context) out << "  tls       " << tls.summary << "\n";
   for (const auto& transport : running) {
     const auto kind = transport->kind();
     const auto address = transport->address();
     out << "  ";
     switch (kind) {
       case transports::TransportKind::http:
-        out << "http      http://" << address << "/message";
+        out << "http      http" << secure << "://" << address << "/message";
         break;
       case transports::TransportKind::websocket:
-        out << "websocket ws://" << address << "/ws";
+        out << "websocket ws" << secure << "://" << address << "/ws";
         break;
       case transports::TransportKind::udp:
         out << "udp       udp://" << address;
@@ -82,7 +79,8 @@ void print_banner(const Config& config, const DataDir& data, const gateway::Serv
     out << "\n";
   }
   if (server.http_port)
-    out << "  console   http://" << local_host(config) << ":" << *server.http_port << "/\n";
+    out << "  console   http" << secure << "://" << local_host(config) << ":" << *server.http_port
+        << "/\n";
   std::cout << out.str() << std::flush;
 }
 
@@ -95,6 +93,7 @@ void write_ready_file(const Config& config, const gateway::ServerInfo& server) {
   ready["bind"] = config.bind;
   ready["key_file"] = fs::absolute(config.key_path()).string();
   ready["config_file"] = fs::absolute(config.config_path()).string();
+  if (config.tls()) ready["tls_certificate"] = fs::absolute(config.tls_certificate_path()).string();
   // Written whole under another name, then renamed: a reader never sees half of it.
   const auto partial = config.ready_file.string() + ".partial";
   {
@@ -254,8 +253,10 @@ int run_daemon(const Config& config, const Customise& customise) {
   const unsigned threads =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
-  const transports::TransportContext context{io, gateway.handler(), gateway.transport_stats(),
-                                             config.limits, config.bind};
+  const auto tls = set_up_tls(config);
+  gateway.server().tls = tls.context != nullptr;
+  const transports::TransportContext context{
+      io, gateway.handler(), gateway.transport_stats(), config.limits, config.bind, tls.context};
   Transports running;
   for (const auto& entry : gateway::transport_table()) {
     const auto& port = config.*entry.port;
@@ -283,7 +284,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     beacon->start();
     signals.on_stop([&beacon] { beacon->stop(); });
   }
-  print_banner(config, data, gateway.server(), running);
+  print_banner(config, data, tls, gateway.server(), running);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 

@@ -125,14 +125,20 @@ Parsed parse_name(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
-Parsed parse_bool_insecure(Config& config, std::string_view text) {
+template <auto member>
+Parsed parse_bool(Config& config, std::string_view text) {
   if (text == "true" || text == "1")
-    config.allow_insecure_key_file = true;
+    config.*member = true;
   else if (text == "false" || text == "0")
-    config.allow_insecure_key_file = false;
+    config.*member = false;
   else
     return std::string("expected true or false");
   return std::nullopt;
+}
+
+template <auto member>
+std::string show_bool(const Config& config) {
+  return config.*member ? "true" : "false";
 }
 
 Parsed parse_threads(Config& config, std::string_view text) {
@@ -249,8 +255,8 @@ constexpr ConfigOption options[] = {
      "(a relative path in the config file is in the data directory)",
      parse_path<&Config::key_file>, show_path<&Config::key_file>},
     {"gateway", "allow_insecure_key_file", "insecure-key-file", "",
-     "Start even if group or others can read the key file", parse_bool_insecure,
-     [](const Config& c) { return std::string(c.allow_insecure_key_file ? "true" : "false"); }},
+     "Start even if group or others can read the key file",
+     parse_bool<&Config::allow_insecure_key_file>, show_bool<&Config::allow_insecure_key_file>},
     {"gateway", "ttl", "ttl", "SECONDS", "Refuse tokens older than this (0: accept any age)",
      parse_seconds<&Config::ttl>, [](const Config& c) { return std::to_string(c.ttl.count()); }},
     {"gateway", "threads", "threads", "N", "Network threads (0: one per core)", parse_threads,
@@ -281,6 +287,16 @@ constexpr ConfigOption options[] = {
      "WebSocket besides the gateway's own console; other browser origins get 403. Clients that "
      "send no Origin header are not affected",
      parse_allowed_origins, show_allowed_origins},
+    {"tls", "certificate", "tls-cert", "FILE",
+     "Serve https and wss, on the HTTP and WebSocket ports, with this certificate chain (PEM, "
+     "the server's certificate first); those ports then refuse plaintext. Empty: plain HTTP",
+     parse_path<&Config::tls_certificate>, show_path<&Config::tls_certificate>},
+    {"tls", "private_key", "tls-key", "FILE", "The certificate's private key (PEM)",
+     parse_path<&Config::tls_private_key>, show_path<&Config::tls_private_key>},
+    {"tls", "self_signed", "self-signed", "",
+     "Without a certificate, serve TLS with a self-signed one for this machine, made on first "
+     "start (tls-certificate.pem in the data directory); clients trust that file",
+     parse_bool<&Config::tls_self_signed>, show_bool<&Config::tls_self_signed>},
     {"discovery", "announce_interval", "announce-interval", "SECONDS",
      "Broadcast a beacon naming this gateway every SECONDS on each IPv4 interface, for "
      "'gwctl discover --listen' (0: never)",
@@ -408,6 +424,10 @@ void validate(const Config& config) {
                       " s) must be shorter than sessions.idle (" +
                       std::to_string(config.sessions.session_idle.count()) +
                       " s), or a waiting client's session would expire");
+  if (config.tls_certificate.empty() != config.tls_private_key.empty())
+    throw ConfigError(
+        "tls.certificate and tls.private_key go together: set both (or neither, for plain "
+        "HTTP, or tls.self_signed)");
   if (config.sessions.request_timeout.count() == 0)
     throw ConfigError("sessions.request_timeout must be at least 1 second");
 }

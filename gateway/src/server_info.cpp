@@ -25,7 +25,8 @@ nlohmann::json ServerInfo::endpoints_json() const {
           {"ws", port(ws_port)},
           {"ws_path", std::string(transports::websocket_path)},
           {"udp", port(udp_port)},
-          {"tcp", port(tcp_port)}};
+          {"tcp", port(tcp_port)},
+          {"tls", tls}};
 }
 
 nlohmann::json ServerInfo::discovery_json() const {

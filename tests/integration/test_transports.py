@@ -31,7 +31,7 @@ class HandshakeAndPing(GatewayTestCase):
         ready = self.gateway.ready
         self.assertEqual(data["endpoints"], {"http": ready["http"], "ws": ready["ws"],
                                              "ws_path": "/ws", "udp": ready["udp"],
-                                             "tcp": ready["tcp"]})
+                                             "tcp": ready["tcp"], "tls": False})
         for command in ("handshake", "ping", "error", "commands", "help"):
             self.assertIn(command, data["commands"])
 

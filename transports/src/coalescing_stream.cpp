@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 
+#include "tls_stream.hpp"
 #include "write_batch.hpp"
 
 namespace gw::transports {
@@ -15,7 +16,8 @@ namespace {
 constexpr std::size_t kept_capacity = 64 * 1024;
 }  // namespace
 
-void CoalescingStream::flush_soon() {
+template <class NextLayer>
+void CoalescingStream<NextLayer>::flush_soon() {
   if (in_batch_ || !in_flight_.empty()) return;
   auto* batch = WriteBatch::current();
   if (!batch) return flush();
@@ -29,7 +31,8 @@ void CoalescingStream::flush_soon() {
   });
 }
 
-void CoalescingStream::flush() {
+template <class NextLayer>
+void CoalescingStream<NextLayer>::flush() {
   if (!in_flight_.empty() || pending_.empty()) return;
   in_flight_.swap(pending_);
   asio::async_write(
@@ -37,7 +40,8 @@ void CoalescingStream::flush() {
       [this, keep = owner_.lock()](const error_code& error, std::size_t) { on_flushed(error); });
 }
 
-void CoalescingStream::on_flushed(const error_code& error) {
+template <class NextLayer>
+void CoalescingStream<NextLayer>::on_flushed(const error_code& error) {
   in_flight_.clear();
   if (in_flight_.capacity() > kept_capacity) std::string().swap(in_flight_);
   if (error) {
@@ -56,7 +60,9 @@ void CoalescingStream::on_flushed(const error_code& error) {
     });
 }
 
-void CoalescingStream::async_wait_flushed(asio::any_completion_handler<void(error_code)> handler) {
+template <class NextLayer>
+void CoalescingStream<NextLayer>::async_wait_flushed(
+    asio::any_completion_handler<void(error_code)> handler) {
   if (in_flight_.empty() && pending_.empty())
     return asio::post(get_executor(), [handler = std::move(handler), failure = failure_]() mutable {
       std::move(handler)(failure);
@@ -64,9 +70,7 @@ void CoalescingStream::async_wait_flushed(asio::any_completion_handler<void(erro
   flushed_waiters_.push_back(std::move(handler));
 }
 
-void teardown(boost::beast::role_type role, CoalescingStream& stream,
-              boost::system::error_code& error) {
-  boost::beast::websocket::teardown(role, stream.next_layer().socket(), error);
-}
+template class CoalescingStream<PlainStream>;
+template class CoalescingStream<TlsStream>;
 
 }  // namespace gw::transports

@@ -13,7 +13,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/role.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
 namespace gw::transports {
@@ -24,14 +23,16 @@ namespace gw::transports {
 // run_network_thread), or when the previous write finishes, so that messages from back-to-back
 // publications leave together. Beast's own frames (pong, close) pass through the same buffer,
 // so nothing interleaves. What waits here is bounded by the session, which asks buffered()
-// before each message.
+// before each message. Over TLS, what leaves together is also encrypted together.
+// Instantiated for PlainStream and TlsStream (tls_stream.hpp), in coalescing_stream.cpp.
+template <class NextLayer>
 class CoalescingStream {
  public:
   using error_code = boost::system::error_code;
-  using next_layer_type = boost::beast::tcp_stream;
-  using executor_type = next_layer_type::executor_type;
+  using next_layer_type = NextLayer;
+  using executor_type = typename next_layer_type::executor_type;
 
-  explicit CoalescingStream(boost::asio::ip::tcp::socket&& socket) : next_(std::move(socket)) {}
+  explicit CoalescingStream(NextLayer&& next) : next_(std::move(next)) {}
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   next_layer_type& next_layer() noexcept { return next_; }
@@ -88,17 +89,22 @@ class CoalescingStream {
 };
 
 // The close handshake's last step (found by Beast through argument-dependent lookup): the
-// buffered close frame is written before the connection is shut down.
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
+// buffered close frame is written before the next layer is shut down in its own way.
+template <class NextLayer, class TeardownHandler>
+void async_teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
                     TeardownHandler&& handler) {
   stream.async_wait_flushed([&stream, role, handler = std::forward<TeardownHandler>(handler)](
                                 const boost::system::error_code&) mutable {
-    boost::beast::websocket::async_teardown(role, stream.next_layer().socket(), std::move(handler));
+    using boost::beast::websocket::async_teardown;
+    async_teardown(role, stream.next_layer(), std::move(handler));
   });
 }
 
-void teardown(boost::beast::role_type role, CoalescingStream& stream,
-              boost::system::error_code& error);
+template <class NextLayer>
+void teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
+              boost::system::error_code& error) {
+  using boost::beast::websocket::teardown;
+  teardown(role, stream.next_layer(), error);
+}
 
 }  // namespace gw::transports

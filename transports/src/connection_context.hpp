@@ -1,10 +1,16 @@
 #pragma once
 
+#include <memory>
+
 #include <gw/transports/handler.hpp>
 #include <gw/transports/limits.hpp>
 #include <gw/transports/transport_stats.hpp>
 
 #include "live_connections.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace gw::transports {
 
@@ -15,6 +21,7 @@ struct ConnectionContext {
   TransportStatsBoard& stats;  // owned by the gateway, which outlives the io_context
   Limits limits;
   LiveConnections connections;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // set: TLS only (HTTP and WebSocket)
 };
 
 }  // namespace gw::transports

@@ -12,6 +12,7 @@
 
 #include "network.hpp"
 #include "origin_policy.hpp"
+#include "tls_stream.hpp"
 #include "websocket_session.hpp"
 
 namespace gw::transports {
@@ -30,23 +31,32 @@ std::string_view path_of(std::string_view target) {
 }
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, Mode mode,
-                         std::shared_ptr<ConnectionContext> context)
-    : stream_(std::move(socket)),
-      buffer_(context->limits.http_header_bytes + context->limits.message_bytes),
+beast::flat_buffer request_buffer(const Limits& limits) {
+  return beast::flat_buffer(limits.http_header_bytes + limits.message_bytes);
+}
+
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream stream, HttpMode mode,
+                                 std::shared_ptr<ConnectionContext> context,
+                                 beast::flat_buffer received)
+    : stream_(std::move(stream)),
+      executor_(stream_.get_executor()),
+      buffer_(std::move(received)),
       mode_(mode),
       context_(std::move(context)),
       stats_(context_->stats[TransportKind::http]) {
-  remote_address_ = peer_address(stream_.socket());
+  remote_address_ = peer_address(beast::get_lowest_layer(stream_).socket());
 }
 
-HttpSession::~HttpSession() {
+template <class Stream>
+HttpSession<Stream>::~HttpSession() {
   if (connection_id_ == 0) return;
   context_->connections.remove(connection_id_);
   stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void HttpSession::run() {
+template <class Stream>
+void HttpSession<Stream>::run() {
   connection_id_ = context_->connections.add(weak_from_this(), context_->limits.max_connections);
   if (connection_id_ == 0) {
     TransportStats::add(stats_.refused);
@@ -56,18 +66,31 @@ void HttpSession::run() {
   }
   TransportStats::add(stats_.sessions_opened);
   stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
+  async_start(stream_, buffer_,
+              [self = shared_from_this()](const boost::system::error_code& error) {
+                if (!error) return self->do_read();
+                // A client that does not trust the certificate ends here: its business, not a
+                // fault.
+                spdlog::info("http: TLS handshake with {} failed: {}", self->remote_address_,
+                             error.message());
+                self->end("handshake", {});
+              });
 }
 
-void HttpSession::close() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void HttpSession<Stream>::close() {
+  asio::dispatch(executor_, [self = shared_from_this()] {
     self->closing_ = true;
+    if (self->upgraded_) return;  // the WebSocketSession is closed on its own
     // Between requests nothing is owed to the client; mid-request the answer is written first.
-    if (self->reading_) self->stream_.socket().close();
+    boost::system::error_code ignored;
+    if (self->reading_) beast::get_lowest_layer(self->stream_).socket().close(ignored);
   });
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void HttpSession<Stream>::do_read() {
   if (closing_) return end("closed by the gateway", {});
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(context_->limits.http_header_bytes));
@@ -75,7 +98,7 @@ void HttpSession::do_read() {
   reading_ = true;
   if (buffer_.size() > 0) return read_request();
   // Waiting for the next request is the idle timeout; once it starts, the request timeout.
-  stream_.expires_after(context_->limits.http_idle);
+  beast::get_lowest_layer(stream_).expires_after(context_->limits.http_idle);
   stream_.async_read_some(
       buffer_.prepare(first_read_size),
       [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
@@ -89,7 +112,8 @@ void HttpSession::do_read() {
       });
 }
 
-void HttpSession::read_request() {
+template <class Stream>
+void HttpSession<Stream>::read_request() {
   // Usually the whole request came in the first read: parse it here, without another
   // asynchronous operation and its timer.
   boost::system::error_code error;
@@ -104,13 +128,14 @@ void HttpSession::read_request() {
     if (used == 0) break;
   }
   if (parser_->is_done()) return on_read({});
-  stream_.expires_after(context_->limits.header_timeout);
+  beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](const boost::system::error_code& read_error,
                                                std::size_t) { self->on_read(read_error); });
 }
 
-void HttpSession::on_read(const boost::system::error_code& error) {
+template <class Stream>
+void HttpSession<Stream>::on_read(const boost::system::error_code& error) {
   reading_ = false;
   if (error == http::error::body_limit) {
     TransportStats::add(stats_.too_large);
@@ -140,7 +165,8 @@ void HttpSession::on_read(const boost::system::error_code& error) {
   route(request);
 }
 
-void HttpSession::route(Request& request) {
+template <class Stream>
+void HttpSession<Stream>::route(Request& request) {
   const auto path = path_of(request.target());
   if (path == websocket_path) {
     if (beast::websocket::is_upgrade(request)) {
@@ -156,7 +182,7 @@ void HttpSession::route(Request& request) {
     return write(426, plain_text, "WebSocket clients only: send an Upgrade request\n",
                  !request.keep_alive());
   }
-  if (mode_ == Mode::websocket_only) {
+  if (mode_ == HttpMode::websocket_only) {
     return write(404, plain_text,
                  "this port serves WebSocket clients at " + std::string(websocket_path) + "\n",
                  !request.keep_alive());
@@ -172,7 +198,8 @@ void HttpSession::route(Request& request) {
   write(page.status, page.content_type, std::move(page.body), !request.keep_alive());
 }
 
-void HttpSession::serve_message(Request& request) {
+template <class Stream>
+void HttpSession<Stream>::serve_message(Request& request) {
   const auto& body = request.body();
   TransportStats::add(stats_.frames_in);
   TransportStats::add(stats_.bytes_in, body.size());
@@ -180,14 +207,17 @@ void HttpSession::serve_message(Request& request) {
   context_->handler.on_frame(exchange, body);
 }
 
-void HttpSession::upgrade() {
+template <class Stream>
+void HttpSession<Stream>::upgrade() {
   if (closing_) return end("closed by the gateway", {});
   // The WebSocket session takes the connection over; this one ends without a response.
-  std::make_shared<WebSocketSession>(stream_.release_socket(), context_)->run(parser_->release());
+  upgraded_ = true;
+  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_)->run(parser_->release());
 }
 
-void HttpSession::answer(Frame frame, int status, bool close_after) {
-  asio::dispatch(stream_.get_executor(),
+template <class Stream>
+void HttpSession<Stream>::answer(Frame frame, int status, bool close_after) {
+  asio::dispatch(executor_,
                  [self = shared_from_this(), frame = std::move(frame), status, close_after] {
                    TransportStats::add(self->stats_.frames_out);
                    TransportStats::add(self->stats_.bytes_out, frame->size());
@@ -195,8 +225,9 @@ void HttpSession::answer(Frame frame, int status, bool close_after) {
                  });
 }
 
-void HttpSession::write(int status, std::string_view content_type, std::string body,
-                        bool close_after, std::string_view allow) {
+template <class Stream>
+void HttpSession<Stream>::write(int status, std::string_view content_type, std::string body,
+                                bool close_after, std::string_view allow) {
   close_after = close_after || closing_;
   auto& response = response_.emplace(static_cast<http::status>(status), request_version_);
   response.set(http::field::server, "gatewayd");
@@ -205,7 +236,7 @@ void HttpSession::write(int status, std::string_view content_type, std::string b
   response.keep_alive(!close_after);
   response.body() = std::move(body);
   response.prepare_payload();
-  stream_.expires_after(context_->limits.header_timeout);
+  beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
   http::async_write(stream_, response,
                     [self = shared_from_this(), close_after](const boost::system::error_code& error,
                                                              std::size_t) {
@@ -213,27 +244,31 @@ void HttpSession::write(int status, std::string_view content_type, std::string b
                     });
 }
 
-void HttpSession::on_write(const boost::system::error_code& error, bool close_after) {
+template <class Stream>
+void HttpSession<Stream>::on_write(const boost::system::error_code& error, bool close_after) {
   response_.reset();
   if (error) return end("write", error);
   if (close_after) {
-    boost::system::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    async_finish(stream_, [self = shared_from_this()](const boost::system::error_code&) {});
     return;
   }
   do_read();
 }
 
-void HttpSession::end(std::string_view why, const boost::system::error_code& error) {
+template <class Stream>
+void HttpSession<Stream>::end(std::string_view why, const boost::system::error_code& error) {
   if (error)
     log_end("http: connection", remote_address_, error);
   else
     spdlog::debug("http: connection {} ended: {}", remote_address_, why);
   boost::system::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
-HttpExchange::HttpExchange(std::shared_ptr<HttpSession> connection, bool close_after)
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
+
+HttpExchange::HttpExchange(std::shared_ptr<HttpConnection> connection, bool close_after)
     : Session(TransportKind::http, connection->remote_address()),
       connection_(std::move(connection)),
       close_after_(close_after) {}

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/error.hpp>
@@ -18,7 +19,7 @@ bool is_normal_end(const boost::system::error_code& error) noexcept {
          error == asio::error::operation_aborted || error == asio::error::broken_pipe ||
          error == asio::error::not_connected || error == asio::error::bad_descriptor ||
          error == beast::http::error::end_of_stream || error == beast::websocket::error::closed ||
-         error == beast::error::timeout;
+         error == beast::error::timeout || error == asio::ssl::error::stream_truncated;
 }
 
 void log_end(std::string_view what, const std::string& peer,

@@ -24,7 +24,9 @@ StreamTransport::StreamTransport(TransportKind kind, const TransportContext& con
       acceptor_(strand_),
       retry_timer_(strand_),
       context_(
-          std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits)) {}
+          std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits)) {
+  context_->tls = context.tls;
+}
 
 void StreamTransport::start() {
   const auto address = listen_address(bind_address_);

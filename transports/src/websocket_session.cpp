@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "network.hpp"
+#include "tls_stream.hpp"
 
 namespace gw::transports {
 
@@ -13,21 +14,24 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket,
-                                   std::shared_ptr<ConnectionContext> context)
-    : Session(TransportKind::websocket, peer_address(socket)),
-      ws_(std::move(socket)),
+template <class Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream stream,
+                                           std::shared_ptr<ConnectionContext> context)
+    : Session(TransportKind::websocket, peer_address(beast::get_lowest_layer(stream).socket())),
+      ws_(std::move(stream)),
       context_(std::move(context)),
       stats_(context_->stats[TransportKind::websocket]),
       queue_(context_->limits.write_queue_bytes) {}
 
-WebSocketSession::~WebSocketSession() {
+template <class Stream>
+WebSocketSession<Stream>::~WebSocketSession() {
   if (connection_id_ == 0) return;
   context_->connections.remove(connection_id_);
   stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void WebSocketSession::run(beast::http::request<beast::http::string_body> request) {
+template <class Stream>
+void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
   ws_.next_layer().set_owner(weak_from_this());
   connection_id_ = context_->connections.add(weak_from_this(), limits.max_connections);
@@ -58,19 +62,22 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> reques
   });
 }
 
-void WebSocketSession::on_accept(const boost::system::error_code& error) {
+template <class Stream>
+void WebSocketSession<Stream>::on_accept(const boost::system::error_code& error) {
   if (error) return end(error);
   opened_ = true;
   context_->handler.on_open(shared_from_this());
   do_read();
 }
 
-void WebSocketSession::do_read() {
+template <class Stream>
+void WebSocketSession<Stream>::do_read() {
   ws_.async_read(buffer_, [self = shared_from_this()](const boost::system::error_code& error,
                                                       std::size_t) { self->on_read(error); });
 }
 
-void WebSocketSession::on_read(const boost::system::error_code& error) {
+template <class Stream>
+void WebSocketSession<Stream>::on_read(const boost::system::error_code& error) {
   if (error) return end(error);
   const auto data = buffer_.cdata();
   const std::string_view frame(static_cast<const char*>(data.data()), data.size());
@@ -81,7 +88,8 @@ void WebSocketSession::on_read(const boost::system::error_code& error) {
   do_read();  // also while closing: the client's close frame ends the loop
 }
 
-void WebSocketSession::send(Frame frame) {
+template <class Stream>
+void WebSocketSession<Stream>::send(Frame frame) {
   // Deferred, not posted: queued behind what this thread is doing without waking another
   // thread, which a fan-out to many sessions would otherwise do once per session.
   asio::defer(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
@@ -89,13 +97,15 @@ void WebSocketSession::send(Frame frame) {
   });
 }
 
-void WebSocketSession::enqueue(Frame frame) {
+template <class Stream>
+void WebSocketSession<Stream>::enqueue(Frame frame) {
   if (ended_ || closing_) return;
   if (!queue_.push(std::move(frame), ws_.next_layer().buffered())) return cut_off();
   if (!writing_) do_write();
 }
 
-void WebSocketSession::do_write() {
+template <class Stream>
+void WebSocketSession<Stream>::do_write() {
   writing_ = true;
   ws_.async_write(asio::buffer(*queue_.front()),
                   [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
@@ -103,7 +113,8 @@ void WebSocketSession::do_write() {
                   });
 }
 
-void WebSocketSession::on_write(const boost::system::error_code& error) {
+template <class Stream>
+void WebSocketSession<Stream>::on_write(const boost::system::error_code& error) {
   writing_ = false;
   if (error) return end(error);
   TransportStats::add(stats_.frames_out);
@@ -113,7 +124,8 @@ void WebSocketSession::on_write(const boost::system::error_code& error) {
   if (closing_) do_close();
 }
 
-void WebSocketSession::close() {
+template <class Stream>
+void WebSocketSession<Stream>::close() {
   // Deferred like send(), so that what was sent before close() is written before the end.
   asio::defer(ws_.get_executor(), [self = shared_from_this()] {
     if (self->ended_ || self->closing_) return;
@@ -123,14 +135,16 @@ void WebSocketSession::close() {
   });
 }
 
-void WebSocketSession::do_close() {
+template <class Stream>
+void WebSocketSession<Stream>::do_close() {
   ws_.async_close(websocket::close_code::going_away,
                   [self = shared_from_this()](const boost::system::error_code& error) {
                     if (error) self->end(error);
                   });
 }
 
-void WebSocketSession::cut_off() {
+template <class Stream>
+void WebSocketSession<Stream>::cut_off() {
   TransportStats::add(stats_.slow_consumers);
   spdlog::warn(
       "websocket: disconnected {}: it is not reading ({} bytes in {} messages waiting, limit {})",
@@ -141,7 +155,8 @@ void WebSocketSession::cut_off() {
   end({});
 }
 
-void WebSocketSession::end(const boost::system::error_code& error) {
+template <class Stream>
+void WebSocketSession<Stream>::end(const boost::system::error_code& error) {
   if (ended_) return;
   ended_ = true;
   if (error == websocket::error::message_too_big) {
@@ -156,5 +171,8 @@ void WebSocketSession::end(const boost::system::error_code& error) {
   }
   if (opened_) context_->handler.on_close(*this);
 }
+
+template class WebSocketSession<PlainStream>;
+template class WebSocketSession<TlsStream>;
 
 }  // namespace gw::transports

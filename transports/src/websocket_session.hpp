@@ -16,14 +16,16 @@
 
 namespace gw::transports {
 
-// One WebSocket connection, from the upgrade request to the close frame. One token per message
-// both ways; one message at a time handed to the stream, which sends what accumulates in one
-// system call; the rest in a queue bounded, together with the stream's buffer, in bytes.
+// One WebSocket connection over a PlainStream or a TlsStream (tls_stream.hpp), from the upgrade
+// request to the close frame. One token per message both ways; one message at a time handed to
+// the stream, which sends what accumulates in one system call; the rest in a queue bounded,
+// together with the stream's buffer, in bytes.
+template <class Stream>
 class WebSocketSession final : public Session,
                                public Closable,
-                               public std::enable_shared_from_this<WebSocketSession> {
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ConnectionContext> context);
+  WebSocketSession(Stream stream, std::shared_ptr<ConnectionContext> context);
   ~WebSocketSession() override;
 
   // Completes the upgrade that `request` asked for.
@@ -33,6 +35,9 @@ class WebSocketSession final : public Session,
   void close() override;
 
  private:
+  using std::enable_shared_from_this<WebSocketSession<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<WebSocketSession<Stream>>::weak_from_this;
+
   void on_accept(const boost::system::error_code& error);
   void do_read();
   void on_read(const boost::system::error_code& error);
@@ -43,7 +48,7 @@ class WebSocketSession final : public Session,
   void cut_off();
   void end(const boost::system::error_code& error);
 
-  boost::beast::websocket::stream<CoalescingStream> ws_;
+  boost::beast::websocket::stream<CoalescingStream<Stream>> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;

@@ -35,6 +35,11 @@ struct Config {
   std::string admin_key;          // empty: no admin
 
   std::string bind = "0.0.0.0";
+  // TLS for the HTTP and WebSocket listeners: a certificate chain and its key (PEM; relative:
+  // to data_dir), or a self-signed pair the gateway makes in data_dir. Neither: plain.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_private_key;
+  bool tls_self_signed = false;
   ListenerPort http_port = 5000;
   ListenerPort ws_port = 8000;
   ListenerPort udp_port = 1234;
@@ -59,6 +64,10 @@ struct Config {
   std::filesystem::path config_path() const;  // config_file, or its default in data_dir
   std::filesystem::path key_path() const;     // key_file resolved against data_dir
   std::filesystem::path log_path() const;     // log_file resolved against data_dir
+  bool tls() const { return !tls_certificate.empty() || tls_self_signed; }
+  // The files TLS is served with: as configured against data_dir, or the self-signed pair's.
+  std::filesystem::path tls_certificate_path() const;
+  std::filesystem::path tls_private_key_path() const;
 };
 
 // A configuration that cannot be used; the text names the option and the value.

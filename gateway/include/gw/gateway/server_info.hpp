@@ -17,11 +17,13 @@ struct ServerInfo {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Bound ports, filled in once the listeners are up; none for a listener that is off.
   std::optional<std::uint16_t> http_port, ws_port, udp_port, tcp_port;
+  bool tls = false;  // the HTTP and WebSocket ports speak https and wss only
 
   double uptime_seconds() const;
   // {name, id, version, time, unix_time}: the gateway's clock, for clients to correct theirs.
   nlohmann::json server_json() const;
-  // {http, ws, ws_path, udp, tcp}: ports, null when off.
+  // {http, ws, ws_path, udp, tcp, tls}: ports, null when off; tls true when the HTTP and
+  // WebSocket ports speak https and wss.
   nlohmann::json endpoints_json() const;
   // {server, endpoints}: what a probe's answer and a beacon carry.
   nlohmann::json discovery_json() const;

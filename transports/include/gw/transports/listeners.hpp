@@ -11,7 +11,10 @@
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
 }
+}  // namespace boost::asio
 
 namespace gw::transports {
 
@@ -22,6 +25,9 @@ struct TransportContext {
   TransportStatsBoard& stats;
   Limits limits;
   std::string bind_address;  // an IPv4 or IPv6 address; "0.0.0.0" listens on every interface
+  // Set: the HTTP and WebSocket listeners speak TLS only (https, wss), on their usual ports.
+  // (make_server_tls_context in tls_context.hpp). UDP and TCP ignore it.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // HTTP: POST /message, GET pages from the handler, and the WebSocket path upgraded.
