@@ -15,9 +15,16 @@ void GatewayOptions::add_to(CLI::App& command) {
   keys.add_to(command);
   command
       .add_option("--url", url,
-                  "the gateway: ws://HOST[:PORT], http://..., udp://..., tcp://... (default " +
+                  "the gateway: ws://HOST[:PORT], http://..., udp://..., tcp://..., and over TLS "
+                  "wss://... or https://... (default " +
                       std::string(default_url) + ")")
       ->envname("GW_URL");
+  command
+      .add_option("--ca-file", ca_file,
+                  "for wss:// and https://: trust this certificate (PEM), such as the gateway's "
+                  "self-signed tls-certificate.pem, instead of the system's authorities")
+      ->envname("GW_CA_FILE")
+      ->check(CLI::ExistingFile);
   command.add_option("--name", name, "the name to ask for in the handshake (default gwctl)");
   command.add_option("--timeout", timeout, "seconds to wait for the gateway (default 5)")
       ->check(CLI::PositiveNumber);
@@ -27,6 +34,7 @@ void GatewayOptions::add_to(CLI::App& command) {
 client::ClientOptions GatewayOptions::client_options() const {
   client::ClientOptions options;
   options.name = name;
+  options.ca_file = ca_file;
   options.timeout = milliseconds_of(timeout);
   options.receive = false;  // only listen wants messages it did not ask for
   return options;
@@ -45,6 +53,10 @@ int with_client(const char* command, const GatewayOptions& options,
     return work(client);
   } catch (const client::ClientError& error) {
     std::cerr << "gwctl " << command << ": " << error.what() << '\n';
+    if (error.kind() == client::ErrorKind::untrusted && options.ca_file.empty())
+      std::cerr << "gwctl " << command
+                << ": a gateway with its own certificate is trusted with --ca-file FILE "
+                   "(its tls-certificate.pem)\n";
     switch (error.kind()) {
       case client::ErrorKind::bad_url:
         return exit_usage;
@@ -54,6 +66,7 @@ int with_client(const char* command, const GatewayOptions& options,
         return exit_unreachable;
       case client::ErrorKind::wrong_key:
       case client::ErrorKind::refused:
+      case client::ErrorKind::untrusted:
         return exit_failed;
     }
     return exit_failed;

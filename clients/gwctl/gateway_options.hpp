@@ -17,6 +17,7 @@ struct GatewayOptions {
   KeyOptions keys;
   std::string url = default_url;
   std::string name = "gwctl";
+  std::string ca_file;  // https and wss: the certificate to trust; empty: the system's
   double timeout = 5.0;
   bool json = false;
 

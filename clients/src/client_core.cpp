@@ -14,6 +14,8 @@
 #include <gw/message/topic.hpp>
 #include <gw/message/unix_time.hpp>
 
+#include "tls_stream.hpp"
+
 namespace gw::client {
 
 namespace asio = boost::asio;
@@ -51,7 +53,8 @@ ClientCore::ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions opti
       keepalive_timer_(io_),
       retry_timer_(io_),
       id_prefix_(random_prefix()) {
-  if (url_.scheme == Scheme::http) http_ = std::make_unique<HttpExchanger>(io_, url_);
+  if (url_.tls) tls_ = make_tls_context(options_.ca_file);
+  if (url_.scheme == Scheme::http) http_ = make_http_exchanger(io_, url_, tls_);
 }
 
 ClientCore::~ClientCore() {
@@ -187,7 +190,7 @@ asio::awaitable<void> ClientCore::start_loops() {
 asio::awaitable<void> ClientCore::open() {
   last_unreadable_.reset();
   if (!http_) {
-    auto link = make_link(io_, url_);
+    auto link = make_link(io_, url_, tls_);
     co_await link->connect(options_.timeout);
     if (link_) link_->close();
     link_ = link;
@@ -276,6 +279,16 @@ asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds
   auto frame = std::make_shared<const std::string>(encode(request));
   if (http_) {
     const auto answer = co_await http_->post(*frame, timeout);
+    // Every Fernet token begins "gA" (version byte 0x80); anything else is the server's own
+    // words, such as a TLS port's refusal of plain HTTP.
+    if (answer.status != 200 && !answer.body.starts_with("gA")) {
+      auto words = answer.body.substr(0, 200);
+      while (!words.empty() && words.back() == '\n')
+        words.pop_back();
+      throw ClientError(ErrorKind::unreachable, url_.to_string() + " answered HTTP " +
+                                                    std::to_string(answer.status) +
+                                                    ", not a token: " + words);
+    }
     auto reply = codec_.decode(answer.body, message::unix_now() + std::llround(clock_offset_));
     if (!reply) {
       const auto& error = reply.error();

@@ -93,8 +93,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   const message::Codec codec_;
   const ClientOptions options_;
 
-  std::shared_ptr<Link> link_;           // WebSocket, TCP, UDP
-  std::unique_ptr<HttpExchanger> http_;  // HTTP
+  std::shared_ptr<Link> link_;                      // WebSocket, TCP, UDP
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // https and wss: what is trusted
+  std::unique_ptr<HttpExchanger> http_;             // HTTP
   std::map<std::string, std::shared_ptr<PendingReply>> pending_;
   std::map<std::string, MessageHandler> subscriptions_;
   std::vector<MessageHandler> message_handlers_;

@@ -16,6 +16,8 @@ std::string_view to_string(ErrorKind kind) noexcept {
       return "closed";
     case ErrorKind::refused:
       return "refused";
+    case ErrorKind::untrusted:
+      return "untrusted";
   }
   return "unknown";
 }

@@ -15,7 +15,10 @@ std::optional<std::string> url_of(const discovery::FoundGateway& found, Scheme w
   for (const auto scheme : {wanted, Scheme::ws, Scheme::tcp, Scheme::http, Scheme::udp}) {
     const auto port = port_of(scheme);
     if (!port) continue;
-    auto url = std::string(to_string(scheme)) + "://" + found.address + ":" + std::to_string(*port);
+    const bool tls =
+        found.endpoints.value("tls", false) && (scheme == Scheme::http || scheme == Scheme::ws);
+    auto url =
+        std::string(scheme_name(scheme, tls)) + "://" + found.address + ":" + std::to_string(*port);
     if (scheme == Scheme::ws) url += found.endpoints.value("ws_path", std::string("/ws"));
     return url;
   }

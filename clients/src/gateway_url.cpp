@@ -11,12 +11,14 @@ namespace {
   throw ClientError(ErrorKind::bad_url, "bad gateway URL '" + std::string(text) + "': " + why);
 }
 
-Scheme scheme_of(std::string_view text, std::string_view name) {
-  if (name == "http") return Scheme::http;
-  if (name == "ws") return Scheme::ws;
+Scheme scheme_of(std::string_view text, std::string_view name, bool& tls) {
+  tls = name == "https" || name == "wss";
+  if (name == "http" || name == "https") return Scheme::http;
+  if (name == "ws" || name == "wss") return Scheme::ws;
   if (name == "udp") return Scheme::udp;
   if (name == "tcp") return Scheme::tcp;
-  refuse(text, "unknown scheme '" + std::string(name) + "'; use http://, ws://, udp:// or tcp://");
+  refuse(text, "unknown scheme '" + std::string(name) +
+                   "'; use http://, ws://, udp://, tcp://, https:// or wss://");
 }
 
 }  // namespace
@@ -33,6 +35,12 @@ std::string_view to_string(Scheme scheme) noexcept {
       return "tcp";
   }
   return "ws";
+}
+
+std::string_view scheme_name(Scheme scheme, bool tls) noexcept {
+  if (tls && scheme == Scheme::http) return "https";
+  if (tls && scheme == Scheme::ws) return "wss";
+  return to_string(scheme);
 }
 
 std::uint16_t default_port(Scheme scheme) noexcept {
@@ -54,7 +62,7 @@ GatewayUrl GatewayUrl::parse(std::string_view text) {
   const auto separator = text.find("://");
   if (separator == std::string_view::npos)
     refuse(text, "no scheme; write it as ws://HOST:PORT (or http, udp, tcp)");
-  url.scheme = scheme_of(text, text.substr(0, separator));
+  url.scheme = scheme_of(text, text.substr(0, separator), url.tls);
   auto rest = text.substr(separator + 3);
   const auto path_start = rest.find('/');
   const auto authority = rest.substr(0, path_start);
@@ -93,7 +101,7 @@ GatewayUrl GatewayUrl::parse(std::string_view text) {
 
 std::string GatewayUrl::to_string() const {
   const bool ipv6 = host.find(':') != std::string::npos;
-  return std::string(client::to_string(scheme)) + "://" + (ipv6 ? "[" + host + "]" : host) + ":" +
+  return std::string(scheme_name(scheme, tls)) + "://" + (ipv6 ? "[" + host + "]" : host) + ":" +
          std::to_string(port) + path;
 }
 

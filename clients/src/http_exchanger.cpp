@@ -11,6 +11,7 @@
 #include <gw/client/client_error.hpp>
 
 #include "resolve.hpp"
+#include "tls_stream.hpp"
 
 namespace gw::client {
 
@@ -22,11 +23,20 @@ namespace {
 constexpr std::size_t max_answer_bytes = 1024 * 1024;
 }  // namespace
 
-HttpExchanger::HttpExchanger(asio::io_context& io, GatewayUrl url)
-    : io_(io), url_(std::move(url)) {}
+std::unique_ptr<HttpExchanger> make_http_exchanger(asio::io_context& io, GatewayUrl url,
+                                                   const std::shared_ptr<asio::ssl::context>& tls) {
+  if (url.tls) return std::make_unique<BasicHttpExchanger<TlsStream>>(io, std::move(url), tls);
+  return std::make_unique<BasicHttpExchanger<PlainStream>>(io, std::move(url), nullptr);
+}
 
-asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
-                                                           std::chrono::milliseconds timeout) {
+template <class Stream>
+BasicHttpExchanger<Stream>::BasicHttpExchanger(asio::io_context& io, GatewayUrl url,
+                                               std::shared_ptr<asio::ssl::context> tls)
+    : io_(io), url_(std::move(url)), tls_(std::move(tls)) {}
+
+template <class Stream>
+asio::awaitable<HttpExchanger::Answer> BasicHttpExchanger<Stream>::post(
+    std::string token, std::chrono::milliseconds timeout) {
   if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
   // A kept-alive connection may have been closed by the gateway meanwhile: one retry on a new one.
   while (!idle_.empty()) {
@@ -38,10 +48,11 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
       if (error.kind() != ErrorKind::closed) throw;
     }
   }
-  auto stream = std::make_shared<beast::tcp_stream>(io_);
+  auto stream = std::make_shared<Stream>(new_stream<Stream>(io_, tls_.get()));
   busy_.push_back(stream);  // so that close() reaches it while it connects
-  stream->expires_after(timeout);
-  co_await connect_stream(*stream, url_);
+  beast::get_lowest_layer(*stream).expires_after(timeout);
+  co_await connect_stream(beast::get_lowest_layer(*stream), url_);
+  co_await secure(*stream, url_);
   try {
     co_return co_await exchange(stream, token, timeout);
   } catch (const ClientError& error) {
@@ -51,9 +62,9 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::post(std::string token,
   }
 }
 
-asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
-                                                               const std::string& token,
-                                                               std::chrono::milliseconds timeout) {
+template <class Stream>
+asio::awaitable<HttpExchanger::Answer> BasicHttpExchanger<Stream>::exchange(
+    Connection stream, const std::string& token, std::chrono::milliseconds timeout) {
   if (closed_) throw ClientError(ErrorKind::closed, "the client is closed");
   busy_.erase(
       std::remove_if(busy_.begin(), busy_.end(),
@@ -66,7 +77,7 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
   request.set(http::field::content_type, "text/plain");
   request.body() = token;
   request.prepare_payload();
-  stream->expires_after(timeout);
+  beast::get_lowest_layer(*stream).expires_after(timeout);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(max_answer_bytes);
@@ -75,7 +86,7 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
     co_await http::async_read(*stream, buffer, parser, asio::use_awaitable);
   } catch (const boost::system::system_error& error) {
     boost::system::error_code ignored;
-    stream->socket().close(ignored);
+    beast::get_lowest_layer(*stream).socket().close(ignored);
     if (error.code() == beast::error::timeout)
       throw ClientError(ErrorKind::timeout, "no answer from " + url_.to_string() + " within " +
                                                 std::to_string(timeout.count()) + " ms");
@@ -85,21 +96,25 @@ asio::awaitable<HttpExchanger::Answer> HttpExchanger::exchange(Stream stream,
   auto response = parser.release();
   Answer answer{static_cast<int>(response.result_int()), std::move(response.body())};
   if (response.keep_alive() && !closed_ && idle_.size() < max_idle_streams) {
-    stream->expires_never();
+    beast::get_lowest_layer(*stream).expires_never();
     idle_.push_back(std::move(stream));
   }
   co_return answer;
 }
 
-void HttpExchanger::close() {
+template <class Stream>
+void BasicHttpExchanger<Stream>::close() {
   closed_ = true;
   boost::system::error_code ignored;
   for (auto& stream : idle_)
-    stream->socket().close(ignored);
+    beast::get_lowest_layer(*stream).socket().close(ignored);
   for (auto& weak : busy_)
-    if (auto stream = weak.lock()) stream->socket().close(ignored);
+    if (auto stream = weak.lock()) beast::get_lowest_layer(*stream).socket().close(ignored);
   idle_.clear();
   busy_.clear();
 }
+
+template class BasicHttpExchanger<PlainStream>;
+template class BasicHttpExchanger<TlsStream>;
 
 }  // namespace gw::client

@@ -7,9 +7,12 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <gw/client/gateway_url.hpp>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace gw::client {
 
@@ -23,23 +26,42 @@ class HttpExchanger {
     std::string body;
   };
 
-  HttpExchanger(boost::asio::io_context& io, GatewayUrl url);
+  virtual ~HttpExchanger() = default;
 
   // ClientError: unreachable when no connection could be made, timeout when no answer came.
-  boost::asio::awaitable<Answer> post(std::string token, std::chrono::milliseconds timeout);
-  void close();
+  virtual boost::asio::awaitable<Answer> post(std::string token,
+                                              std::chrono::milliseconds timeout) = 0;
+  virtual void close() = 0;
+};
+
+// An exchanger for http:// or, trusting `tls`, https://.
+std::unique_ptr<HttpExchanger> make_http_exchanger(
+    boost::asio::io_context& io, GatewayUrl url,
+    const std::shared_ptr<boost::asio::ssl::context>& tls);
+
+// The exchanger over a PlainStream or a TlsStream (tls_stream.hpp).
+template <class Stream>
+class BasicHttpExchanger final : public HttpExchanger {
+ public:
+  BasicHttpExchanger(boost::asio::io_context& io, GatewayUrl url,
+                     std::shared_ptr<boost::asio::ssl::context> tls);
+
+  boost::asio::awaitable<Answer> post(std::string token,
+                                      std::chrono::milliseconds timeout) override;
+  void close() override;
 
  private:
-  using Stream = std::shared_ptr<boost::beast::tcp_stream>;
+  using Connection = std::shared_ptr<Stream>;
 
-  boost::asio::awaitable<Answer> exchange(Stream stream, const std::string& token,
+  boost::asio::awaitable<Answer> exchange(Connection stream, const std::string& token,
                                           std::chrono::milliseconds timeout);
 
   static constexpr std::size_t max_idle_streams = 4;
   boost::asio::io_context& io_;
   GatewayUrl url_;
-  std::vector<Stream> idle_;
-  std::vector<std::weak_ptr<boost::beast::tcp_stream>> busy_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::vector<Connection> idle_;
+  std::vector<std::weak_ptr<Stream>> busy_;
   bool closed_ = false;
 };
 

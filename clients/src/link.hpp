@@ -10,6 +10,10 @@
 
 #include <gw/client/gateway_url.hpp>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace gw::client {
 
 // One connection that carries tokens both ways: WebSocket, TCP lines or UDP datagrams. Used
@@ -47,7 +51,9 @@ class Link : public std::enable_shared_from_this<Link> {
   bool writing_ = false;
 };
 
-// A link of the URL's kind (not HTTP, which has no link: see HttpExchanger).
-std::shared_ptr<Link> make_link(boost::asio::io_context& io, const GatewayUrl& url);
+// A link of the URL's kind (not HTTP, which has no link: see HttpExchanger). `tls` is what a
+// wss:// link trusts.
+std::shared_ptr<Link> make_link(boost::asio::io_context& io, const GatewayUrl& url,
+                                const std::shared_ptr<boost::asio::ssl::context>& tls);
 
 }  // namespace gw::client

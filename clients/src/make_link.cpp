@@ -5,10 +5,12 @@
 
 namespace gw::client {
 
-std::shared_ptr<Link> make_link(boost::asio::io_context& io, const GatewayUrl& url) {
+std::shared_ptr<Link> make_link(boost::asio::io_context& io, const GatewayUrl& url,
+                                const std::shared_ptr<boost::asio::ssl::context>& tls) {
   switch (url.scheme) {
     case Scheme::ws:
-      return std::make_shared<WebSocketLink>(io, url);
+      if (url.tls) return std::make_shared<WebSocketLink<TlsStream>>(io, url, tls);
+      return std::make_shared<WebSocketLink<PlainStream>>(io, url, nullptr);
     case Scheme::tcp:
       return std::make_shared<TcpLink>(io, url);
     case Scheme::udp:

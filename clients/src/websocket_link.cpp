@@ -20,29 +20,43 @@ namespace {
 constexpr std::size_t max_frame_bytes = 1024 * 1024;
 }  // namespace
 
-WebSocketLink::WebSocketLink(asio::io_context& io, GatewayUrl url)
-    : Link(io), url_(std::move(url)), ws_(io) {}
+template <class Stream>
+WebSocketLink<Stream>::WebSocketLink(asio::io_context& io, GatewayUrl url,
+                                     std::shared_ptr<asio::ssl::context> tls)
+    : Link(io),
+      url_(std::move(url)),
+      tls_(std::move(tls)),
+      ws_(new_stream<Stream>(io, tls_.get())) {}
 
-asio::awaitable<void> WebSocketLink::connect(std::chrono::milliseconds timeout) {
+template <class Stream>
+asio::awaitable<void> WebSocketLink<Stream>::connect(std::chrono::milliseconds timeout) {
   auto& tcp = beast::get_lowest_layer(ws_);
   tcp.expires_after(timeout);
   co_await connect_stream(tcp, url_);
+  co_await secure(ws_.next_layer(), url_);
   ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
     request.set(beast::http::field::user_agent, "gw-client");
   }));
   ws_.read_message_max(max_frame_bytes);
   ws_.text(true);
   const auto host = url_.host + ":" + std::to_string(url_.port);
+  websocket::response_type response;
   try {
-    co_await ws_.async_handshake(host, url_.path, asio::use_awaitable);
+    co_await ws_.async_handshake(response, host, url_.path, asio::use_awaitable);
   } catch (const boost::system::system_error& error) {
-    throw ClientError(ErrorKind::unreachable, "WebSocket upgrade at " + url_.to_string() +
-                                                  " failed: " + error.code().message());
+    // The gateway says why in the body of a refusal (such as plain ws:// to a TLS port).
+    auto why = error.code().message();
+    if (!response.body().empty()) why += ": " + response.body();
+    while (!why.empty() && why.back() == '\n')
+      why.pop_back();
+    throw ClientError(ErrorKind::unreachable,
+                      "WebSocket upgrade at " + url_.to_string() + " failed: " + why);
   }
   tcp.expires_never();
 }
 
-asio::awaitable<std::string> WebSocketLink::read() {
+template <class Stream>
+asio::awaitable<std::string> WebSocketLink<Stream>::read() {
   buffer_.clear();
   try {
     co_await ws_.async_read(buffer_, asio::use_awaitable);
@@ -52,11 +66,13 @@ asio::awaitable<std::string> WebSocketLink::read() {
   co_return beast::buffers_to_string(buffer_.data());
 }
 
-asio::awaitable<void> WebSocketLink::write_one(const std::string& frame) {
+template <class Stream>
+asio::awaitable<void> WebSocketLink<Stream>::write_one(const std::string& frame) {
   co_await ws_.async_write(asio::buffer(frame), asio::use_awaitable);
 }
 
-void WebSocketLink::close() {
+template <class Stream>
+void WebSocketLink<Stream>::close() {
   if (!ws_.is_open()) {
     boost::system::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -70,5 +86,8 @@ void WebSocketLink::close() {
                     beast::get_lowest_layer(ws_).socket().close(ignored);
                   });
 }
+
+template class WebSocketLink<PlainStream>;
+template class WebSocketLink<TlsStream>;
 
 }  // namespace gw::client

@@ -1,17 +1,22 @@
 #pragma once
 
+#include <memory>
+
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "link.hpp"
+#include "tls_stream.hpp"
 
 namespace gw::client {
 
-// Tokens as WebSocket text frames.
+// Tokens as WebSocket text frames, over a PlainStream (ws://) or a TlsStream (wss://).
+template <class Stream>
 class WebSocketLink final : public Link {
  public:
-  WebSocketLink(boost::asio::io_context& io, GatewayUrl url);
+  // `tls`: what a TlsStream trusts; unused by a PlainStream.
+  WebSocketLink(boost::asio::io_context& io, GatewayUrl url,
+                std::shared_ptr<boost::asio::ssl::context> tls);
 
   boost::asio::awaitable<void> connect(std::chrono::milliseconds timeout) override;
   boost::asio::awaitable<std::string> read() override;
@@ -23,7 +28,8 @@ class WebSocketLink final : public Link {
 
  private:
   GatewayUrl url_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  boost::beast::websocket::stream<Stream> ws_;
   boost::beast::flat_buffer buffer_;
 };
 

@@ -27,6 +27,9 @@ struct ClientOptions {
   std::chrono::milliseconds reconnect_last{10000};
   std::chrono::seconds poll_wait{25};  // HTTP: how long each background long poll is held
   bool receive = true;                 // HTTP: run the background long poll at all
+  // https and wss: the certificate (PEM) to trust, such as a gateway's self-signed one;
+  // empty: the system's trusted authorities. The gateway's name is checked either way.
+  std::string ca_file;
 };
 
 enum class ConnectionState { connecting, connected, reconnecting, closed };
@@ -37,7 +40,7 @@ struct GatewayInfo {
   std::string name;
   std::string id;
   std::string version;
-  nlohmann::json endpoints;  // {http, ws, ws_path, udp, tcp}
+  nlohmann::json endpoints;  // {http, ws, ws_path, udp, tcp, tls}
   std::string session_id;
   std::string session_name;
   double clock_offset = 0;  // seconds to add to our clock to get the gateway's

@@ -14,6 +14,7 @@ enum class ErrorKind {
   wrong_key,    // the gateway's answers do not decrypt with our key, or it refused ours
   closed,       // the connection ended (or close() was called) while waiting
   refused,      // the gateway answered the handshake with an error
+  untrusted,    // https or wss: the gateway's certificate is not trusted, or the CA file is bad
 };
 
 std::string_view to_string(ErrorKind kind) noexcept;
