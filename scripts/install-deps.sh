@@ -17,9 +17,10 @@ command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 # implementation, requests, websocket-client, curl; wrk for the benchmark), and debootstrap
 # for the fresh-bookworm check of the README commands; iproute2 builds the network-namespace LAN
 # of the discovery tests; chromium runs the browser console's test (driven by playwright-core,
-# which tests/browser installs from its lockfile).
+# which tests/browser installs from its lockfile); docker-compose validates the compose file and
+# systemd's systemd-analyze the unit, both offline (tests/deploy).
 test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
-  iproute2 chromium)
+  iproute2 chromium docker-compose systemd)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

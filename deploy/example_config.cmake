@@ -1,0 +1,13 @@
+# Writes the example config file: what gatewayd writes on its first start, every option with
+# its default and what it does. Run at build time with -DGATEWAYD=... -DOUTPUT=...
+execute_process(
+  COMMAND ${CMAKE_COMMAND} -E env --unset=GW_CONFIG --unset=GW_DATA_DIR
+          ${GATEWAYD} --print-config --data-dir /var/lib/gw --config /dev/null
+  OUTPUT_VARIABLE text
+  RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "gatewayd --print-config failed (${result})")
+endif()
+# The first two lines say where this run looked; the example is for any data directory.
+string(REGEX REPLACE "^# data directory:[^\n]*\n# config file:[^\n]*\n" "" text "${text}")
+file(WRITE ${OUTPUT} "${text}")
