@@ -1,7 +1,7 @@
 // What the client library costs, per transport, against a running gatewayd on this machine:
 // connect + handshake time, sequential request round trips (rate and latency percentiles), and
 // the time from publish() to a subscriber's handler. Prints figures; asserts nothing.
-//   client_bench --key-file F [--seconds S] [--connects N] URL...
+//   client_bench --key-file F [--ca-file CERT] [--seconds S] [--connects N] URL...
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -41,10 +41,11 @@ struct Figures {
 };
 
 Figures measure(const std::string& url, const gw::message::KeyRing& keys, double seconds,
-                int connects) {
+                int connects, const std::string& ca_file) {
   Figures figures;
   gw::client::ClientOptions options;
   options.name = "bench";
+  options.ca_file = ca_file;
   options.receive = false;
   std::vector<double> samples;
   for (int i = 0; i < connects; ++i) {
@@ -104,8 +105,10 @@ int main(int argc, char** argv) {
   std::string key_file;
   double seconds = 3;
   int connects = 50;
+  std::string ca_file;
   std::vector<std::string> urls;
   app.add_option("--key-file", key_file, "the gateway's key file")->required();
+  app.add_option("--ca-file", ca_file, "for https:// and wss://: the certificate to trust");
   app.add_option("--seconds", seconds, "time for each measurement (default 3)");
   app.add_option("--connects", connects, "connects timed per transport (default 50)");
   app.add_option("urls", urls, "gateway URLs, one per transport")->required();
@@ -118,7 +121,7 @@ int main(int argc, char** argv) {
   std::printf("%-28s %12s %14s %12s %12s %14s %12s\n", "url", "connect p50", "requests/s",
               "request p50", "request p99", "publish->sub p50", "p99");
   for (const auto& url : urls) {
-    const auto f = measure(url, *keys, seconds, connects);
+    const auto f = measure(url, *keys, seconds, connects, ca_file);
     std::printf("%-28s %9.0f us %14.0f %9.0f us %9.0f us %13.0f us %9.0f us\n", url.c_str(),
                 f.connect_p50, f.requests_per_second, f.request_p50, f.request_p99, f.delivery_p50,
                 f.delivery_p99);
