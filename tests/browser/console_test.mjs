@@ -42,11 +42,11 @@ async function until(what, check) {
   }
 }
 
-async function startGateway(dataDir) {
+async function startGateway(dataDir, extraArgs = []) {
   const ready = path.join(dataDir, 'ready.json');
   const gateway = start(env('GATEWAYD'), ['--data-dir', dataDir, '--bind', '127.0.0.1',
     '--http-port', '0', '--ws-port', '0', '--udp-port', '0', '--tcp-port', '0',
-    '--name', 'browser-test-gateway', '--ready-file', ready]);
+    '--name', 'browser-test-gateway', '--ready-file', ready, ...extraArgs]);
   await until('the gateway to be ready', () => existsSync(ready));
   const info = JSON.parse(readFileSync(ready, 'utf8'));
   const key = readFileSync(info.key_file, 'utf8').split('\n').find((line) => line && !line.startsWith('#')).trim();
@@ -69,8 +69,9 @@ reply = ask({"cmd": "publish", "topic": "sensors/kitchen/temperature", "text": "
 print(reply["code"], reply["data"]["delivered"])
 `;
 
-async function openConsole(browser, url, key, name, viewport) {
-  const page = await browser.newPage({ viewport });
+// `opener`: the browser, or a context of its own (whose newPage takes no options).
+async function openConsole(opener, url, key, name, viewport) {
+  const page = await opener.newPage({ viewport });
   page.on('pageerror', (error) => console.error(`${name}: page error: ${error.message}`));
   await page.goto(url);
   await page.getByRole('textbox', { name: /^Key/ }).fill(key);
@@ -81,6 +82,7 @@ async function openConsole(browser, url, key, name, viewport) {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-'));
+  const tlsDataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-tls-'));
   const artifacts = env('GW_ARTIFACTS_DIR');
   mkdirSync(artifacts, { recursive: true });
   const { info, key } = await startGateway(dataDir);
@@ -175,12 +177,23 @@ async function main() {
     // And a key that is not a key at all.
     const four = await openConsole(browser, consoleUrl, '!'.repeat(44), 'typo', { width: 800, height: 600 });
     await four.getByRole('alert').filter({ hasText: 'not base64url' }).waitFor({ timeout: waitLimitMs });
+
+    // The console of a gateway with TLS: served over https, it connects with wss to the same
+    // port. The certificate is self-signed, so this context accepts it as a user would once.
+    const secure = await startGateway(tlsDataDir, ['--self-signed']);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 800, height: 600 } });
+    const five = await openConsole(context, `https://127.0.0.1:${secure.info.http}/`, secure.key, 'over-tls');
+    await five.getByRole('status').filter({ hasText: 'connected as over-tls' }).waitFor({ timeout: waitLimitMs });
+    assert.equal(await five.evaluate(() => location.protocol), 'https:');
+    await five.screenshot({ path: path.join(artifacts, 'console-tls.png') });
+    await context.close();
     console.log(`console test passed; screenshots in ${artifacts}`);
   } finally {
     await browser.close();
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((child) => child.done));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(tlsDataDir, { recursive: true, force: true });
   }
 }
 
