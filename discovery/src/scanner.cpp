@@ -4,11 +4,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <gw/discovery/scanner.hpp>
 #include <gw/message/codec.hpp>
@@ -28,6 +31,11 @@ namespace {
 
 // A gateway's answer is a few hundred bytes; a larger body is not a gateway's.
 constexpr std::size_t max_answer_bytes = 16 * 1024;
+// How a gateway whose HTTP port speaks only TLS answers plaintext (see docs/protocol.md).
+constexpr std::string_view tls_only_answer = "this port speaks TLS only";
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // The state shared by every check of one scan: addresses still to try, counts, callbacks.
 struct ScanRun {
@@ -53,22 +61,54 @@ struct ScanRun {
   ScanProgress progress;
   std::set<std::string> seen_ids;
   bool stopped = false;
+  // For gateways with TLS. Their certificates are not checked: an answer counts only if it
+  // decrypts with our key and carries our probe's id, which is what proves it a gateway of ours.
+  asio::ssl::context tls{asio::ssl::context::tls_client};
 
   void start_next();
   void finished(const std::optional<FoundGateway>& found);
 };
 
-// Connect, POST a probe, read the answer: one address.
-class HostCheck : public std::enable_shared_from_this<HostCheck> {
+template <class Stream>
+Stream new_stream(ScanRun& run);
+template <>
+PlainStream new_stream<PlainStream>(ScanRun& run) {
+  return PlainStream(run.io);
+}
+template <>
+TlsStream new_stream<TlsStream>(ScanRun& run) {
+  return TlsStream(run.io, run.tls);
+}
+
+// Once connected: nothing more for plain TCP; the TLS handshake.
+template <class Handler>
+void async_secure(PlainStream& stream, Handler&& handler) {
+  asio::post(stream.get_executor(), [handler = std::forward<Handler>(handler)]() mutable {
+    handler(beast::error_code{});
+  });
+}
+template <class Handler>
+void async_secure(TlsStream& stream, Handler&& handler) {
+  stream.async_handshake(asio::ssl::stream_base::client, std::forward<Handler>(handler));
+}
+
+// Connect, POST a probe, read the answer: one address, over plain TCP, or over TLS when the
+// plain probe was told the port speaks only TLS.
+template <class Stream>
+class HostCheck : public std::enable_shared_from_this<HostCheck<Stream>> {
  public:
   HostCheck(ScanRun& run, Cidr::Address address)
-      : run_(run), stream_(run.io), endpoint_(address, run.options.port) {}
+      : run_(run), stream_(new_stream<Stream>(run)), endpoint_(address, run.options.port) {}
 
   void start() {
     started_ = Clock::now();
-    stream_.expires_after(run_.options.connect_timeout);
-    stream_.async_connect(endpoint_, [self = shared_from_this()](beast::error_code error) {
-      self->on_connect(error);
+    auto& tcp = beast::get_lowest_layer(stream_);
+    tcp.expires_after(run_.options.connect_timeout);
+    tcp.async_connect(endpoint_, [self = this->shared_from_this()](beast::error_code error) {
+      if (error) return self->done({});
+      beast::get_lowest_layer(self->stream_).expires_after(self->run_.options.answer_timeout);
+      async_secure(self->stream_,
+                   [self](beast::error_code secure_error) { self->on_connect(secure_error); });
     });
   }
 
@@ -90,39 +130,50 @@ class HostCheck : public std::enable_shared_from_this<HostCheck> {
     request_.set(http::field::connection, "close");
     request_.body() = std::move(*token);
     request_.prepare_payload();
-    stream_.expires_after(run_.options.answer_timeout);
-    http::async_write(stream_, request_,
-                      [self = shared_from_this()](beast::error_code write_error, std::size_t) {
-                        if (write_error) return self->done({});
-                        self->read_answer();
-                      });
+    beast::get_lowest_layer(stream_).expires_after(run_.options.answer_timeout);
+    http::async_write(
+        stream_, request_,
+        [self = this->shared_from_this()](beast::error_code write_error, std::size_t) {
+          if (write_error) return self->done({});
+          self->read_answer();
+        });
   }
 
   void read_answer() {
     parser_.body_limit(max_answer_bytes);
     http::async_read(stream_, buffer_, parser_,
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                        self->on_answer(error);
                      });
   }
 
   void on_answer(beast::error_code error) {
     if (error) return done({});
+    if (parser_.get().result() == http::status::bad_request &&
+        parser_.get().body().starts_with(tls_only_answer))
+      return again_over_tls();
     auto answer = run_.codec.decode(parser_.get().body());
     if (!answer || answer->id != id_ || answer->code.value_or(0) != 200) return done({});
     const std::chrono::duration<double, std::milli> rtt = Clock::now() - started_;
     done(FoundGateway::from_message(*answer, endpoint_.address().to_string(), rtt.count(), "scan"));
   }
 
-  void done(const std::optional<FoundGateway>& found) {
+  void again_over_tls();
+
+  void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    auto& tcp = beast::get_lowest_layer(stream_);
+    tcp.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp.close();
+  }
+
+  void done(const std::optional<FoundGateway>& found) {
+    close();
     run_.finished(found);
   }
 
   ScanRun& run_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   tcp::endpoint endpoint_;
   Clock::time_point started_;
   std::string id_;
@@ -131,9 +182,22 @@ class HostCheck : public std::enable_shared_from_this<HostCheck> {
   http::response_parser<http::string_body> parser_;
 };
 
+// The same address again, over TLS: this check hands its place in the scan to that one.
+template <>
+void HostCheck<PlainStream>::again_over_tls() {
+  close();
+  std::make_shared<HostCheck<TlsStream>>(run_, endpoint_.address().to_v4())->start();
+}
+
+// Told over TLS to use TLS: not a gateway.
+template <>
+void HostCheck<TlsStream>::again_over_tls() {
+  done({});
+}
+
 void ScanRun::start_next() {
   if (stopped || next >= addresses.size()) return;
-  std::make_shared<HostCheck>(*this, addresses[next++])->start();
+  std::make_shared<HostCheck<PlainStream>>(*this, addresses[next++])->start();
 }
 
 void ScanRun::finished(const std::optional<FoundGateway>& found) {

@@ -29,7 +29,8 @@ def free_port_on(addresses):
 
 
 class LoopbackScan(unittest.TestCase):
-    """Three gateways on 127.0.0.17, .42 and .99 with one HTTP port; .42 has another key."""
+    """Three gateways on 127.0.0.17, .42 and .99 with one HTTP port; .42 has another key, and
+    .99 speaks only https there (the scanner tries TLS when told to)."""
 
     @classmethod
     def setUpClass(cls):
@@ -37,7 +38,8 @@ class LoopbackScan(unittest.TestCase):
         cls.port = free_port_on(addresses)
         cls.gateways = {}
         for address in addresses:
-            gateway = Gateway(bind=address, http_port=cls.port)
+            tls = ("--self-signed",) if address == "127.0.0.99" else ()
+            gateway = Gateway(*tls, bind=address, http_port=cls.port)
             gateway.set_option("--name", "gw-" + address.rsplit(".", 1)[1])
             cls.addClassCleanup(gateway.close)
             if address == "127.0.0.99":
@@ -61,6 +63,7 @@ class LoopbackScan(unittest.TestCase):
             self.assertEqual(gateway["endpoints"]["http"], self.port)
             self.assertEqual(gateway["endpoints"]["udp"],
                              self.gateways[gateway["address"]].ready["udp"])
+            self.assertEqual(gateway["endpoints"]["tls"], gateway["address"] == "127.0.0.99")
         self.assertIn("2 gateways found", result.stderr)
         self.assertIn("scan of 254 addresses", result.stderr)
 
