@@ -94,6 +94,12 @@ asio::awaitable<HttpExchanger::Answer> BasicHttpExchanger<Stream>::exchange(
                       "connection to " + url_.to_string() + " lost: " + error.code().message());
   }
   auto response = parser.release();
+  // Every Fernet token begins "gA" (version byte 0x80); any other error body is the server's
+  // own words, such as a TLS port's refusal of plain HTTP.
+  if (response.result() != http::status::ok && !response.body().starts_with("gA"))
+    throw ClientError(ErrorKind::unreachable,
+                      url_.to_string() + " answered HTTP " + std::to_string(response.result_int()) +
+                          ", not a token: " + gateway_words(response.body()));
   Answer answer{static_cast<int>(response.result_int()), std::move(response.body())};
   if (response.keep_alive() && !closed_ && idle_.size() < max_idle_streams) {
     beast::get_lowest_layer(*stream).expires_never();

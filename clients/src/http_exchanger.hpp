@@ -28,7 +28,8 @@ class HttpExchanger {
 
   virtual ~HttpExchanger() = default;
 
-  // ClientError: unreachable when no connection could be made, timeout when no answer came.
+  // ClientError: unreachable when no connection could be made or the answer is not a token,
+  // timeout when no answer came.
   virtual boost::asio::awaitable<Answer> post(std::string token,
                                               std::chrono::milliseconds timeout) = 0;
   virtual void close() = 0;

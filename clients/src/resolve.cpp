@@ -22,4 +22,11 @@ asio::awaitable<void> connect_stream(boost::beast::tcp_stream& stream, const Gat
   }
 }
 
+std::string gateway_words(std::string_view body) {
+  body = body.substr(0, 200);
+  while (body.ends_with('\n'))
+    body.remove_suffix(1);
+  return std::string(body);
+}
+
 }  // namespace gw::client

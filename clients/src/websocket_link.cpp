@@ -46,9 +46,7 @@ asio::awaitable<void> WebSocketLink<Stream>::connect(std::chrono::milliseconds t
   } catch (const boost::system::system_error& error) {
     // The gateway says why in the body of a refusal (such as plain ws:// to a TLS port).
     auto why = error.code().message();
-    if (!response.body().empty()) why += ": " + response.body();
-    while (!why.empty() && why.back() == '\n')
-      why.pop_back();
+    if (!response.body().empty()) why += ": " + gateway_words(response.body());
     throw ClientError(ErrorKind::unreachable,
                       "WebSocket upgrade at " + url_.to_string() + " failed: " + why);
   }
