@@ -15,11 +15,8 @@ namespace ssl = asio::ssl;
 
 std::shared_ptr<ssl::context> make_tls_context(const std::string& ca_file) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
   boost::system::error_code error;
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                           ssl::context::no_tlsv1_1,
-                       error);
   context->set_verify_mode(ssl::verify_peer, error);
   if (ca_file.empty())
     context->set_default_verify_paths(error);

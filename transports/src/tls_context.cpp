@@ -1,6 +1,7 @@
 #include <string>
 
 #include <boost/asio/ssl/context.hpp>
+#include <openssl/ssl.h>
 
 #include <gw/transports/tls_context.hpp>
 
@@ -11,12 +12,8 @@ namespace ssl = boost::asio::ssl;
 std::shared_ptr<ssl::context> make_server_tls_context(
     const std::filesystem::path& certificate_chain, const std::filesystem::path& private_key) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
   boost::system::error_code error;
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                           ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
-                       error);
-  if (error) throw TlsError("TLS: cannot set up OpenSSL: " + error.message());
   context->use_certificate_chain_file(certificate_chain.string(), error);
   if (error)
     throw TlsError("TLS certificate " + certificate_chain.string() + ": " + error.message());
