@@ -118,9 +118,9 @@ Owned<std::FILE> create_file(const fs::path& path, mode_t mode) {
 
 }  // namespace
 
-SelfSignedCertificate ensure_self_signed_certificate(const fs::path& certificate,
-                                                     const fs::path& private_key,
-                                                     const CertificateNames& names) {
+SelfSignedCertificate ensure_self_signed_certificate(
+    const fs::path& certificate, const fs::path& private_key,
+    const std::function<CertificateNames()>& names) {
   if (auto existing = read_certificate(certificate); existing && fs::exists(private_key)) {
     if (X509_cmp_current_time(X509_get0_notAfter(existing.get())) > 0)
       return {false, fingerprint(existing.get())};
@@ -129,7 +129,7 @@ SelfSignedCertificate ensure_self_signed_certificate(const fs::path& certificate
   }
   Owned<EVP_PKEY> key(EVP_EC_gen("P-256"));
   if (!key) fail("OpenSSL could not make a P-256 key");
-  auto made = make_certificate(key.get(), names);
+  auto made = make_certificate(key.get(), names());
   {
     auto file = create_file(private_key, 0600);
     if (PEM_write_PrivateKey(file.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||

@@ -39,9 +39,9 @@ TlsSetup set_up_tls(const gateway::Config& config) {
   const auto private_key = config.tls_private_key_path();
   TlsSetup setup;
   setup.summary = certificate.string();
-  if (config.tls_certificate.empty()) {
-    const auto made =
-        ensure_self_signed_certificate(certificate, private_key, names_of_this_machine(config));
+  if (config.tls_makes_own_certificate()) {
+    const auto made = ensure_self_signed_certificate(
+        certificate, private_key, [&config] { return names_of_this_machine(config); });
     setup.summary += made.created ? "  (self-signed, created" : "  (self-signed";
     setup.summary += "; SHA-256 " + made.sha256_fingerprint + ")";
   }

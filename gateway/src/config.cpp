@@ -22,12 +22,12 @@ std::filesystem::path Config::log_path() const {
 }
 
 std::filesystem::path Config::tls_certificate_path() const {
-  if (tls_certificate.empty() && tls_self_signed) return data_dir / "tls-certificate.pem";
+  if (tls_makes_own_certificate()) return data_dir / "tls-certificate.pem";
   return in_data_dir(data_dir, tls_certificate);
 }
 
 std::filesystem::path Config::tls_private_key_path() const {
-  if (tls_certificate.empty() && tls_self_signed) return data_dir / "tls-private-key.pem";
+  if (tls_makes_own_certificate()) return data_dir / "tls-private-key.pem";
   return in_data_dir(data_dir, tls_private_key);
 }
 

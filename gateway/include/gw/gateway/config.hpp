@@ -65,6 +65,8 @@ struct Config {
   std::filesystem::path key_path() const;     // key_file resolved against data_dir
   std::filesystem::path log_path() const;     // log_file resolved against data_dir
   bool tls() const { return !tls_certificate.empty() || tls_self_signed; }
+  // TLS with the pair the gateway makes itself: asked for, and no certificate given.
+  bool tls_makes_own_certificate() const { return tls_self_signed && tls_certificate.empty(); }
   // The files TLS is served with: as configured against data_dir, or the self-signed pair's.
   std::filesystem::path tls_certificate_path() const;
   std::filesystem::path tls_private_key_path() const;
