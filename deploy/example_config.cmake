@@ -1,8 +1,8 @@
 # Writes the example config file: what gatewayd writes on its first start, every option with
 # its default and what it does. Run at build time with -DGATEWAYD=... -DOUTPUT=...
+# `env -i`: no GW_* variable of the build's environment may end up in the example.
 execute_process(
-  COMMAND ${CMAKE_COMMAND} -E env --unset=GW_CONFIG --unset=GW_DATA_DIR
-          ${GATEWAYD} --print-config --data-dir /var/lib/gw --config /dev/null
+  COMMAND env -i ${GATEWAYD} --print-config --data-dir /var/lib/gw --config /dev/null
   OUTPUT_VARIABLE text
   RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
