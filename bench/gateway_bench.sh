@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Round trips per second of ping through a real gatewayd on loopback, on this machine: the
 # project's load generator (gateway_load) over HTTP keep-alive, WebSocket, UDP and TCP, then
-# wrk over HTTP with one fixed token (the gateway runs with --ttl 0 so the token stays valid).
+# wrk over HTTP with a list of distinct tokens (the gateway acts on each token once), and the
+# replay guard's cost: the same WebSocket load against a gateway with the guard off.
 # The gateway and the load share the machine's cores; figures are printed, nothing asserted.
 #   gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N]
 set -euo pipefail
@@ -21,8 +22,7 @@ done
 load=$build/bench/gateway_load
 gwctl=$build/clients/gwctl/gwctl
 source "$(dirname "$0")/start_gatewayd.sh"
-# --ttl 0: wrk sends one token, made before the run, for the whole run.
-start_gatewayd "$build" --http-port 0 --ws-port 0 --udp-port 0 --tcp-port 0 --ttl 0
+start_gatewayd "$build" --http-port 0 --ws-port 0 --udp-port 0 --tcp-port 0
 key=$gateway_key
 
 echo "gatewayd $(port http)/$(port ws)/$(port udp)/$(port tcp) on 127.0.0.1, $(nproc) cores shared" \
@@ -34,15 +34,28 @@ for transport in http websocket udp tcp; do
 done
 
 if command -v wrk >/dev/null; then
-  token=$(printf '{"userID":"wrk","cmd":"ping"}' | "$gwctl" encrypt --key-file "$key")
-  printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$token" >"$gateway_work/post.lua"
   whole=${seconds%.*}
   wrk_seconds=$(( ${whole:-0} > 0 ? whole : 1 ))  # wrk takes whole seconds
+  wrk_distinct_tokens "$build" "$wrk_seconds"
   wrk -t1 -c"$connections" -d"${wrk_seconds}s" -s "$gateway_work/post.lua" \
     "http://127.0.0.1:$(port http)/message" >"$gateway_work/wrk.out"
   if grep -q "Non-2xx" "$gateway_work/wrk.out"; then cat "$gateway_work/wrk.out" >&2; exit 1; fi
-  printf 'wrk       %4s connections  %s round trips/s  (one thread, fixed token, HTTP keep-alive)\n' \
+  printf 'wrk       %4s connections  %s round trips/s  (one thread, distinct tokens, HTTP keep-alive)\n' \
     "$connections" "$(sed -n 's/Requests\/sec: *\([0-9.]*\)/\1/p' "$gateway_work/wrk.out")"
 else
   echo "wrk not installed: skipped (scripts/install-deps.sh --test installs it)"
 fi
+
+# The replay guard's cost: the same WebSocket load with the guard on (above) and off, one after
+# the other in this run.
+guarded_ws=$("$load" --transport websocket --port "$(port ws)" --key-file "$key" \
+  --connections "$connections" --seconds "$seconds" --warmup 0.5 --verify-every "$verify_every")
+stop_gatewayd
+start_gatewayd "$build" --http-port off --ws-port 0 --udp-port off --tcp-port off \
+  --replay-guard false
+unguarded_ws=$("$load" --transport websocket --port "$(port ws)" --key-file "$gateway_key" \
+  --connections "$connections" --seconds "$seconds" --warmup 0.5 --verify-every "$verify_every")
+rate() { sed -n 's/.* \([0-9.]*\) round trips\/s.*/\1/p' <<<"$1"; }
+printf 'replay guard: websocket %s round trips/s on, %s off: ratio %s\n' \
+  "$(rate "$guarded_ws")" "$(rate "$unguarded_ws")" \
+  "$(awk -v on="$(rate "$guarded_ws")" -v off="$(rate "$unguarded_ws")" 'BEGIN { printf "%.3f", on / off }')"

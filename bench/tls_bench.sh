@@ -19,8 +19,7 @@ wrk_connections=32
 measure() {  # plain | tls
   local secure="" tls_options=() trust=()
   if [ "$1" = tls ]; then secure=s tls_options=(--self-signed); fi
-  # --ttl 0: wrk sends the same token throughout.
-  start_gatewayd "$build" --http-port 0 --ws-port 0 --udp-port off --tcp-port off --ttl 0 \
+  start_gatewayd "$build" --http-port 0 --ws-port 0 --udp-port off --tcp-port off \
     "${tls_options[@]}"
   if [ "$1" = tls ]; then trust=(--ca-file "$gateway_work/data/tls-certificate.pem"); fi
   "$build/bench/client_bench" --key-file "$gateway_key" "${trust[@]}" "${args[@]}" \
@@ -29,11 +28,11 @@ measure() {  # plain | tls
     echo "wrk not installed: skipped (scripts/install-deps.sh --test installs it)"
     return
   fi
-  local token whole
-  token=$(printf '{"userID":"wrk","cmd":"ping"}' | "$build/clients/gwctl/gwctl" encrypt --key-file "$gateway_key")
-  printf 'wrk.method = "POST"\nwrk.body = "%s"\n' "$token" >"$gateway_work/post.lua"
+  local whole wrk_seconds
   whole=${seconds%.*}
-  wrk -t1 -c"$wrk_connections" -d"$(( ${whole:-0} > 0 ? whole : 1 ))s" -s "$gateway_work/post.lua" \
+  wrk_seconds=$(( ${whole:-0} > 0 ? whole : 1 ))
+  wrk_distinct_tokens "$build" "$wrk_seconds"
+  wrk -t1 -c"$wrk_connections" -d"${wrk_seconds}s" -s "$gateway_work/post.lua" \
     "http$secure://127.0.0.1:$(port http)/message" >"$gateway_work/wrk.out"
   if grep -q "Non-2xx\|errors" "$gateway_work/wrk.out"; then cat "$gateway_work/wrk.out" >&2; exit 1; fi
   printf 'wrk http%s: %s requests/s  (%d kept-alive connections, one thread)\n' "$secure" \

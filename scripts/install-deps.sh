@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
   libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev
 )

@@ -121,17 +121,18 @@ void measure_fanout(asio::io_context& io, const asio::ip::tcp::endpoint& gateway
   const auto expected = options.subscribers * options.messages;
   Clock::time_point last_delivery;
   auto subscribers = std::vector<std::shared_ptr<RawWebSocket>>();
-  const std::string subscribe = [&] {
+  // A subscribe token of its own for each subscriber: the gateway acts on a token once.
+  const auto subscribe = [&] {
     gw::message::Message m;
     m.cmd = "subscribe";
     m.topic = "bench/+";
     return *codec.encode(m);
-  }();
+  };
   for (std::size_t i = 0; i < options.subscribers; ++i) {
     // Frame 1 is the welcome, frame 2 the subscribe acknowledgement, then deliveries.
     auto on_text = [&, i](std::string_view payload) {
       const auto n = ++seen[i];
-      if (n == 1) return subscribers[i]->send(subscribe);
+      if (n == 1) return subscribers[i]->send(subscribe());
       if (n == 2) return void(++ready);
       if (++delivered % options.verify_every == 0) {
         auto message = codec.decode(payload);

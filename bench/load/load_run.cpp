@@ -5,7 +5,8 @@
 namespace gw::bench {
 
 namespace {
-constexpr std::size_t ping_tokens = 256;
+constexpr std::size_t ping_tokens = 65536;
+constexpr std::size_t handshake_tokens = 4096;
 
 std::string encoded(const message::Codec& codec, const message::Message& m) {
   auto token = codec.encode(m);
@@ -16,22 +17,20 @@ std::string encoded(const message::Codec& codec, const message::Message& m) {
 
 LoadRun::LoadRun(const message::Codec& codec, std::size_t verify_every)
     : codec_(codec), verify_every_(verify_every == 0 ? 1 : verify_every) {
-  message::Message handshake;
-  handshake.user_id = "gateway_load";
-  handshake.cmd = "handshake";
-  handshake_ = encoded(codec, handshake);
-  for (std::size_t i = 0; i < ping_tokens; ++i) {
-    message::Message ping;
-    ping.user_id = "gateway_load";
-    ping.cmd = "ping";
-    ping.id = "p" + std::to_string(i);
-    pings_.push_back(encoded(codec, ping));
-  }
+  for (std::size_t i = 0; i < handshake_tokens; ++i)
+    handshakes_ring_.tokens.push_back(fresh_token("handshake"));
+  for (std::size_t i = 0; i < ping_tokens; ++i)
+    pings_.tokens.push_back(fresh_token("ping"));
 }
 
-const std::string& LoadRun::next_ping() noexcept {
-  next_ = (next_ + 1) % pings_.size();
-  return pings_[next_];
+const std::string& LoadRun::next(TokenRing& ring, std::string_view cmd) {
+  auto& slot = ring.tokens[ring.next];
+  if (ring.wrapped) slot = fresh_token(cmd);
+  if (++ring.next == ring.tokens.size()) {
+    ring.next = 0;
+    ring.wrapped = true;
+  }
+  return slot;
 }
 
 std::string LoadRun::fresh_token(std::string_view cmd) {

@@ -17,9 +17,11 @@ class LoadRun {
  public:
   LoadRun(const message::Codec& codec, std::size_t verify_every);
 
-  const std::string& handshake_token() const noexcept { return handshake_; }
-  // Ping tokens made once, up front: the client's CPU goes to the network, not to encryption.
-  const std::string& next_ping() noexcept;
+  // Every token is used once: the gateway acts on a token once. Tokens are made up front, so
+  // that the client's CPU goes to the network rather than to encryption, in rings; a slot is
+  // made anew when the ring comes round to it again, long after its last write completed.
+  const std::string& handshake_token() { return next(handshakes_ring_, "handshake"); }
+  const std::string& next_ping() { return next(pings_, "ping"); }
   // A token made now, for UDP, where the gateway acts on each token once.
   std::string fresh_token(std::string_view cmd);
 
@@ -47,11 +49,17 @@ class LoadRun {
   const std::string& first_failure() const noexcept { return first_failure_; }
 
  private:
+  struct TokenRing {
+    std::vector<std::string> tokens;
+    std::size_t next = 0;
+    bool wrapped = false;
+  };
+  const std::string& next(TokenRing& ring, std::string_view cmd);
+
   const message::Codec& codec_;
   std::size_t verify_every_;
-  std::string handshake_;
-  std::vector<std::string> pings_;
-  std::size_t next_ = 0;
+  TokenRing handshakes_ring_;
+  TokenRing pings_;
   std::uint64_t fresh_ = 0;
   std::uint64_t checked_ = 0;
   std::uint64_t round_trips_ = 0;

@@ -38,7 +38,8 @@ namespace {
 using Transports = std::vector<std::shared_ptr<transports::Transport>>;
 
 message::Codec make_codec(const Config& config, message::KeyRing keys) {
-  return message::Codec(std::move(keys), {config.ttl, config.limits.message_bytes});
+  return message::Codec(std::move(keys),
+                        {config.ttl, config.limits.message_bytes, config.json_depth});
 }
 
 // A host clients on this machine can use: the bind address unless it is a wildcard.
@@ -58,6 +59,13 @@ void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls
   out << "  key file  " << config.key_path().string()
       << (data.created_key ? "  (created, mode 0600)" : "") << "\n";
   if (tls.context) out << "  tls       " << tls.summary << "\n";
+  if (!config.replay_guard)
+    out << "  WARNING   replay guard off: a captured token sent again is acted on again\n";
+  else if (config.ttl.count() == 0)
+    out << "  WARNING   ttl 0 accepts tokens of any age: the replay guard holds "
+        << config.replay_entries
+        << " tokens, but a token captured before a restart can be replayed after it; set a ttl "
+           "to rule replays out\n";
   for (const auto& transport : running) {
     const auto kind = transport->kind();
     const auto address = transport->address();
@@ -217,6 +225,10 @@ gateway::GatewaySettings gateway_settings(const Config& config) {
   settings.sessions = config.sessions;
   settings.sessions.poll_reply_bytes = config.limits.message_bytes / 2;
   settings.admin_key = config.admin_key;
+  settings.rates = config.rates;
+  settings.trusted_networks = config.limits.trusted_networks;
+  settings.replay_guard = config.replay_guard;
+  settings.replay_entries = config.replay_entries;
   settings.worker_threads = config.worker_threads;
   for (auto spec : config.tables) {
     if (spec.file.is_relative()) spec.file = config.data_dir / spec.file;

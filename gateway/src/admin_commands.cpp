@@ -36,7 +36,7 @@ std::optional<Message> auth(const CommandContext& context) {
   if (expected.empty())
     return refusal(403, "this gateway has no admin key ([gateway] admin_key), so nobody is admin");
   auto& throttle = context.gateway.auth_throttle();
-  const auto host = host_of(context.session->remote_address());
+  const std::string host(context.session->host());  // failures count per host, not port
   const auto now = AuthThrottle::Clock::now();
   if (const auto wait = throttle.wait(host, now); wait > AuthThrottle::Clock::duration::zero()) {
     const auto seconds = std::ceil(std::chrono::duration<double>(wait).count());

@@ -35,14 +35,4 @@ void AuthThrottle::succeeded(const std::string& address) {
   records_.erase(address);
 }
 
-std::string host_of(const std::string& address) {
-  if (address.starts_with('[')) {
-    const auto close = address.find(']');
-    return close == std::string::npos ? address : address.substr(1, close - 1);
-  }
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos || address.find(':') != colon) return address;
-  return address.substr(0, colon);
-}
-
 }  // namespace gw::gateway

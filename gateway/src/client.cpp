@@ -146,4 +146,14 @@ void Client::close() {
   if (auto connection = connection_.lock()) connection->close();
 }
 
+bool Client::take_message_token(const Rate& rate, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  return messages_.take(rate, now);
+}
+
+bool Client::take_refusal_token(const Rate& rate, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  return refusals_.take(rate, now);
+}
+
 }  // namespace gw::gateway

@@ -1,4 +1,5 @@
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -115,6 +116,24 @@ void apply_file(Config& config, const std::filesystem::path& path) {
   }
 }
 
+// The admin key from admin_key_file, so that it need not be on the command line.
+void read_admin_key_file(Config& config) {
+  if (config.admin_key_file.empty()) return;
+  if (!config.admin_key.empty())
+    throw ConfigError("admin_key and admin_key_file are both set: give the admin key one way");
+  auto path = config.admin_key_file;
+  if (path.is_relative()) path = config.data_dir / path;
+  std::ifstream file(path);
+  std::string key;
+  if (!file || !std::getline(file, key))
+    throw ConfigError("admin_key_file: cannot read " + path.string());
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\t'))
+    key.pop_back();
+  const auto& option = *find_by_flag("admin-key");
+  if (auto complaint = option.parse(config, key))
+    throw ConfigError("admin_key_file " + path.string() + ": " + *complaint);
+}
+
 }  // namespace
 
 Environment process_environment() {
@@ -146,6 +165,7 @@ Config load_config(std::span<const FlagValue> flags, const Environment& environm
     if (!option) throw ConfigError("unknown option --" + given.flag);
     apply(config, *option, anchored(*option, given.value), "--" + given.flag);
   }
+  read_admin_key_file(config);
   validate(config);
   return config;
 }

@@ -74,6 +74,42 @@ std::string show_group(const Config& config) {
     return std::to_string(value);
 }
 
+// A rate of Config::rates: whole messages per second, or a burst, (config.rates.*rate).*field.
+template <auto rate, auto field>
+Parsed parse_rate(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 0, 100'000'000, value, "a whole number (0: unlimited)"))
+    return error;
+  (config.rates.*rate).*field = static_cast<double>(value);
+  return std::nullopt;
+}
+
+template <auto rate, auto field>
+std::string show_rate(const Config& config) {
+  return std::to_string(static_cast<std::int64_t>((config.rates.*rate).*field));
+}
+
+template <auto member, std::int64_t low, std::int64_t high>
+Parsed parse_size(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, low, high, value, "a whole number")) return error;
+  config.*member = static_cast<std::size_t>(value);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_size(const Config& config) {
+  return std::to_string(config.*member);
+}
+
+Parsed parse_trusted_networks(Config& config, std::string_view text) {
+  std::string complaint;
+  auto list = transports::NetworkList::parse(text, complaint);
+  if (!list) return complaint;
+  config.limits.trusted_networks = std::move(*list);
+  return std::nullopt;
+}
+
 template <auto member>
 constexpr auto parse_limit_seconds = parse_group_seconds<&Config::limits, member>;
 template <auto member, std::int64_t low, std::int64_t high>
@@ -266,8 +302,13 @@ constexpr ConfigOption options[] = {
      parse_worker_threads, [](const Config& c) { return std::to_string(c.worker_threads); }},
     {"gateway", "admin_key", "admin-key", "KEY",
      "The key `auth` takes to grant admin permission (kick, shutdown, reload); at least 12 "
-     "characters; empty: nobody is admin",
+     "characters; empty: nobody is admin. On the command line it shows in `ps`: prefer "
+     "GW_ADMIN_KEY or admin_key_file",
      parse_admin_key, show_admin_key},
+    {"gateway", "admin_key_file", "admin-key-file", "FILE",
+     "Read the admin key from this file (relative: in the data directory) instead: a key given "
+     "with --admin-key is visible to every user in `ps`; GW_ADMIN_KEY or this file is not",
+     parse_path<&Config::admin_key_file>, show_path<&Config::admin_key_file>},
     {"listeners", "bind", "bind", "ADDR", "Address every listener binds (0.0.0.0: all IPv4)",
      parse_bind, [](const Config& c) { return toml_string(c.bind); }},
     {"listeners", "http_port", "http-port", "N",
@@ -328,6 +369,56 @@ constexpr ConfigOption options[] = {
     {"limits", "max_connections", "max-connections", "N",
      "Connections at once per listener; more are refused",
      parse_limit_size<&L::max_connections, 1, 1000000>, show_limit<&L::max_connections>},
+    {"limits", "max_connections_per_address", "max-connections-per-address", "N",
+     "Connections at once per listener from one source address; more are refused (trusted "
+     "networks are exempt)",
+     parse_limit_size<&L::max_connections_per_address, 1, 1000000>,
+     show_limit<&L::max_connections_per_address>},
+    {"limits", "admission_timeout", "admission-timeout", "SECONDS",
+     "Close a connection that has not completed its first HTTP request or WebSocket upgrade, "
+     "or on the TCP port sent an authentic token, this long after it was accepted",
+     parse_limit_seconds<&L::admission_timeout>, show_limit<&L::admission_timeout>},
+    {"limits", "trusted_networks", "trusted-networks", "CIDRS",
+     "Networks exempt from the per-address limits on connections and message rates, such as a "
+     "reverse proxy's (10.0.0.0/8, fd00::/8, 192.168.1.7); empty: none",
+     parse_trusted_networks,
+     [](const Config& c) { return toml_string(c.limits.trusted_networks.to_string()); }},
+    {"limits", "session_rate", "session-rate", "N",
+     "Messages per second one client (a connection or a session token) may send; more get 429 "
+     "(UDP: dropped), and a connection that goes on at twice the rate is closed (0: unlimited)",
+     parse_rate<&RateLimits::session, &Rate::per_second>,
+     show_rate<&RateLimits::session, &Rate::per_second>},
+    {"limits", "session_burst", "session-burst", "N", "Messages one client may send at once",
+     parse_rate<&RateLimits::session, &Rate::burst>, show_rate<&RateLimits::session, &Rate::burst>},
+    {"limits", "address_rate", "address-rate", "N",
+     "Messages per second from one source address, all its clients together (0: unlimited). "
+     "Behind a reverse proxy or Docker's port mapping every client has one address: see "
+     "trusted_networks",
+     parse_rate<&RateLimits::address, &Rate::per_second>,
+     show_rate<&RateLimits::address, &Rate::per_second>},
+    {"limits", "address_burst", "address-burst", "N", "Messages one address may send at once",
+     parse_rate<&RateLimits::address, &Rate::burst>, show_rate<&RateLimits::address, &Rate::burst>},
+    {"limits", "undecryptable_rate", "undecryptable-rate", "N",
+     "Tokens per second from one address that may fail to decrypt; past the burst, that "
+     "address's input is refused unread until the allowance refills (0: unlimited)",
+     parse_rate<&RateLimits::undecryptable, &Rate::per_second>,
+     show_rate<&RateLimits::undecryptable, &Rate::per_second>},
+    {"limits", "undecryptable_burst", "undecryptable-burst", "N",
+     "Failed tokens one address may send at once",
+     parse_rate<&RateLimits::undecryptable, &Rate::burst>,
+     show_rate<&RateLimits::undecryptable, &Rate::burst>},
+    {"limits", "replay_guard", "replay-guard", "BOOL",
+     "Act on each authentic token once, on every transport (false: replays are acted on; only "
+     "to measure its cost or in a closed lab)",
+     parse_bool<&Config::replay_guard>, show_bool<&Config::replay_guard>},
+    {"limits", "replay_entries", "replay-entries", "N",
+     "Tokens the replay guard remembers, about 40 bytes each (the default, 262144, is about 10 "
+     "MiB: two minutes at 2,000 messages a second). When full it forgets the oldest second and "
+     "refuses tokens dated at or before it",
+     parse_size<&Config::replay_entries, 64, 100'000'000>, show_size<&Config::replay_entries>},
+    {"limits", "json_depth", "json-depth", "N",
+     "Deepest nesting of objects and arrays in a message; deeper gets 400",
+     parse_size<&Config::json_depth, 2, 10000>, show_size<&Config::json_depth>},
     {"limits", "write_queue_bytes", "write-queue-bytes", "BYTES",
      "Bytes waiting to be sent to one WebSocket or TCP client; over it the client, which is not "
      "reading, is disconnected",

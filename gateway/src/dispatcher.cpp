@@ -1,4 +1,5 @@
 #include <exception>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -19,6 +20,12 @@ namespace {
 bool is_connection(TransportKind kind) {
   return kind == TransportKind::websocket || kind == TransportKind::tcp;
 }
+
+// "1000 per second (bursts of 2000)"
+std::string per_second(const Rate& rate) {
+  const auto whole = [](double value) { return std::to_string(static_cast<long long>(value)); };
+  return whole(rate.per_second) + " per second (bursts of " + whole(rate.burst) + ")";
+}
 }  // namespace
 
 void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
@@ -38,25 +45,105 @@ void Dispatcher::on_close(const Session& session) {
 }
 
 void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_view frame) {
+  // Nothing a message holds may end a network thread or leave its sender without an answer.
+  try {
+    handle_frame(session, frame);
+  } catch (const std::exception& error) {
+    gateway_.metrics().count_handler_exception();
+    spdlog::error("{} {}: a message could not be handled: {}",
+                  transports::to_string(session->kind()), session->remote_address(), error.what());
+    if (session->kind() == TransportKind::udp) return;
+    reply_error(session, 500, "internal error: the gateway could not handle this message", nullptr,
+                *gateway_.codec().current());
+  }
+}
+
+bool Dispatcher::within_address_rate(const std::shared_ptr<Session>& session,
+                                     std::chrono::steady_clock::time_point now) {
+  auto& rates = gateway_.address_rates();
+  const auto& limits = gateway_.settings().rates;
+  std::optional<Metrics::RateLimit> limit;
+  if (rates.undecryptable_spent(session->host(), now))
+    limit = Metrics::RateLimit::undecryptable;
+  else if (!rates.take_message(session->host(), now))
+    limit = Metrics::RateLimit::address;
+  // Trusted networks (a reverse proxy's, say) are looked up only when a limit is reached.
+  if (!limit || gateway_.settings().trusted_networks.contains(session->host())) return true;
+  const auto& rate =
+      *limit == Metrics::RateLimit::undecryptable ? limits.undecryptable : limits.address;
+  refuse_rate(session, *limit,
+              *limit == Metrics::RateLimit::undecryptable
+                  ? "too many tokens from " + std::string(session->host()) +
+                        " did not decrypt; the gateway reads none from there for a while (at "
+                        "most " +
+                        per_second(rate) + " may fail)"
+                  : "rate limit: at most " + per_second(rate) + " messages from one address (" +
+                        std::string(session->host()) + "); slow down",
+              nullptr, now);
+  return false;
+}
+
+void Dispatcher::refuse_rate(const std::shared_ptr<Session>& session, Metrics::RateLimit limit,
+                             std::string text, const Message* request,
+                             std::chrono::steady_clock::time_point now) {
+  gateway_.metrics().count_rate_limited(session->kind(), limit);
+  // UDP over the limit is dropped: an answer would cost what the limit saves.
+  if (session->kind() == TransportKind::udp) return;
+  reply_error(session, 429, std::move(text), request, *gateway_.codec().current());
+  if (!is_connection(session->kind())) return;
+  const auto client = gateway_.hub().find_connection(*session);
+  if (!client || client->take_refusal_token(gateway_.settings().rates.session, now)) return;
+  gateway_.metrics().count_rate_limit_close(session->kind());
+  spdlog::warn("{} {}: closed: it went on sending at twice its rate limit or more",
+               transports::to_string(session->kind()), session->remote_address());
+  session->close();
+}
+
+bool Dispatcher::admitted_once(const std::shared_ptr<Session>& session,
+                               const message::DecodedMessage& decoded,
+                               const message::Codec& codec) {
+  auto* guard = gateway_.replay_guard();
+  if (!guard) return true;
+  const auto verdict = guard->admit(decoded.stamp, message::unix_now());
+  if (verdict == ReplayGuard::Verdict::fresh) return true;
+  const bool replayed = verdict == ReplayGuard::Verdict::replayed;
+  gateway_.metrics().count_replay_refusal(
+      session->kind(),
+      replayed ? Metrics::ReplayRefusal::replayed : Metrics::ReplayRefusal::before_window);
+  spdlog::debug("{} {}: refused a token: {}", transports::to_string(session->kind()),
+                session->remote_address(), to_string(verdict));
+  // UDP stays silent: a broadcast probe arrives once per broadcast address, and a replay from a
+  // forged address must not make the gateway answer anyone.
+  if (session->kind() == TransportKind::udp) return false;
+  auto answer =
+      replayed ? refusal(409, "this token was already used; make a new token for every message")
+               : refusal(409,
+                         "this token is older than the gateway's replay window (it "
+                         "restarted, or is too busy to remember so far back); make a new "
+                         "token and send again");
+  answer.data = {{"reason", to_string(verdict)}};
+  reply(session, std::move(answer), &decoded.message, codec);
+  return false;
+}
+
+void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::string_view frame) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!within_address_rate(session, now)) return;
   const auto codec = gateway_.codec().current();
-  auto request = codec->decode(frame);
-  if (!request) {
-    const auto& error = request.error();
+  auto decoded = codec->decode_stamped(frame, message::unix_now());
+  if (!decoded) {
+    const auto& error = decoded.error();
     gateway_.metrics().count_decode_failure(session->kind(), error.kind);
+    gateway_.address_rates().count_undecryptable(session->host(), now);
     spdlog::debug("{} {}: refused a message [{}]: {}", transports::to_string(session->kind()),
                   session->remote_address(), message::to_string(error.kind), error.text);
     // UDP stays silent: an answer to what we cannot read would make us an amplifier.
     if (session->kind() == TransportKind::udp) return;
     return reply_error(session, 400, error.text, nullptr, *codec);
   }
-  // Each UDP token is acted on once: a broadcast arrives once per broadcast address, and a
-  // replayed token must not make the gateway answer again.
-  if (session->kind() == TransportKind::udp &&
-      !gateway_.udp_replays().first_sighting(frame, std::chrono::steady_clock::now())) {
-    gateway_.metrics().count_udp_ignored(Metrics::UdpIgnored::repeated_token);
-    spdlog::debug("udp {}: ignored a token already received", session->remote_address());
-    return;
-  }
+  session->admitted();
+  if (!admitted_once(session, *decoded, *codec)) return;
+  auto request = std::optional<Message>(std::move(decoded->message));
   if (gateway_.stopping())
     return reply_error(session, 503, "the gateway is shutting down; try again shortly", &*request,
                        *codec);
@@ -108,6 +195,13 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
                      const message::Codec& codec) {
   bool unknown_token = false;
   const auto client = client_of(session, request, unknown_token);
+  const auto now = std::chrono::steady_clock::now();
+  const auto& session_rate = gateway_.settings().rates.session;
+  if (client && !client->take_message_token(session_rate, now))
+    return refuse_rate(
+        session, Metrics::RateLimit::session,
+        "rate limit: at most " + per_second(session_rate) + " messages from one client; slow down",
+        &request, now);
   // The answer to a request the gateway sent this client: it goes to whoever waits for it. An
   // HTTP request still needs its response.
   if (client && gateway_.outgoing_requests().take_reply(client->id(), request)) {

@@ -4,23 +4,19 @@
 
 namespace gw::gateway {
 
-namespace {
-// UDP tokens remembered against replays: as long as a token is accepted at all (its TTL and the
-// 60 s a clock may run ahead), or 3 minutes when tokens of any age are accepted; at most 16,384
-// (about 1 MiB), so under a heavy UDP load the window is shorter.
-constexpr std::size_t replay_capacity = 16384;
-std::chrono::seconds replay_window(std::chrono::seconds ttl) {
-  return ttl.count() > 0 ? ttl + std::chrono::seconds(60) : std::chrono::seconds(180);
-}
-}  // namespace
-
 Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings)
     : server_(std::move(server)),
       settings_(std::move(settings)),
       codec_(std::move(codec)),
       hub_(settings_.sessions),
       tables_(settings_.tables),
-      udp_replays_(replay_capacity, replay_window(codec_.current()->options().ttl)),
+      replay_guard_(
+          settings_.replay_guard
+              ? std::make_unique<ReplayGuard>(
+                    ReplayGuard::Options{settings_.replay_entries, codec_.current()->options().ttl},
+                    message::unix_now())
+              : nullptr),
+      address_rates_(settings_.rates),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
   add_builtin_commands(commands_);

@@ -90,6 +90,26 @@ void Metrics::count_udp_ignored(UdpIgnored reason) noexcept {
   udp_ignored_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::count_replay_refusal(TransportKind transport, ReplayRefusal reason) noexcept {
+  replay_refusals_[index_of(transport)][static_cast<std::size_t>(reason)].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::replay_refusals(TransportKind transport,
+                                       ReplayRefusal reason) const noexcept {
+  return replay_refusals_[index_of(transport)][static_cast<std::size_t>(reason)].load(
+      std::memory_order_relaxed);
+}
+
+void Metrics::count_rate_limited(TransportKind transport, RateLimit limit) noexcept {
+  rate_limited_[index_of(transport)][static_cast<std::size_t>(limit)].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
+void Metrics::count_rate_limit_close(TransportKind transport) noexcept {
+  rate_limit_closes_[index_of(transport)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::deliveries() const noexcept {
   return deliveries_.load(std::memory_order_relaxed);
 }
@@ -155,6 +175,33 @@ std::string Metrics::render(const ServerInfo& server,
            static_cast<double>(TransportStats::read(s.slow_consumers)));
     sample(out, "gw_disconnects_total", label + ",reason=\"connection_limit\"",
            static_cast<double>(TransportStats::read(s.refused)));
+    sample(out, "gw_disconnects_total", label + ",reason=\"address_limit\"",
+           static_cast<double>(TransportStats::read(s.refused_per_address)));
+    sample(out, "gw_disconnects_total", label + ",reason=\"admission_timeout\"",
+           static_cast<double>(TransportStats::read(s.admission_timeouts)));
+    sample(out, "gw_disconnects_total", label + ",reason=\"rate_limit\"",
+           static_cast<double>(rate_limit_closes_[index_of(kind)].load(std::memory_order_relaxed)));
+  }
+
+  header(out, "gw_replays_refused_total", "counter",
+         "Authentic tokens not acted on by the replay guard: replayed (seen before), "
+         "before_window (dated at or before the guard's horizon: before the start, or older than "
+         "what it could remember).");
+  for (const auto kind : transports::all_transport_kinds) {
+    const char* reasons[] = {"replayed", "before_window"};
+    for (std::size_t i = 0; i < std::size(reasons); ++i)
+      sample(
+          out, "gw_replays_refused_total", transport_label(kind) + ",reason=\"" + reasons[i] + "\"",
+          static_cast<double>(replay_refusals_[index_of(kind)][i].load(std::memory_order_relaxed)));
+  }
+  header(out, "gw_rate_limited_total", "counter",
+         "Messages refused by a rate limit (429; dropped on UDP), by the limit: session, address, "
+         "undecryptable.");
+  for (const auto kind : transports::all_transport_kinds) {
+    const char* limits[] = {"session", "address", "undecryptable"};
+    for (std::size_t i = 0; i < std::size(limits); ++i)
+      sample(out, "gw_rate_limited_total", transport_label(kind) + ",limit=\"" + limits[i] + "\"",
+             static_cast<double>(rate_limited_[index_of(kind)][i].load(std::memory_order_relaxed)));
   }
   per_transport(out, stats, "gw_send_dropped_total", "UDP datagrams that could not be sent.",
                 &TransportStats::dropped);
@@ -177,9 +224,9 @@ std::string Metrics::render(const ServerInfo& server,
          "Queued messages dropped because a mailbox was full (reported to its next poll).");
   sample(out, "gw_mailbox_dropped_total", "", static_cast<double>(mailbox_drops()));
   header(out, "gw_udp_ignored_total", "counter",
-         "UDP tokens not acted on: a token already taken (a second copy of a broadcast, a "
-         "replay), or an answer nobody asked for.");
-  const char* reasons[] = {"repeated_token", "unrequested_answer"};
+         "UDP tokens not acted on because they answer nothing asked (replays are "
+         "gw_replays_refused_total).");
+  const char* reasons[] = {"unrequested_answer"};
   for (std::size_t i = 0; i < udp_ignored_.size(); ++i)
     sample(out, "gw_udp_ignored_total", std::string("reason=\"") + reasons[i] + "\"",
            static_cast<double>(udp_ignored_[i].load(std::memory_order_relaxed)));

@@ -41,7 +41,9 @@ HttpPage serve_page(Gateway& gateway, std::string_view path) {
   if (path == "/index.html") path = "/";
   if (const auto asset = console::find_asset(path))
     return {200, std::string(asset->content_type), std::string(asset->body)};
-  return {404, "text/plain; charset=utf-8", "no page at " + std::string(path) + "\n"};
+  // The path is not echoed: an error page says nothing a link could have put into it.
+  return {404, "text/plain; charset=utf-8",
+          "no such page; the gateway serves /, /healthz, /metrics, POST /message and /ws\n"};
 }
 
 }  // namespace gw::gateway

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gw/message/base64url.hpp>
 #include <gw/message/codec.hpp>
 
@@ -29,12 +31,25 @@ Result<Message> Codec::decode(std::string_view token) const {
 }
 
 Result<Message> Codec::decode(std::string_view token, UnixSeconds now) const {
+  auto decoded = decode_stamped(token, now);
+  if (!decoded) return std::move(decoded).error();
+  return std::move(decoded->message);
+}
+
+Result<DecodedMessage> Codec::decode_stamped(std::string_view token, UnixSeconds now) const {
   if (token.size() > options_.max_token_size) {
     return too_large("token is ", token.size(), options_.max_token_size);
   }
-  auto plaintext = keys_.decrypt(token, options_.ttl, now);
+  auto parsed = FernetToken::parse(token);
+  if (!parsed) return std::move(parsed).error();
+  auto plaintext = keys_.open(*parsed, options_.ttl, now);
   if (!plaintext) return std::move(plaintext).error();
-  return Message::from_json(*plaintext);
+  auto message = Message::from_json(*plaintext, options_.max_json_depth);
+  if (!message) return std::move(message).error();
+  DecodedMessage decoded{std::move(*message), {}};
+  decoded.stamp.timestamp = static_cast<UnixSeconds>(parsed->timestamp());
+  std::copy_n(parsed->mac().begin(), TokenStamp::mac_bytes, decoded.stamp.mac.begin());
+  return decoded;
 }
 
 }  // namespace gw::message

@@ -2,6 +2,7 @@
 
 #include <gw/message/message.hpp>
 
+#include "json_depth.hpp"
 #include "utf8.hpp"
 
 namespace gw::message {
@@ -28,7 +29,9 @@ Error field_type_error(const char* name, const char* expected) {
   return {ErrorKind::bad_field_type, std::string("field \"") + name + "\" must be " + expected};
 }
 
-// The fast parse reports only that it failed; say why, which is worth a second look.
+// The fast parse reports only that it failed; say why, which is worth a second look. The
+// second parse throws, and any of the library's exceptions must end here: a number beyond
+// double range (1e309) is out_of_range, not parse_error.
 Error explain_parse_failure(std::string_view text) {
   if (const auto bad = detail::first_invalid_utf8(text)) {
     return {ErrorKind::invalid_utf8,
@@ -41,14 +44,25 @@ Error explain_parse_failure(std::string_view text) {
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     return {ErrorKind::not_json,
             "message is not JSON (syntax error at byte " + std::to_string(offset) + ")"};
+  } catch (const Json::out_of_range&) {
+    return {ErrorKind::not_json,
+            "message holds a number too large for a double (such as 1e309); send it as a "
+            "string"};
+  } catch (const Json::exception& e) {
+    return {ErrorKind::not_json, std::string("message is not usable JSON: ") + e.what()};
   }
   return {ErrorKind::not_json, "message is not JSON"};
 }
 
 }  // namespace
 
-Result<Message> Message::from_json(std::string_view text) {
+Result<Message> Message::from_json(std::string_view text, std::size_t max_depth) {
   if (text.empty()) return Error{ErrorKind::not_json, "message is empty; expected a JSON object"};
+  if (const auto at = detail::first_too_deep(text, max_depth)) {
+    return Error{ErrorKind::not_json, "message nests objects or arrays deeper than " +
+                                          std::to_string(max_depth) + " levels (byte " +
+                                          std::to_string(*at) + ")"};
+  }
   Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return explain_parse_failure(text);
   if (!json.is_object()) {

@@ -169,10 +169,10 @@ class ProbeAnswers(unittest.TestCase):
     def test_a_replayed_token_is_answered_once(self):
         token = self.probe_token(id="replayed")
         self.assertEqual(self.answer(token)["id"], "replayed")
-        before = self.gateway.metric("gw_udp_ignored_total", reason="repeated_token")
+        replays = dict(transport="udp", reason="replayed")
+        before = self.gateway.metric("gw_replays_refused_total", **replays)
         self.assert_silence([token, token])
-        self.assertEqual(self.gateway.metric("gw_udp_ignored_total", reason="repeated_token"),
-                         before + 2)
+        self.assertEqual(self.gateway.metric("gw_replays_refused_total", **replays), before + 2)
         ping = self.gateway.encrypt(message("ping"))
         self.assertEqual(self.answer(ping)["text"], "pong")
         self.assert_silence([ping])

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <gw/gateway/auth_throttle.hpp>
+#include <gw/transports/session.hpp>
 
 using gw::gateway::AuthThrottle;
 using namespace std::chrono_literals;
@@ -36,8 +37,8 @@ TEST_CASE("the throttle remembers a bounded number of hosts", "[auth]") {
 }
 
 TEST_CASE("failures count per host, not per port", "[auth]") {
-  CHECK(gw::gateway::host_of("192.0.2.7:4000") == "192.0.2.7");
-  CHECK(gw::gateway::host_of("[::1]:4000") == "::1");
-  CHECK(gw::gateway::host_of("::1") == "::1");
-  CHECK(gw::gateway::host_of("host") == "host");
+  CHECK(gw::transports::host_of("192.0.2.7:4000") == "192.0.2.7");
+  CHECK(gw::transports::host_of("[::1]:4000") == "::1");
+  CHECK(gw::transports::host_of("::1") == "::1");
+  CHECK(gw::transports::host_of("host") == "host");
 }

@@ -7,6 +7,7 @@
 #include <gw/transports/transport_stats.hpp>
 
 #include "live_connections.hpp"
+#include "refusal_log.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -22,6 +23,16 @@ struct ConnectionContext {
   Limits limits;
   LiveConnections connections;
   std::shared_ptr<boost::asio::ssl::context> tls;  // set: TLS only (HTTP and WebSocket)
+  RefusalLog refusals;
+  // The listener's own kind: what its connections count as until one becomes a WebSocket.
+  TransportKind listener = TransportKind::http;
+
+  // Registers a new connection from `host` and counts it open; 0 (counted, logged at a
+  // bounded rate) when a connection limit refuses it. `what` names the listener in the log.
+  std::uint64_t admit(std::weak_ptr<Closable> connection, std::string_view host,
+                      TransportStats& counters, std::string_view what);
+  // The other half of admit(), for a connection it admitted.
+  void release(std::uint64_t id, TransportStats& counters);
 };
 
 }  // namespace gw::transports

@@ -25,6 +25,9 @@ namespace {
 constexpr std::size_t first_read_size = 4096;
 constexpr std::string_view message_path = "/message";
 constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+constexpr std::string_view console_policy =
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
@@ -44,29 +47,24 @@ HttpSession<Stream>::HttpSession(Stream stream, HttpMode mode,
       buffer_(std::move(received)),
       mode_(mode),
       context_(std::move(context)),
-      stats_(context_->stats[TransportKind::http]) {
+      stats_(context_->stats[context_->listener]) {
   remote_address_ = peer_address(beast::get_lowest_layer(stream_).socket());
 }
 
 template <class Stream>
 HttpSession<Stream>::~HttpSession() {
-  if (connection_id_ == 0) return;
-  context_->connections.remove(connection_id_);
-  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+  context_->release(connection_id_, stats_);
 }
 
 template <class Stream>
 void HttpSession<Stream>::run() {
-  connection_id_ = context_->connections.add(weak_from_this(), context_->limits.max_connections);
-  if (connection_id_ == 0) {
-    TransportStats::add(stats_.refused);
-    spdlog::warn("http: refused {}: at the limit of {} connections", remote_address_,
-                 context_->limits.max_connections);
-    return;  // the socket closes with this object
-  }
-  TransportStats::add(stats_.sessions_opened);
-  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
-  beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
+  connection_id_ = context_->admit(weak_from_this(), host_of(remote_address_), stats_,
+                                   to_string(context_->listener));
+  if (connection_id_ == 0) return;  // the socket closes with this object
+  // Until a first request is complete, one deadline covers the TLS handshake and every read:
+  // a socket that trickles bytes, or sends none, cannot hold its place for longer.
+  admission_deadline_ = std::chrono::steady_clock::now() + context_->limits.admission_timeout;
+  beast::get_lowest_layer(stream_).expires_at(admission_deadline_);
   async_start(stream_, buffer_,
               [self = shared_from_this()](const boost::system::error_code& error) {
                 if (!error) return self->do_read();
@@ -98,13 +96,22 @@ void HttpSession<Stream>::do_read() {
   reading_ = true;
   if (buffer_.size() > 0) return read_request();
   // Waiting for the next request is the idle timeout; once it starts, the request timeout.
-  beast::get_lowest_layer(stream_).expires_after(context_->limits.http_idle);
+  if (admitted_)
+    beast::get_lowest_layer(stream_).expires_after(context_->limits.http_idle);
+  else
+    beast::get_lowest_layer(stream_).expires_at(admission_deadline_);
   stream_.async_read_some(
       buffer_.prepare(first_read_size),
       [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
         if (error) {
           self->reading_ = false;
-          if (error == beast::error::timeout) return self->end("idle", {});
+          if (error == beast::error::timeout) {
+            if (!self->admitted_) {
+              TransportStats::add(self->stats_.admission_timeouts);
+              return self->end("no request within the admission timeout", {});
+            }
+            return self->end("idle", {});
+          }
           return self->end("read", error);
         }
         self->buffer_.commit(size);
@@ -128,7 +135,12 @@ void HttpSession<Stream>::read_request() {
     if (used == 0) break;
   }
   if (parser_->is_done()) return on_read({});
-  beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
+  // A request, once started, has header_timeout to complete; the first also has to complete
+  // by the admission deadline.
+  auto deadline = std::chrono::steady_clock::now() + context_->limits.header_timeout;
+  admission_clock_ = !admitted_ && admission_deadline_ < deadline;
+  if (admission_clock_) deadline = admission_deadline_;
+  beast::get_lowest_layer(stream_).expires_at(deadline);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](const boost::system::error_code& read_error,
                                                std::size_t) { self->on_read(read_error); });
@@ -150,7 +162,7 @@ void HttpSession<Stream>::on_read(const boost::system::error_code& error) {
                  true);
   }
   if (error == beast::error::timeout) {
-    TransportStats::add(stats_.timeouts);
+    TransportStats::add(admission_clock_ ? stats_.admission_timeouts : stats_.timeouts);
     spdlog::info("http: closed {}: request not complete within {} s", remote_address_,
                  context_->limits.header_timeout.count());
     return end("timeout", {});
@@ -161,6 +173,7 @@ void HttpSession<Stream>::on_read(const boost::system::error_code& error) {
   }
   if (error) return end("read", error);
   auto& request = parser_->get();
+  admitted_ = true;
   request_version_ = request.version();
   route(request);
 }
@@ -210,8 +223,10 @@ void HttpSession<Stream>::serve_message(Request& request) {
 template <class Stream>
 void HttpSession<Stream>::upgrade() {
   if (closing_) return end("closed by the gateway", {});
-  // The WebSocket session takes the connection over; this one ends without a response.
+  // The WebSocket session takes the connection over; this one ends without a response, and
+  // gives up its place first so that the connection is not counted twice.
   upgraded_ = true;
+  context_->release(std::exchange(connection_id_, 0), stats_);
   std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_)->run(parser_->release());
 }
 
@@ -232,7 +247,17 @@ void HttpSession<Stream>::write(int status, std::string_view content_type, std::
   auto& response = response_.emplace(static_cast<http::status>(status), request_version_);
   response.set(http::field::server, "gatewayd");
   response.set(http::field::content_type, content_type);
+  // No response is a page to sniff as another type or to frame; only the console's HTML may
+  // load anything, and only its own script and style and a WebSocket back to a gateway.
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Content-Security-Policy", content_type.starts_with("text/html")
+                                              ? console_policy
+                                              : "default-src 'none'; frame-ancestors 'none'");
   if (!allow.empty()) response.set(http::field::allow, allow);
+  // A rate-limited client may send again once its bucket holds a token: within a second.
+  if (status == 429) response.set(http::field::retry_after, "1");
   response.keep_alive(!close_after);
   response.body() = std::move(body);
   response.prepare_payload();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -79,7 +80,10 @@ class HttpSession final : public HttpConnection,
   unsigned request_version_ = 11;
   bool reading_ = false;
   bool closing_ = false;
-  bool upgraded_ = false;  // stream_ is the WebSocketSession's now
+  bool upgraded_ = false;         // stream_ is the WebSocketSession's now
+  bool admitted_ = false;         // a first request has been read in full
+  bool admission_clock_ = false;  // the deadline now running is the admission deadline
+  std::chrono::steady_clock::time_point admission_deadline_;
 };
 
 // One POST /message, as the gateway sees it: a session that takes exactly one reply.

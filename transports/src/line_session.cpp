@@ -22,32 +22,43 @@ LineSession::LineSession(asio::ip::tcp::socket socket, std::shared_ptr<Connectio
     : Session(TransportKind::tcp, peer_address(socket)),
       socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
+      admission_timer_(socket_.get_executor()),
       context_(std::move(context)),
       stats_(context_->stats[TransportKind::tcp]),
       queue_(context_->limits.write_queue_bytes) {}
 
 LineSession::~LineSession() {
-  if (connection_id_ == 0) return;
-  context_->connections.remove(connection_id_);
-  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+  context_->release(connection_id_, stats_);
 }
 
 void LineSession::run() {
-  connection_id_ = context_->connections.add(weak_from_this(), context_->limits.max_connections);
-  if (connection_id_ == 0) {
-    TransportStats::add(stats_.refused);
-    spdlog::warn("tcp: refused {}: at the limit of {} connections", remote_address(),
-                 context_->limits.max_connections);
-    return;
-  }
-  TransportStats::add(stats_.sessions_opened);
-  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
+  connection_id_ = context_->admit(weak_from_this(), host(), stats_, "tcp");
+  if (connection_id_ == 0) return;
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->opened_ = true;
     self->context_->handler.on_open(self);
+    self->arm_admission_timer();
     self->arm_idle_timer();
     self->do_read();
   });
+}
+
+void LineSession::arm_admission_timer() {
+  // A line connection has no request to complete: it proves itself with an authentic token.
+  admission_timer_.expires_after(context_->limits.admission_timeout);
+  admission_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->ended_ || self->admitted_.load(std::memory_order_relaxed)) return;
+    TransportStats::add(self->stats_.admission_timeouts);
+    spdlog::debug("tcp: closed {}: no authentic token within {} s", self->remote_address(),
+                  self->context_->limits.admission_timeout.count());
+    self->end("admission timeout", {});
+  });
+}
+
+void LineSession::admitted() {
+  if (admitted_.exchange(true, std::memory_order_relaxed)) return;
+  asio::dispatch(socket_.get_executor(),
+                 [self = shared_from_this()] { self->admission_timer_.cancel(); });
 }
 
 void LineSession::arm_idle_timer() {
@@ -159,6 +170,7 @@ void LineSession::end(std::string_view why, const boost::system::error_code& err
   else
     spdlog::debug("tcp: connection {} ended: {}", remote_address(), why);
   idle_timer_.cancel();
+  admission_timer_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
   if (opened_) context_->handler.on_close(*this);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,8 +27,10 @@ class LineSession final : public Session,
   void run();
   void send(Frame frame) override;
   void close() override;
+  void admitted() override;
 
  private:
+  void arm_admission_timer();
   void do_read();
   void on_read(const boost::system::error_code& error, std::size_t line_end);
   void arm_idle_timer();
@@ -39,6 +42,7 @@ class LineSession final : public Session,
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer admission_timer_;  // until the first authentic token
   std::string read_buffer_;
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;
@@ -48,6 +52,7 @@ class LineSession final : public Session,
   bool ended_ = false;
   bool writing_ = false;
   bool closing_ = false;  // write what is queued, then close
+  std::atomic<bool> admitted_{false};
 };
 
 }  // namespace gw::transports

@@ -25,7 +25,19 @@ std::string_view to_string(TransportKind kind) noexcept {
 Session::Session(TransportKind kind, std::string remote_address)
     : id_(next_session_id.fetch_add(1, std::memory_order_relaxed)),
       kind_(kind),
-      remote_address_(std::move(remote_address)) {}
+      remote_address_(std::move(remote_address)),
+      host_(host_of(remote_address_)) {}
+
+std::string_view host_of(std::string_view address) noexcept {
+  if (address.starts_with('[')) {
+    const auto close = address.find(']');
+    return close == std::string_view::npos ? address : address.substr(1, close - 1);
+  }
+  const auto colon = address.rfind(':');
+  // More than one colon without brackets is a bare IPv6 address.
+  if (colon == std::string_view::npos || address.find(':') != colon) return address;
+  return address.substr(0, colon);
+}
 
 void Session::reply(Frame frame, int /*status*/) {
   send(std::move(frame));

@@ -26,6 +26,7 @@ StreamTransport::StreamTransport(TransportKind kind, const TransportContext& con
       context_(
           std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits)) {
   context_->tls = context.tls;
+  context_->listener = kind;
 }
 
 void StreamTransport::start() {

@@ -34,7 +34,7 @@ TlsDetector::TlsDetector(asio::ip::tcp::socket socket, HttpMode mode,
 }
 
 void TlsDetector::run() {
-  stream_.expires_after(context_->limits.header_timeout);
+  stream_.expires_after(context_->limits.admission_timeout);
   beast::async_detect_ssl(
       stream_, buffer_,
       [self = shared_from_this()](const boost::system::error_code& error, bool is_tls) {

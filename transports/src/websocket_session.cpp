@@ -25,24 +25,15 @@ WebSocketSession<Stream>::WebSocketSession(Stream stream,
 
 template <class Stream>
 WebSocketSession<Stream>::~WebSocketSession() {
-  if (connection_id_ == 0) return;
-  context_->connections.remove(connection_id_);
-  stats_.sessions_open.fetch_sub(1, std::memory_order_relaxed);
+  context_->release(connection_id_, stats_);
 }
 
 template <class Stream>
 void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
   ws_.next_layer().set_owner(weak_from_this());
-  connection_id_ = context_->connections.add(weak_from_this(), limits.max_connections);
-  if (connection_id_ == 0) {
-    TransportStats::add(stats_.refused);
-    spdlog::warn("websocket: refused {}: at the limit of {} connections", remote_address(),
-                 limits.max_connections);
-    return;
-  }
-  TransportStats::add(stats_.sessions_opened);
-  stats_.sessions_open.fetch_add(1, std::memory_order_relaxed);
+  connection_id_ = context_->admit(weak_from_this(), host(), stats_, "websocket");
+  if (connection_id_ == 0) return;
 
   // The stream's own timer from here on: handshake, idle with pings, and the close handshake.
   beast::get_lowest_layer(ws_).expires_never();
@@ -146,10 +137,11 @@ void WebSocketSession<Stream>::do_close() {
 template <class Stream>
 void WebSocketSession<Stream>::cut_off() {
   TransportStats::add(stats_.slow_consumers);
-  spdlog::warn(
-      "websocket: disconnected {}: it is not reading ({} bytes in {} messages waiting, limit {})",
-      remote_address(), queue_.bytes() + ws_.next_layer().buffered(), queue_.size(),
-      context_->limits.write_queue_bytes);
+  // Queued frames move into the coalescing stream's buffer as they are written, so bytes are
+  // what can be counted; the frame that did not fit is the one refused.
+  spdlog::warn("websocket: disconnected {}: it is not reading ({} bytes waiting, limit {})",
+               remote_address(), queue_.bytes() + ws_.next_layer().buffered(),
+               context_->limits.write_queue_bytes);
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   end({});

@@ -33,7 +33,4 @@ class AuthThrottle {
   std::unordered_map<std::string, Record> records_;
 };
 
-// The host part of "host:port" or "[v6]:port": failures count per host, not per port.
-std::string host_of(const std::string& address);
-
 }  // namespace gw::gateway

@@ -14,6 +14,7 @@
 #include <gw/gateway/delivery.hpp>
 #include <gw/gateway/mailbox.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/gateway/token_bucket.hpp>
 #include <gw/transports/session.hpp>
 
 namespace gw::gateway {
@@ -76,6 +77,12 @@ class Client {
   // Ends the connection (the client is told with a close frame on WebSocket) and any poll.
   void close();
 
+  // The client's rate limit: one token per message, false when it has none left.
+  bool take_message_token(const Rate& rate, Clock::time_point now);
+  // Each refusal by a rate limit takes a token here too; a connection that spends these as
+  // well has gone on at twice its limit or more, and is closed.
+  bool take_refusal_token(const Rate& rate, Clock::time_point now);
+
  private:
   const std::string id_;
   const transports::TransportKind kind_;
@@ -92,6 +99,8 @@ class Client {
   std::shared_ptr<transports::Session> udp_peer_;
   Mailbox mailbox_;
   std::optional<PollWaiter> waiter_;
+  TokenBucket messages_{Clock::now()};
+  TokenBucket refusals_{Clock::now()};
 };
 
 }  // namespace gw::gateway

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <gw/gateway/lookup_tables.hpp>
+#include <gw/gateway/rate_limits.hpp>
+#include <gw/gateway/replay_guard.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/transports/limits.hpp>
 
@@ -33,6 +35,8 @@ struct Config {
   unsigned threads = 0;           // 0: one per core
   unsigned worker_threads = 4;    // for blocking commands
   std::string admin_key;          // empty: no admin
+  // A file holding the admin key, read at start (relative: to data_dir); keeps it out of `ps`.
+  std::filesystem::path admin_key_file;
 
   std::string bind = "0.0.0.0";
   // TLS for the HTTP and WebSocket listeners: a certificate chain and its key (PEM; relative:
@@ -52,6 +56,10 @@ struct Config {
 
   transports::Limits limits;
   SessionLimits sessions;
+  RateLimits rates;
+  bool replay_guard = true;  // off: replayed tokens are acted on again (measurement, closed labs)
+  std::size_t replay_entries = ReplayGuard::Options{}.capacity;
+  std::size_t json_depth = message::Message::default_max_depth;
   // [[tables]] in the config file only; a relative file is in data_dir.
   std::vector<TableSpec> tables;
 

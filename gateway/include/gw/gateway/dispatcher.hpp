@@ -8,6 +8,7 @@
 
 #include <gw/gateway/client.hpp>
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/metrics.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/handler.hpp>
@@ -35,6 +36,16 @@ class Dispatcher final : public transports::Handler {
                 std::string_view cmd, std::string_view id);
 
  private:
+  void handle_frame(const std::shared_ptr<transports::Session>& session, std::string_view frame);
+  // False, with the refusal sent, when the session's address is over a rate limit.
+  bool within_address_rate(const std::shared_ptr<transports::Session>& session,
+                           std::chrono::steady_clock::time_point now);
+  void refuse_rate(const std::shared_ptr<transports::Session>& session, Metrics::RateLimit limit,
+                   std::string text, const message::Message* request,
+                   std::chrono::steady_clock::time_point now);
+  // False, with the refusal sent (or silence on UDP), for a token acted on before.
+  bool admitted_once(const std::shared_ptr<transports::Session>& session,
+                     const message::DecodedMessage& decoded, const message::Codec& codec);
   void run(const std::shared_ptr<transports::Session>& session, const message::Message& request,
            const message::Codec& codec);
   // Runs a command whose permission has been checked and replies with what it returns.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include <gw/gateway/address_rates.hpp>
 #include <gw/gateway/auth_throttle.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
@@ -13,13 +14,15 @@
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
-#include <gw/gateway/replay_filter.hpp>
+#include <gw/gateway/rate_limits.hpp>
+#include <gw/gateway/replay_guard.hpp>
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/worker_pool.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/transports/handler.hpp>
+#include <gw/transports/network_list.hpp>
 #include <gw/transports/transport_stats.hpp>
 
 namespace gw::gateway {
@@ -36,6 +39,12 @@ struct GatewaySettings {
   std::size_t worker_queue = 1024;
   // The tables `lookup` reads ([[tables]] in the configuration).
   std::vector<TableSpec> tables;
+  RateLimits rates;
+  // Addresses exempt from the per-address rate limit (the transports' trusted networks).
+  transports::NetworkList trusted_networks;
+  // Off only to measure its cost or in a closed lab: replays are then acted on.
+  bool replay_guard = true;
+  std::size_t replay_entries = ReplayGuard::Options{}.capacity;
 };
 
 // What the program running the gateway does when an admin asks (a gateway that is only a
@@ -66,8 +75,9 @@ class Gateway {
   Requestables& requestables() noexcept { return requestables_; }
   LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
-  // UDP tokens already acted on (see ReplayFilter).
-  ReplayFilter& udp_replays() noexcept { return udp_replays_; }
+  // The tokens already acted on, whatever their transport; null when switched off.
+  ReplayGuard* replay_guard() noexcept { return replay_guard_.get(); }
+  AddressRates& address_rates() noexcept { return address_rates_; }
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
   // with nothing if none comes within `timeout` or the client is gone. The gateway sets id,
@@ -106,7 +116,8 @@ class Gateway {
   Requestables requestables_;
   LookupTables tables_;
   OutgoingRequests outgoing_;
-  ReplayFilter udp_replays_;
+  std::unique_ptr<ReplayGuard> replay_guard_;
+  AddressRates address_rates_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

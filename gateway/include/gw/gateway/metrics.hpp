@@ -30,9 +30,18 @@ class Metrics {
   // Queued messages dropped from full mailboxes.
   void count_mailbox_drops(std::uint64_t dropped) noexcept;
   std::uint64_t mailbox_drops() const noexcept;
-  // UDP tokens not acted on: a repeat of one already taken, or an answer nobody asked for.
-  enum class UdpIgnored { repeated_token, unrequested_answer };
+  // UDP tokens not acted on: an answer nobody asked for.
+  enum class UdpIgnored { unrequested_answer };
   void count_udp_ignored(UdpIgnored reason) noexcept;
+  // Authentic tokens refused by the replay guard.
+  enum class ReplayRefusal { replayed, before_window };
+  void count_replay_refusal(transports::TransportKind transport, ReplayRefusal reason) noexcept;
+  std::uint64_t replay_refusals(transports::TransportKind transport,
+                                ReplayRefusal reason) const noexcept;
+  // Messages refused by a rate limit, and connections closed for going on past it.
+  enum class RateLimit { session, address, undecryptable };
+  void count_rate_limited(transports::TransportKind transport, RateLimit limit) noexcept;
+  void count_rate_limit_close(transports::TransportKind transport) noexcept;
   std::uint64_t deliveries() const noexcept;
 
   std::uint64_t decode_failures(transports::TransportKind transport,
@@ -50,7 +59,10 @@ class Metrics {
   Counter handler_exceptions_{0};
   Counter deliveries_{0};
   Counter mailbox_drops_{0};
-  std::array<Counter, 2> udp_ignored_{};
+  std::array<Counter, 1> udp_ignored_{};
+  std::array<std::array<Counter, 2>, transport_kinds> replay_refusals_{};
+  std::array<std::array<Counter, 3>, transport_kinds> rate_limited_{};
+  std::array<Counter, transport_kinds> rate_limit_closes_{};
 };
 
 }  // namespace gw::gateway

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,22 @@ struct CodecOptions {
   // Largest token accepted or produced, in bytes of base64url text (64 KiB of token holds
   // about 48 KiB of JSON).
   std::size_t max_token_size = 64 * 1024;
+  // Deepest nesting of objects and arrays accepted in a message.
+  std::size_t max_json_depth = Message::default_max_depth;
+};
+
+// What tells one authentic token from every other, for remembering which were acted on: when
+// it was made and the first half of its HMAC (random to anyone without the key, so 128 bits
+// of it cannot collide by chance or by design).
+struct TokenStamp {
+  static constexpr std::size_t mac_bytes = 16;
+  UnixSeconds timestamp = 0;
+  std::array<std::uint8_t, mac_bytes> mac{};
+};
+
+struct DecodedMessage {
+  Message message;
+  TokenStamp stamp;
 };
 
 // Token text <-> Message through a KeyRing: what every transport's bytes go through.
@@ -30,6 +48,8 @@ class Codec {
   // Kinds: too_large, every kind of KeyRing::decrypt and of Message::from_json.
   Result<Message> decode(std::string_view token) const;
   Result<Message> decode(std::string_view token, UnixSeconds now) const;
+  // The same, with the token's stamp.
+  Result<DecodedMessage> decode_stamped(std::string_view token, UnixSeconds now) const;
 
   const KeyRing& keys() const noexcept { return keys_; }
   const CodecOptions& options() const noexcept { return options_; }

@@ -35,10 +35,12 @@ class KeyRing {
   // ignoring its age, as MultiFernet.rotate does.
   Result<std::string> rotate(std::string_view token) const;
 
- private:
+  // The same as decrypt for a token already parsed, for callers that also want its timestamp
+  // and MAC.
   Result<std::string> open(const FernetToken& token, std::chrono::seconds ttl,
                            UnixSeconds now) const;
 
+ private:
   std::vector<Fernet> keys_;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,9 +30,15 @@ struct Message {
   std::optional<std::int64_t> code;  // status of a reply
   nlohmann::json data;               // structured payload; null when absent
 
-  // Kinds: not_json, invalid_utf8, not_object, bad_field_type (e.g. `field "code" must be an
-  // integer`). A JSON null counts as an absent field.
-  static Result<Message> from_json(std::string_view json);
+  // Objects and arrays nested deeper than this are refused before they are parsed: the
+  // library's copies and writes recurse once per level, and the stack must not be the limit.
+  static constexpr std::size_t default_max_depth = 64;
+
+  // Kinds: not_json (syntax, a number out of range, nesting over `max_depth`), invalid_utf8,
+  // not_object, bad_field_type (e.g. `field "code" must be an integer`). A JSON null counts as
+  // an absent field. Never throws for any input.
+  static Result<Message> from_json(std::string_view json,
+                                   std::size_t max_depth = default_max_depth);
   // Kind invalid_utf8 when a field holds bytes that are not UTF-8.
   Result<std::string> to_json() const;
   // The same fields as a JSON value, to put inside another message; not checked for UTF-8

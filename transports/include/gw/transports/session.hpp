@@ -31,6 +31,8 @@ class Session {
   std::uint64_t id() const noexcept { return id_; }
   TransportKind kind() const noexcept { return kind_; }
   const std::string& remote_address() const noexcept { return remote_address_; }
+  // The address without its port ("10.0.0.7", "fd00::7"): what per-address limits count by.
+  std::string_view host() const noexcept { return host_; }
 
   // Queues a frame for the client. A connection whose queue is over its byte bound is closed
   // (the client is not reading); UDP drops what it cannot send.
@@ -44,10 +46,19 @@ class Session {
   // clients receive a close frame.
   virtual void close() = 0;
 
+  // The gateway read an authentic token from this session. A connection that must prove
+  // itself within Limits::admission_timeout (TCP, which has no request to complete) is safe
+  // from that deadline from now on.
+  virtual void admitted() {}
+
  private:
   const std::uint64_t id_;
   const TransportKind kind_;
   const std::string remote_address_;
+  const std::string_view host_;  // views remote_address_
 };
+
+// The host part of "IP:PORT" or "[IPv6]:PORT"; the text itself when it has no port.
+std::string_view host_of(std::string_view address) noexcept;
 
 }  // namespace gw::transports

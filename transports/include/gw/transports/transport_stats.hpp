@@ -22,9 +22,11 @@ struct TransportStats {
   std::atomic<std::int64_t> sessions_open{0};  // connections now (HTTP, WebSocket, TCP)
   Counter too_large{0};                        // messages over the size limit
   Counter timeouts{0};                         // connections closed by a read or idle timeout
-  Counter slow_consumers{0};  // connections cut off because their write queue overflowed
-  Counter refused{0};         // connections refused at the connection limit
-  Counter dropped{0};         // UDP replies that could not be sent
+  Counter slow_consumers{0};       // connections cut off because their write queue overflowed
+  Counter refused{0};              // connections refused at the listener's connection limit
+  Counter refused_per_address{0};  // connections refused at the per-address limit
+  Counter admission_timeouts{0};   // connections closed for saying nothing valid in time
+  Counter dropped{0};              // UDP replies that could not be sent
 
   static void add(Counter& counter, std::uint64_t n = 1) noexcept {
     counter.fetch_add(n, std::memory_order_relaxed);

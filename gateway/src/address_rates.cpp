@@ -1,0 +1,64 @@
+#include <algorithm>
+#include <functional>
+
+#include <gw/gateway/address_rates.hpp>
+
+namespace gw::gateway {
+
+AddressRates::AddressRates(const RateLimits& limits)
+    : limits_(limits),
+      shard_capacity_(std::max<std::size_t>(1, limits.tracked_addresses / shard_count)) {}
+
+AddressRates::Shard& AddressRates::shard_of(std::string_view host) {
+  return shards_[std::hash<std::string_view>{}(host) % shard_count];
+}
+
+AddressRates::Entry& AddressRates::entry(Shard& shard, std::string_view host,
+                                         Clock::time_point now) {
+  if (const auto found = shard.by_host.find(host); found != shard.by_host.end()) {
+    shard.recent.splice(shard.recent.begin(), shard.recent, found->second);
+    return *found->second;
+  }
+  if (shard.by_host.size() >= shard_capacity_) {
+    shard.by_host.erase(shard.recent.back().host);
+    shard.recent.pop_back();
+  }
+  shard.recent.push_front(Entry{std::string(host), TokenBucket(now), TokenBucket(now)});
+  // The key views the entry's own string, which a list node never moves.
+  shard.by_host.emplace(shard.recent.front().host, shard.recent.begin());
+  return shard.recent.front();
+}
+
+bool AddressRates::take_message(std::string_view host, Clock::time_point now) {
+  if (limits_.address.per_second <= 0) return true;
+  auto& shard = shard_of(host);
+  std::lock_guard lock(shard.mutex);
+  return entry(shard, host, now).messages.take(limits_.address, now);
+}
+
+bool AddressRates::undecryptable_spent(std::string_view host, Clock::time_point now) {
+  if (limits_.undecryptable.per_second <= 0) return false;
+  auto& shard = shard_of(host);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.by_host.find(host);
+  return found != shard.by_host.end() &&
+         !found->second->undecryptable.has_token(limits_.undecryptable, now);
+}
+
+void AddressRates::count_undecryptable(std::string_view host, Clock::time_point now) {
+  if (limits_.undecryptable.per_second <= 0) return;
+  auto& shard = shard_of(host);
+  std::lock_guard lock(shard.mutex);
+  (void)entry(shard, host, now).undecryptable.take(limits_.undecryptable, now);
+}
+
+std::size_t AddressRates::size() const {
+  std::size_t total = 0;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    total += shard.by_host.size();
+  }
+  return total;
+}
+
+}  // namespace gw::gateway

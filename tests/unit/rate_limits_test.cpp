@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include <gw/gateway/address_rates.hpp>
+#include <gw/gateway/token_bucket.hpp>
+
+using gw::gateway::AddressRates;
+using gw::gateway::Rate;
+using gw::gateway::RateLimits;
+using gw::gateway::TokenBucket;
+using namespace std::chrono_literals;
+
+TEST_CASE("a token bucket gives its burst at once, then its rate", "[rate]") {
+  const Rate rate{10, 5};
+  const auto t0 = TokenBucket::Clock::now();
+  TokenBucket bucket(t0);
+  for (int i = 0; i < 5; ++i)
+    CHECK(bucket.take(rate, t0));
+  CHECK_FALSE(bucket.take(rate, t0));
+  CHECK_FALSE(bucket.take(rate, t0 + 50ms));  // half a token
+  CHECK(bucket.take(rate, t0 + 100ms));       // one token refilled
+  CHECK_FALSE(bucket.take(rate, t0 + 100ms));
+  CHECK(bucket.full(rate, t0 + 10s));  // never more than the burst
+  for (int i = 0; i < 5; ++i)
+    CHECK(bucket.take(rate, t0 + 10s));
+  CHECK_FALSE(bucket.take(rate, t0 + 10s));
+}
+
+TEST_CASE("a rate of 0 is unlimited", "[rate]") {
+  const auto t0 = TokenBucket::Clock::now();
+  TokenBucket bucket(t0);
+  for (int i = 0; i < 10000; ++i)
+    REQUIRE(bucket.take(Rate{0, 0}, t0));
+}
+
+TEST_CASE("addresses have buckets of their own", "[rate]") {
+  RateLimits limits;
+  limits.address = {1, 3};
+  limits.undecryptable = {1, 2};
+  AddressRates rates(limits);
+  const auto t0 = AddressRates::Clock::now();
+  for (int i = 0; i < 3; ++i)
+    CHECK(rates.take_message("10.0.0.1", t0));
+  CHECK_FALSE(rates.take_message("10.0.0.1", t0));
+  CHECK(rates.take_message("10.0.0.2", t0));
+
+  CHECK_FALSE(rates.undecryptable_spent("10.0.0.1", t0));
+  rates.count_undecryptable("10.0.0.1", t0);
+  rates.count_undecryptable("10.0.0.1", t0);
+  CHECK(rates.undecryptable_spent("10.0.0.1", t0));
+  CHECK_FALSE(rates.undecryptable_spent("10.0.0.2", t0));
+  CHECK_FALSE(rates.undecryptable_spent("10.0.0.1", t0 + 1s));  // refilled
+}
+
+TEST_CASE("the addresses remembered are bounded, the least recent forgotten", "[rate]") {
+  RateLimits limits;
+  limits.address = {1, 1};
+  limits.tracked_addresses = 64;
+  AddressRates rates(limits);
+  const auto t0 = AddressRates::Clock::now();
+  for (int i = 0; i < 10000; ++i)
+    (void)rates.take_message("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+  CHECK(rates.size() <= 64);
+}
