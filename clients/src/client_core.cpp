@@ -274,6 +274,16 @@ asio::awaitable<Message> ClientCore::exchange(Message request, milliseconds time
 }
 
 asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds timeout) {
+  auto reply = co_await exchange_attempt(request, timeout);
+  // A token dated before the gateway's replay window (made before it restarted, say): every
+  // attempt makes a new token, dated now, so one more goes through.
+  const auto reason = reply.data.is_object() ? reply.data.find("reason") : reply.data.end();
+  if (reply.code.value_or(0) == 409 && reason != reply.data.end() && *reason == "before_window")
+    reply = co_await exchange_attempt(std::move(request), timeout);
+  co_return reply;
+}
+
+asio::awaitable<Message> ClientCore::exchange_attempt(Message request, milliseconds timeout) {
   if (closing_) throw ClientError(ErrorKind::closed, "the client is closed");
   prepare(request);
   auto frame = std::make_shared<const std::string>(encode(request));

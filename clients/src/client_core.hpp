@@ -64,8 +64,12 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   boost::asio::awaitable<void> restore_subscriptions();
   boost::asio::awaitable<message::Message> exchange(message::Message request,
                                                     std::chrono::milliseconds timeout);
+  // One request and its reply, made again once with a new token when the gateway says the
+  // token is older than its replay window.
   boost::asio::awaitable<message::Message> exchange_once(message::Message request,
                                                          std::chrono::milliseconds timeout);
+  boost::asio::awaitable<message::Message> exchange_attempt(message::Message request,
+                                                            std::chrono::milliseconds timeout);
   boost::asio::awaitable<void> read_loop(std::shared_ptr<Link> link);
   boost::asio::awaitable<void> reconnect_loop();
   boost::asio::awaitable<void> keepalive_loop();
