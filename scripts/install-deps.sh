@@ -2,7 +2,8 @@
 # Installs the Debian bookworm packages gw needs. Idempotent: packages already present are not
 # touched, and the package lists are refreshed only when something is missing.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   build and test dependencies
+#   scripts/install-deps.sh --test   build and test dependencies (the fuzzer's included)
+#   scripts/install-deps.sh --fuzz   build dependencies and clang-16 for the fuzz targets
 set -euo pipefail
 
 build_packages=(
@@ -22,11 +23,15 @@ command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
   iproute2 chromium docker-compose systemd)
 
+# clang-16 with libFuzzer and its sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
+fuzz_packages=(clang-16 libclang-rt-16-dev)
+
 packages=("${build_packages[@]}")
 case "${1:-}" in
-  --test) packages+=("${test_packages[@]}") ;;
+  --test) packages+=("${test_packages[@]}" "${fuzz_packages[@]}") ;;
+  --fuzz) packages+=("${fuzz_packages[@]}") ;;
   "") ;;
-  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--test | --fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

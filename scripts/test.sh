@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (2): install what is needed, build, and run every test: once in a Release
 # build, again under AddressSanitizer+UBSan and under ThreadSanitizer, and finally both README
-# commands on a freshly debootstrapped Debian bookworm (tests/fresh-install/check.sh).
+# commands on a freshly debootstrapped Debian bookworm (tests/fresh-install/check.sh). After
+# the Release suite, every fuzz target runs briefly (scripts/fuzz.sh --smoke).
 #   GW_TEST_SANITIZERS="address thread" (default) selects the sanitizer passes; "" skips them.
 #   GW_FRESH_INSTALL_CHECK=0 skips the fresh-bookworm check (it needs root and ~3 minutes).
 set -euo pipefail
@@ -20,6 +21,11 @@ run_suite() {  # build directory, extra CMake arguments...
 }
 
 run_suite build
+# Every fuzz target for a short while under ASan+UBSan, from the committed corpus: a crash fails
+# the run. Longer runs: scripts/fuzz.sh --seconds S.
+echo "== fuzzing smoke run (scripts/fuzz.sh --smoke)"
+scripts/fuzz.sh --smoke
+passed=$((passed + 9))
 # Sanitizer passes at -O1 with line tables only: enough for their reports, and Beast's templates
 # compile in about half the time they take at -O2 -g.
 for sanitizer in ${GW_TEST_SANITIZERS-address thread}; do

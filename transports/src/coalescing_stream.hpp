@@ -11,6 +11,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
@@ -88,6 +89,18 @@ class CoalescingStream {
   std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
 };
 
+// How the next layer ends a WebSocket: TLS sends close_notify (what Beast's own teardown for
+// ssl_stream does; Boost 1.81 declares that one as a hidden friend that clang cannot call), a
+// plain stream is shut down by Beast's teardown for basic_stream.
+template <class NextLayer, class TeardownHandler>
+void async_teardown_next_layer(boost::beast::role_type role, NextLayer& next,
+                               TeardownHandler&& handler) {
+  if constexpr (requires { next.async_shutdown(handler); })
+    next.async_shutdown(std::forward<TeardownHandler>(handler));
+  else
+    boost::beast::async_teardown(role, next, std::forward<TeardownHandler>(handler));
+}
+
 // The close handshake's last step (found by Beast through argument-dependent lookup): the
 // buffered close frame is written before the next layer is shut down in its own way.
 template <class NextLayer, class TeardownHandler>
@@ -95,16 +108,17 @@ void async_teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& s
                     TeardownHandler&& handler) {
   stream.async_wait_flushed([&stream, role, handler = std::forward<TeardownHandler>(handler)](
                                 const boost::system::error_code&) mutable {
-    using boost::beast::websocket::async_teardown;
-    async_teardown(role, stream.next_layer(), std::move(handler));
+    async_teardown_next_layer(role, stream.next_layer(), std::move(handler));
   });
 }
 
 template <class NextLayer>
 void teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
               boost::system::error_code& error) {
-  using boost::beast::websocket::teardown;
-  teardown(role, stream.next_layer(), error);
+  if constexpr (requires { stream.next_layer().shutdown(error); })
+    stream.next_layer().shutdown(error);
+  else
+    boost::beast::teardown(role, stream.next_layer(), error);
 }
 
 }  // namespace gw::transports

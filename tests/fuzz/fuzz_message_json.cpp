@@ -1,0 +1,18 @@
+// Message JSON decoding, as the codec runs it on every decrypted token: any input may be
+// refused with an Error, none may throw or crash, and a message that decodes must survive being
+// written and read again unchanged.
+#include <cstdint>
+#include <string_view>
+
+#include <gw/message/message.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto message = gw::message::Message::from_json(text);
+  if (!message) return 0;
+  auto written = message->to_json();
+  if (!written) return 0;  // invalid UTF-8 inside a string is refused on the way out
+  auto again = gw::message::Message::from_json(*written);
+  if (!again || !(*again == *message)) __builtin_trap();
+  return 0;
+}
