@@ -11,7 +11,10 @@ start_gatewayd() {
   shift
   gateway_work=$(mktemp -d)
   trap stop_gatewayd EXIT
-  "$build/gateway/gatewayd/gatewayd" --data-dir "$gateway_work/data" --bind 127.0.0.1 \
+  # gateway_cpu=N pins the gateway to that core (taskset), for figures that other load would blur.
+  local pin=()
+  if [ -n "${gateway_cpu:-}" ] && command -v taskset >/dev/null; then pin=(taskset -c "$gateway_cpu"); fi
+  "${pin[@]}" "$build/gateway/gatewayd/gatewayd" --data-dir "$gateway_work/data" --bind 127.0.0.1 \
     --name bench --ready-file "$gateway_work/ready.json" --log-level warn \
     --trusted-networks 127.0.0.0/8 --session-rate 0 "$@" \
     >"$gateway_work/gatewayd.out" 2>"$gateway_work/gatewayd.err" &

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${GW_BUILD_DIR:-build}
+# ccache (found by CMakeLists.txt) shares its cache between checkouts: paths are hashed relative
+# to the checkout, so a second clone, such as CI's, compiles only what changed.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 generator=()
 if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
 cmake -S . -B "$build_dir" "${generator[@]}" "$@"

@@ -5,6 +5,7 @@
 # the Release suite, every fuzz target runs briefly (scripts/fuzz.sh --smoke).
 #   GW_TEST_SANITIZERS="address thread" (default) selects the sanitizer passes; "" skips them.
 #   GW_FRESH_INSTALL_CHECK=0 skips the fresh-bookworm check (it needs root and ~3 minutes).
+#   GW_TEST_FUZZ=0 skips the fuzzing smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,9 +24,13 @@ run_suite() {  # build directory, extra CMake arguments...
 run_suite build
 # Every fuzz target for a short while under ASan+UBSan, from the committed corpus: a crash fails
 # the run. Longer runs: scripts/fuzz.sh --seconds S.
-echo "== fuzzing smoke run (scripts/fuzz.sh --smoke)"
-scripts/fuzz.sh --smoke
-passed=$((passed + 9))
+if [ "${GW_TEST_FUZZ:-1}" = 0 ]; then
+  echo "== fuzzing smoke run skipped (GW_TEST_FUZZ=0)"
+else
+  echo "== fuzzing smoke run (scripts/fuzz.sh --smoke)"
+  scripts/fuzz.sh --smoke
+  passed=$((passed + 9))
+fi
 # Sanitizer passes at -O1 with line tables only: enough for their reports, and Beast's templates
 # compile in about half the time they take at -O2 -g.
 for sanitizer in ${GW_TEST_SANITIZERS-address thread}; do

@@ -156,4 +156,11 @@ bool Client::take_refusal_token(const Rate& rate, Clock::time_point now) {
   return refusals_.take(rate, now);
 }
 
+bool Client::due_refusal_notice(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (now - last_refusal_notice_ < std::chrono::milliseconds(100)) return false;
+  last_refusal_notice_ = now;
+  return true;
+}
+
 }  // namespace gw::gateway

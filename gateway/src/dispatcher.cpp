@@ -89,9 +89,13 @@ void Dispatcher::refuse_rate(const std::shared_ptr<Session>& session, Metrics::R
   gateway_.metrics().count_rate_limited(session->kind(), limit);
   // UDP over the limit is dropped: an answer would cost what the limit saves.
   if (session->kind() == TransportKind::udp) return;
-  reply_error(session, 429, std::move(text), request, *gateway_.codec().current());
-  if (!is_connection(session->kind())) return;
+  if (!is_connection(session->kind()))
+    return reply_error(session, 429, std::move(text), request, *gateway_.codec().current());
+  // A connection is told at most ten times a second; what it sends meanwhile is dropped, so
+  // that a flood does not buy an encrypted answer per message.
   const auto client = gateway_.hub().find_connection(*session);
+  if (!client || client->due_refusal_notice(now))
+    reply_error(session, 429, std::move(text), request, *gateway_.codec().current());
   if (!client || client->take_refusal_token(gateway_.settings().rates.session, now)) return;
   gateway_.metrics().count_rate_limit_close(session->kind());
   spdlog::warn("{} {}: closed: it went on sending at twice its rate limit or more",

@@ -4,7 +4,8 @@
 # then runs command (1) and command (2) inside it as root. The chroot is always removed.
 #   tests/fresh-install/check.sh [--keep]       needs root, debootstrap and the Debian mirror
 # GW_DEBIAN_MIRROR picks the mirror; GW_FRESH_TEST_SANITIZERS the sanitizer passes of (2)
-# (default: none, as the passes on this machine cover them).
+# (default: none, as the passes on this machine cover them), GW_FRESH_TEST_FUZZ=1 the fuzzing
+# smoke run (default: off, likewise).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mirror=${GW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -83,5 +84,6 @@ CHECK
 echo "== README command (2) on a fresh bookworm"
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin "${trust[@]}" \
   GW_TEST_SANITIZERS="${GW_FRESH_TEST_SANITIZERS:-}" GW_FRESH_INSTALL_CHECK=0 \
+  GW_TEST_FUZZ="${GW_FRESH_TEST_FUZZ:-0}" \
   bash -c 'cd /work/main && bash scripts/test.sh'
 echo "fresh-install: both README commands passed on a fresh Debian bookworm"

@@ -82,6 +82,8 @@ class Client {
   // Each refusal by a rate limit takes a token here too; a connection that spends these as
   // well has gone on at twice its limit or more, and is closed.
   bool take_refusal_token(const Rate& rate, Clock::time_point now);
+  // Whether a refusal may be answered now: at most one every 100 ms.
+  bool due_refusal_notice(Clock::time_point now);
 
  private:
   const std::string id_;
@@ -101,6 +103,7 @@ class Client {
   std::optional<PollWaiter> waiter_;
   TokenBucket messages_{Clock::now()};
   TokenBucket refusals_{Clock::now()};
+  Clock::time_point last_refusal_notice_{};
 };
 
 }  // namespace gw::gateway
