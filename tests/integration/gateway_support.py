@@ -183,6 +183,16 @@ class Gateway:
     def metrics(self):
         return requests.get(self.http_url + "/metrics", timeout=TIMEOUT).text
 
+    def metric_reaches(self, name, at_least, **labels):
+        """The value of one sample once it is at least `at_least`, or when TIMEOUT has passed:
+        for counts a network thread takes a moment after what it counts is seen."""
+        deadline = time.monotonic() + TIMEOUT
+        value = self.metric(name, **labels)
+        while value < at_least and time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = self.metric(name, **labels)
+        return value
+
     def metric(self, name, **labels):
         """The value of one sample on /metrics (0 if absent)."""
         wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())

@@ -295,8 +295,8 @@ class RateLimits(unittest.TestCase):
         for transport in ("websocket", "tcp"):
             self.assertGreaterEqual(gateway.metric(
                 "gw_rate_limited_total", transport=transport, limit="session"), 1)
-            self.assertGreaterEqual(gateway.metric(
-                "gw_disconnects_total", transport=transport, reason="rate_limit"), 1)
+            self.assertGreaterEqual(gateway.metric_reaches(
+                "gw_disconnects_total", 1, transport=transport, reason="rate_limit"), 1)
         self.assertIn("went on sending at twice its rate limit", gateway.stderr())
         # Others are served meanwhile.
         self.assertEqual(gateway.http_request(message("ping"))[0], 200)
@@ -330,8 +330,8 @@ class ConnectionLimits(unittest.TestCase):
                 gateway.tcp_address, timeout=TIMEOUT, source_address=("127.0.0.2", 0)))
             other.sendall(gateway.encrypt(message("ping")) + b"\n")
             self.assertEqual(gateway.decrypt(other.makefile("rb").readline())["text"], "pong")
-        self.assertGreaterEqual(gateway.metric(
-            "gw_disconnects_total", transport="tcp", reason="address_limit"), 1)
+        self.assertGreaterEqual(gateway.metric_reaches(
+            "gw_disconnects_total", 1, transport="tcp", reason="address_limit"), 1)
 
     def test_4500_silent_sockets_from_one_address(self):
         deadline = 3
@@ -379,10 +379,10 @@ class ConnectionLimits(unittest.TestCase):
                 sock.close()
             selector.close()
         for transport in ("http", "websocket", "tcp"):
-            self.assertGreaterEqual(gateway.metric(
-                "gw_disconnects_total", transport=transport, reason="admission_timeout"), 1)
-            self.assertGreaterEqual(gateway.metric(
-                "gw_disconnects_total", transport=transport, reason="address_limit"), 1)
+            self.assertGreaterEqual(gateway.metric_reaches(
+                "gw_disconnects_total", 1, transport=transport, reason="admission_timeout"), 1)
+            self.assertGreaterEqual(gateway.metric_reaches(
+                "gw_disconnects_total", 1, transport=transport, reason="address_limit"), 1)
         # Refusals are logged as summaries, not a line each.
         self.assertLess(gateway.stderr().count("refused"), 100)
         self.assertEqual(gateway.http_request(message("ping"))[0], 200)
