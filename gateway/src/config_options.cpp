@@ -412,7 +412,7 @@ constexpr ConfigOption options[] = {
      "to measure its cost or in a closed lab)",
      parse_bool<&Config::replay_guard>, show_bool<&Config::replay_guard>},
     {"limits", "replay_entries", "replay-entries", "N",
-     "Tokens the replay guard remembers, about 40 bytes each (the default, 262144, is about 10 "
+     "Tokens the replay guard remembers, about 45 bytes each (the default, 262144, is about 11 "
      "MiB: two minutes at 2,000 messages a second). When full it forgets the oldest second and "
      "refuses tokens dated at or before it",
      parse_size<&Config::replay_entries, 64, 100'000'000>, show_size<&Config::replay_entries>},
