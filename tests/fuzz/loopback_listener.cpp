@@ -1,6 +1,7 @@
 #include "loopback_listener.hpp"
 
 #include <arpa/inet.h>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -85,6 +86,14 @@ LoopbackListener::LoopbackListener(TransportKind kind) {
 }
 
 void LoopbackListener::exchange(std::string_view prefix, std::span<const std::uint8_t> input) {
+  // libFuzzer's timer (SIGALRM, once a second) interrupts blocking calls: a connect cut short
+  // cannot be resumed, so the connection is made again; sends and reads go on where they were.
+  for (;;) {
+    if (try_exchange(prefix, input)) return;
+  }
+}
+
+bool LoopbackListener::try_exchange(std::string_view prefix, std::span<const std::uint8_t> input) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) fail("socket");
   // A reset at the end, not TIME_WAIT: thousands of inputs a second would use up the ports.
@@ -97,12 +106,16 @@ void LoopbackListener::exchange(std::string_view prefix, std::span<const std::ui
   address.sin_family = AF_INET;
   address.sin_port = htons(port_);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-    fail("connect");
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    if (errno != EINTR) fail("connect");
+    ::close(fd);
+    return false;
+  }
   const auto send_all = [fd](const void* data, std::size_t size) {
     const auto* bytes = static_cast<const char*>(data);
     while (size > 0) {
       const auto sent = ::send(fd, bytes, size, MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
       if (sent <= 0) return;  // the listener closed first: fine
       bytes += sent;
       size -= static_cast<std::size_t>(sent);
@@ -116,11 +129,13 @@ void LoopbackListener::exchange(std::string_view prefix, std::span<const std::ui
     const auto got = ::recv(fd, buffer, sizeof buffer, 0);
     if (got == 0) break;
     if (got < 0) {
+      if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) fail("the listener kept the connection open");
       break;  // reset by the listener
     }
   }
   ::close(fd);
+  return true;
 }
 
 }  // namespace gw::fuzz

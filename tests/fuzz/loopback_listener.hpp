@@ -22,6 +22,8 @@ class LoopbackListener {
 
  private:
   explicit LoopbackListener(transports::TransportKind kind);
+  // One attempt; false when a signal interrupted the connect, which is then made again.
+  bool try_exchange(std::string_view prefix, std::span<const std::uint8_t> input);
   std::uint16_t port_ = 0;
 };
 
