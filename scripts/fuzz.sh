@@ -38,16 +38,17 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_one() {
   local target=$1 corpus=tests/fuzz/corpus/$1
   mkdir -p "$corpus"
+  local status=0
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=8192 -print_final_stats=1 -artifact_prefix="$build/findings/$target-" \
-    "$corpus" >"$build/logs/$target.log" 2>&1
-  local status=$?
+    "$corpus" >"$build/logs/$target.log" 2>&1 || status=$?
   local execs rate
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/logs/$target.log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$build/logs/$target.log")
   printf '%-20s %4s s  %9s runs  %7s runs/s  corpus %5s inputs  %s\n' "$target" "$seconds" \
     "${execs:-?}" "${rate:-?}" "$(find "$corpus" -type f | wc -l)" \
     "$([ $status -eq 0 ] && echo ok || echo "FAILED (see $build/logs/$target.log)")"
+  if [ $status -ne 0 ]; then grep -A20 "ERROR\|SUMMARY" "$build/logs/$target.log" | head -40 >&2; fi
   return $status
 }
 failed=0
