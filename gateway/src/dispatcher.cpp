@@ -147,21 +147,21 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
   }
   session->admitted();
   if (!admitted_once(session, *decoded, *codec)) return;
-  auto request = std::optional<Message>(std::move(decoded->message));
+  auto& request = decoded->message;
   if (gateway_.stopping())
-    return reply_error(session, 503, "the gateway is shutting down; try again shortly", &*request,
+    return reply_error(session, 503, "the gateway is shutting down; try again shortly", &request,
                        *codec);
   // A discovery probe: who this gateway is and where it listens; no session is opened.
-  if (message::is_probe(*request)) return reply(session, probe_answer(gateway_), &*request, *codec);
+  if (message::is_probe(request)) return reply(session, probe_answer(gateway_), &request, *codec);
   // A person typed a command as chat text: run it as that command.
-  if (request->cmd.empty()) {
-    if (auto typed = parse_typed_command(request->text)) {
-      request->cmd = std::move(typed->name);
-      request->args = std::move(typed->args);
-      request->text.clear();
+  if (request.cmd.empty()) {
+    if (auto typed = parse_typed_command(request.text)) {
+      request.cmd = std::move(typed->name);
+      request.args = std::move(typed->args);
+      request.text.clear();
     }
   }
-  run(session, *request, *codec);
+  run(session, request, *codec);
 }
 
 void Dispatcher::on_too_large(const std::shared_ptr<Session>& session) {
