@@ -110,11 +110,13 @@ int main(int argc, char** argv) {
   // transport, the command): against the codec's work alone, the guard's share is an upper
   // bound of what it takes from throughput.
   const double guard_ns = 1e9 / admits;
-  std::printf("guard cost per round trip  %.1f %% of its codec work alone: throughput with the "
-              "guard at least %.3f of without\n",
-              100.0 * guard_ns / codec_ns, codec_ns / (codec_ns + guard_ns));
-  std::printf("guard memory            %zu tokens remembered, %.1f MiB resident, %.1f bytes/token\n",
-              filled->size(), double(after - before) / 1024.0,
-              1024.0 * double(after - before) / double(filled->size()));
+  std::printf(
+      "guard cost per round trip  %.1f %% of its codec work alone: throughput with the "
+      "guard at least %.3f of without\n",
+      100.0 * guard_ns / codec_ns, codec_ns / (codec_ns + guard_ns));
+  std::printf(
+      "guard memory            %zu tokens remembered, %.1f MiB resident, %.1f bytes/token\n",
+      filled->size(), double(after - before) / 1024.0,
+      1024.0 * double(after - before) / double(filled->size()));
   return 0;
 }

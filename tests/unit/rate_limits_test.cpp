@@ -39,16 +39,16 @@ TEST_CASE("addresses have buckets of their own", "[rate]") {
   AddressRates rates(limits);
   const auto t0 = AddressRates::Clock::now();
   for (int i = 0; i < 3; ++i)
-    CHECK(rates.take_message("10.0.0.1", t0));
-  CHECK_FALSE(rates.take_message("10.0.0.1", t0));
-  CHECK(rates.take_message("10.0.0.2", t0));
+    CHECK(rates.take_message("192.0.2.1", t0));
+  CHECK_FALSE(rates.take_message("192.0.2.1", t0));
+  CHECK(rates.take_message("192.0.2.2", t0));
 
-  CHECK_FALSE(rates.undecryptable_spent("10.0.0.1", t0));
-  rates.count_undecryptable("10.0.0.1", t0);
-  rates.count_undecryptable("10.0.0.1", t0);
-  CHECK(rates.undecryptable_spent("10.0.0.1", t0));
-  CHECK_FALSE(rates.undecryptable_spent("10.0.0.2", t0));
-  CHECK_FALSE(rates.undecryptable_spent("10.0.0.1", t0 + 1s));  // refilled
+  CHECK_FALSE(rates.undecryptable_spent("192.0.2.1", t0));
+  rates.count_undecryptable("192.0.2.1", t0);
+  rates.count_undecryptable("192.0.2.1", t0);
+  CHECK(rates.undecryptable_spent("192.0.2.1", t0));
+  CHECK_FALSE(rates.undecryptable_spent("192.0.2.2", t0));
+  CHECK_FALSE(rates.undecryptable_spent("192.0.2.1", t0 + 1s));  // refilled
 }
 
 TEST_CASE("the addresses remembered are bounded, the least recent forgotten", "[rate]") {
@@ -58,6 +58,6 @@ TEST_CASE("the addresses remembered are bounded, the least recent forgotten", "[
   AddressRates rates(limits);
   const auto t0 = AddressRates::Clock::now();
   for (int i = 0; i < 10000; ++i)
-    (void)rates.take_message("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+    (void)rates.take_message("2001:db8::" + std::to_string(i), t0);  // documentation addresses
   CHECK(rates.size() <= 64);
 }
