@@ -1,14 +1,13 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 
 #include <gw/gateway/rate_limits.hpp>
 
 namespace gw::gateway {
 
 // The classic token bucket: holds up to `burst` tokens, refills at `per_second`, and each
-// message takes one. Not thread-safe: see LockedTokenBucket.
+// message takes one. Not thread-safe: its owner (a Client, AddressRates) holds a lock.
 class TokenBucket {
  public:
   using Clock = std::chrono::steady_clock;
@@ -27,21 +26,6 @@ class TokenBucket {
 
   double tokens_ = -1;  // negative: not yet filled (the burst is known only at the first use)
   Clock::time_point updated_;
-};
-
-// A TokenBucket that several network threads may use.
-class LockedTokenBucket {
- public:
-  explicit LockedTokenBucket(TokenBucket::Clock::time_point now) : bucket_(now) {}
-
-  bool take(const Rate& rate, TokenBucket::Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    return bucket_.take(rate, now);
-  }
-
- private:
-  std::mutex mutex_;
-  TokenBucket bucket_;
 };
 
 }  // namespace gw::gateway
