@@ -96,17 +96,14 @@ void HttpSession<Stream>::do_read() {
   reading_ = true;
   if (buffer_.size() > 0) return read_request();
   // Waiting for the next request is the idle timeout; once it starts, the request timeout.
-  if (admitted_)
-    beast::get_lowest_layer(stream_).expires_after(context_->limits.http_idle);
-  else
-    beast::get_lowest_layer(stream_).expires_at(admission_deadline_);
+  arm_deadline(context_->limits.http_idle);
   stream_.async_read_some(
       buffer_.prepare(first_read_size),
       [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
         if (error) {
           self->reading_ = false;
           if (error == beast::error::timeout) {
-            if (!self->admitted_) {
+            if (self->admission_clock_) {
               TransportStats::add(self->stats_.admission_timeouts);
               return self->end("no request within the admission timeout", {});
             }
@@ -117,6 +114,15 @@ void HttpSession<Stream>::do_read() {
         self->buffer_.commit(size);
         self->read_request();
       });
+}
+
+template <class Stream>
+void HttpSession<Stream>::arm_deadline(std::chrono::seconds wait) {
+  // Until a first request is complete, every wait ends by the admission deadline at the latest.
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  admission_clock_ = !admitted_ && admission_deadline_ < deadline;
+  if (admission_clock_) deadline = admission_deadline_;
+  beast::get_lowest_layer(stream_).expires_at(deadline);
 }
 
 template <class Stream>
@@ -135,12 +141,7 @@ void HttpSession<Stream>::read_request() {
     if (used == 0) break;
   }
   if (parser_->is_done()) return on_read({});
-  // A request, once started, has header_timeout to complete; the first also has to complete
-  // by the admission deadline.
-  auto deadline = std::chrono::steady_clock::now() + context_->limits.header_timeout;
-  admission_clock_ = !admitted_ && admission_deadline_ < deadline;
-  if (admission_clock_) deadline = admission_deadline_;
-  beast::get_lowest_layer(stream_).expires_at(deadline);
+  arm_deadline(context_->limits.header_timeout);  // a request, once started, must complete
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](const boost::system::error_code& read_error,
                                                std::size_t) { self->on_read(read_error); });

@@ -58,6 +58,8 @@ class HttpSession final : public HttpConnection,
 
   void do_read();
   void read_request();
+  // Sets the stream's deadline `wait` from now, or the admission deadline if that comes first.
+  void arm_deadline(std::chrono::seconds wait);
   void on_read(const boost::system::error_code& error);
   void route(Request& request);
   void serve_message(Request& request);
