@@ -3,18 +3,19 @@
 # runs them, two at a time (one per core), each from its committed corpus. New inputs that add
 # coverage go into the corpus directory (tests/fuzz/corpus/TARGET), to be committed.
 #   scripts/fuzz.sh [--seconds S] [--jobs N] [TARGET...]   default: 60 s each, every target
-#   scripts/fuzz.sh --smoke                                 what .ci/run does: 20 s each
+#   scripts/fuzz.sh --smoke                                 what .ci/run does: 20 s each, and
+#                   the committed corpus is only read (new inputs go to build-fuzz/new-corpus)
 # A crash leaves its input as build-fuzz/findings/crash-* and makes the script fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=60 jobs=2 targets=()
+seconds=60 jobs=2 targets=() smoke=0
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
-    --smoke) seconds=20; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --smoke) seconds=20 smoke=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -38,15 +39,22 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_one() {
   local target=$1 corpus=tests/fuzz/corpus/$1
   mkdir -p "$corpus"
+  # libFuzzer writes to, and when it finds a smaller equivalent input deletes from, only its first
+  # corpus directory: a smoke run puts a scratch directory first so the checkout stays as committed.
+  local dirs=("$corpus")
+  if [ "$smoke" = 1 ]; then
+    rm -rf "$build/new-corpus/$target" && mkdir -p "$build/new-corpus/$target"
+    dirs=("$build/new-corpus/$target" "$corpus")
+  fi
   local status=0
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=8192 -print_final_stats=1 -artifact_prefix="$build/findings/$target-" \
-    "$corpus" >"$build/logs/$target.log" 2>&1 || status=$?
+    "${dirs[@]}" >"$build/logs/$target.log" 2>&1 || status=$?
   local execs rate
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/logs/$target.log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$build/logs/$target.log")
   printf '%-20s %4s s  %9s runs  %7s runs/s  corpus %5s inputs  %s\n' "$target" "$seconds" \
-    "${execs:-?}" "${rate:-?}" "$(find "$corpus" -type f | wc -l)" \
+    "${execs:-?}" "${rate:-?}" "$(find "${dirs[@]}" -type f | wc -l)" \
     "$([ $status -eq 0 ] && echo ok || echo "FAILED (see $build/logs/$target.log)")"
   if [ $status -ne 0 ]; then grep -A20 "ERROR\|SUMMARY" "$build/logs/$target.log" | head -40 >&2; fi
   return $status

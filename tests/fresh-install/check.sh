@@ -35,7 +35,9 @@ mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 
 mkdir -p "$root/work/main"
-(cd "$repo" && git ls-files -z | xargs -0 tar -cf - ) | tar -xf - -C "$root/work/main"
+# One tar reads the whole list: xargs would split it over several archives, and the extracting
+# tar stops at the first one's end.
+(cd "$repo" && git ls-files -z | tar --null -T - -cf -) | tar -xf - -C "$root/work/main"
 cp -r "$repo/../shared" "$root/work/shared"
 
 # The host's trusted certificates, for npm inside the chroot: where HTTPS goes through a proxy
