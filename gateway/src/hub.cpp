@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <map>
-#include <unordered_set>
 
 #include <gw/gateway/hub.hpp>
-#include <gw/gateway/topic.hpp>
+
+#include "topic_tree.hpp"
 
 namespace gw::gateway {
 
@@ -32,7 +32,9 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
   return std::nullopt;
 }
 
-Hub::Hub(SessionLimits limits) : limits_(limits) {}
+Hub::Hub(SessionLimits limits) : limits_(limits), topics_(std::make_unique<TopicTree<Client>>()) {}
+
+Hub::~Hub() = default;
 
 std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
   auto client = std::make_shared<Client>(connection, limits_);
@@ -113,11 +115,10 @@ void Hub::remove(const std::shared_ptr<Client>& client) {
 }
 
 void Hub::erase_locked(const Client& client) {
-  for (const auto& filter : client.subscriptions()) {
-    const auto found = filters_.find(filter);
-    if (found == filters_.end()) continue;
-    found->second.erase(client.id());
-    if (found->second.empty()) filters_.erase(found);
+  if (const auto filters = client.subscriptions(); !filters.empty()) {
+    std::unique_lock topics_lock(topics_mutex_);
+    for (const auto& filter : filters)
+      topics_->erase(filter, client);
   }
   names_.erase(client.name());
   if (!client.token().empty()) tokens_.erase(client.token());
@@ -161,45 +162,31 @@ Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std:
   if (client->subscribed(filter)) return Subscribed::already;
   if (client->subscription_count() >= limits_.max_subscriptions) return Subscribed::too_many;
   client->add_subscription(filter);
-  filters_[filter].emplace(client->id(), client);
+  std::unique_lock topics_lock(topics_mutex_);
+  topics_->insert(filter, client);
   return Subscribed::added;
 }
 
 bool Hub::unsubscribe(Client& client, const std::string& filter) {
   std::lock_guard lock(mutex_);
   if (!client.remove_subscription(filter)) return false;
-  const auto found = filters_.find(filter);
-  if (found != filters_.end()) {
-    found->second.erase(client.id());
-    if (found->second.empty()) filters_.erase(found);
-  }
+  std::unique_lock topics_lock(topics_mutex_);
+  topics_->erase(filter, client);
   return true;
 }
 
 std::vector<std::shared_ptr<Client>> Hub::subscribers(std::string_view topic) const {
   std::vector<std::shared_ptr<Client>> recipients;
-  std::lock_guard lock(mutex_);
-  std::size_t matched_filters = 0;
-  for (const auto& [filter, clients] : filters_) {
-    if (!topic::matches(filter, topic)) continue;
-    ++matched_filters;
-    for (const auto& [id, client] : clients)
-      recipients.push_back(client);
-  }
-  if (matched_filters > 1) {  // a client with several matching filters gets one copy
-    std::unordered_set<const Client*> seen;
-    std::erase_if(recipients,
-                  [&](const auto& client) { return !seen.insert(client.get()).second; });
-  }
+  std::shared_lock lock(topics_mutex_);
+  topics_->collect(topic, recipients);
   return recipients;
 }
 
 nlohmann::json Hub::topics() const {
   std::map<std::string, std::size_t> sorted;
   {
-    std::lock_guard lock(mutex_);
-    for (const auto& [filter, clients] : filters_)
-      sorted.emplace(filter, clients.size());
+    std::shared_lock lock(topics_mutex_);
+    sorted = topics_->filters();
   }
   auto list = nlohmann::json::array();
   for (const auto& [filter, count] : sorted)
@@ -252,13 +239,14 @@ void Hub::tick(Clock::time_point now) {
 
 void Hub::clear() {
   std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, udp_addresses;
-  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<Client>>> filters;
+  auto topics = std::make_unique<TopicTree<Client>>();
   {
     std::lock_guard lock(mutex_);
+    std::unique_lock topics_lock(topics_mutex_);
     clients.swap(clients_);
     tokens.swap(tokens_);
     udp_addresses.swap(udp_addresses_);
-    filters.swap(filters_);
+    topics.swap(topics_);
     names_.clear();
   }
   // Destroyed here, outside the lock.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,14 +19,21 @@
 
 namespace gw::gateway {
 
+template <typename Subscriber>
+class TopicTree;
+
 // Every client of the gateway and how to find it: by id, name, session token, a UDP client's
 // address, and the topic filters it subscribed to. Thread-safe; socket-free. The hub's lock
-// is taken before a client's, never the other way round.
+// is taken before the topic tree's, and both before a client's, never the other way round.
+// Publishing takes only the tree's lock, shared, so publishers do not wait for each other.
 class Hub {
  public:
   using Clock = std::chrono::steady_clock;
 
   explicit Hub(SessionLimits limits = {});
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
   const SessionLimits& limits() const noexcept { return limits_; }
 
   // A WebSocket or TCP connection becomes a client; it ends with the connection.
@@ -90,9 +98,8 @@ class Hub {
   std::unordered_map<std::string, std::string> names_;                // name -> id
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
   std::unordered_map<std::string, std::shared_ptr<Client>> udp_addresses_;
-  // filter -> subscribers by id
-  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<Client>>>
-      filters_;
+  mutable std::shared_mutex topics_mutex_;
+  std::unique_ptr<TopicTree<Client>> topics_;  // changed under both locks
 };
 
 // Why a name cannot be a client's name, or nothing: 1 to 64 bytes, no control character, and
