@@ -58,8 +58,7 @@ HttpSession<Stream>::~HttpSession() {
 
 template <class Stream>
 void HttpSession<Stream>::run() {
-  connection_id_ = context_->admit(weak_from_this(), host_of(remote_address_), stats_,
-                                   to_string(context_->listener));
+  connection_id_ = context_->admit(weak_from_this(), host_of(remote_address_), stats_);
   if (connection_id_ == 0) return;  // the socket closes with this object
   // Until a first request is complete, one deadline covers the TLS handshake and every read:
   // a socket that trickles bytes, or sends none, cannot hold its place for longer.

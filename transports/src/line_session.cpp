@@ -32,7 +32,7 @@ LineSession::~LineSession() {
 }
 
 void LineSession::run() {
-  connection_id_ = context_->admit(weak_from_this(), host(), stats_, "tcp");
+  connection_id_ = context_->admit(weak_from_this(), host(), stats_);
   if (connection_id_ == 0) return;
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->opened_ = true;

@@ -23,11 +23,9 @@ StreamTransport::StreamTransport(TransportKind kind, const TransportContext& con
       strand_(asio::make_strand(context.io)),
       acceptor_(strand_),
       retry_timer_(strand_),
-      context_(
-          std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits)) {
-  context_->tls = context.tls;
-  context_->listener = kind;
-}
+      refusal_timer_(strand_),
+      context_(std::make_shared<ConnectionContext>(context.handler, context.stats, context.limits,
+                                                   kind, context.tls)) {}
 
 void StreamTransport::start() {
   const auto address = listen_address(bind_address_);
@@ -47,7 +45,21 @@ void StreamTransport::start() {
   acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) fail("listen");
   bound_ = acceptor_.local_endpoint();
-  asio::post(strand_, [this] { do_accept(); });
+  asio::post(strand_, [this] {
+    do_accept();
+    flush_refusals_later();
+  });
+}
+
+// The last summary of a flood of refused connections is written when the flood ends, not
+// with the next refusal, which may never come.
+void StreamTransport::flush_refusals_later() {
+  refusal_timer_.expires_after(context_->refusals.interval());
+  refusal_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || !acceptor_.is_open()) return;
+    context_->refusals.flush();
+    flush_refusals_later();
+  });
 }
 
 void StreamTransport::stop() {
@@ -55,6 +67,7 @@ void StreamTransport::stop() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
+    refusal_timer_.cancel();
   });
   context_->connections.close_all();
 }

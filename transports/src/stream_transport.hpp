@@ -36,6 +36,7 @@ class StreamTransport final : public Transport {
 
  private:
   void do_accept();
+  void flush_refusals_later();
   void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
 
   TransportKind kind_;
@@ -46,6 +47,7 @@ class StreamTransport final : public Transport {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer refusal_timer_;  // writes the refusals' summary when a flood ends
   boost::asio::ip::tcp::endpoint bound_;
   std::shared_ptr<ConnectionContext> context_;
 };

@@ -32,7 +32,7 @@ template <class Stream>
 void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
   ws_.next_layer().set_owner(weak_from_this());
-  connection_id_ = context_->admit(weak_from_this(), host(), stats_, "websocket");
+  connection_id_ = context_->admit(weak_from_this(), host(), stats_);
   if (connection_id_ == 0) return;
 
   // The stream's own timer from here on: handshake, idle with pings, and the close handshake.
