@@ -15,10 +15,8 @@ AddressRates::Shard& AddressRates::shard_of(std::string_view host) {
 
 AddressRates::Entry& AddressRates::entry(Shard& shard, std::string_view host,
                                          Clock::time_point now) {
-  if (const auto found = shard.by_host.find(host); found != shard.by_host.end()) {
-    shard.recent.splice(shard.recent.begin(), shard.recent, found->second);
-    return *found->second;
-  }
+  if (const auto found = shard.by_host.find(host); found != shard.by_host.end())
+    return move_to_front(shard, found->second);
   if (shard.by_host.size() >= shard_capacity_) {
     shard.by_host.erase(shard.recent.back().host);
     shard.recent.pop_back();
@@ -29,20 +27,25 @@ AddressRates::Entry& AddressRates::entry(Shard& shard, std::string_view host,
   return shard.recent.front();
 }
 
-bool AddressRates::take_message(std::string_view host, Clock::time_point now) {
-  if (limits_.address.per_second <= 0) return true;
-  auto& shard = shard_of(host);
-  std::lock_guard lock(shard.mutex);
-  return entry(shard, host, now).messages.take(limits_.address, now);
+AddressRates::Entry& AddressRates::move_to_front(Shard& shard, std::list<Entry>::iterator found) {
+  shard.recent.splice(shard.recent.begin(), shard.recent, found);
+  return *found;
 }
 
-bool AddressRates::undecryptable_spent(std::string_view host, Clock::time_point now) {
-  if (limits_.undecryptable.per_second <= 0) return false;
+AddressRates::Admission AddressRates::admit_message(std::string_view host, Clock::time_point now) {
+  const bool counts_messages = limits_.address.per_second > 0;
+  const bool counts_undecryptable = limits_.undecryptable.per_second > 0;
+  if (!counts_messages && !counts_undecryptable) return Admission::admitted;
   auto& shard = shard_of(host);
   std::lock_guard lock(shard.mutex);
   const auto found = shard.by_host.find(host);
-  return found != shard.by_host.end() &&
-         !found->second->undecryptable.has_token(limits_.undecryptable, now);
+  const bool known = found != shard.by_host.end();
+  if (counts_undecryptable && known &&
+      !found->second->undecryptable.has_token(limits_.undecryptable, now))
+    return Admission::undecryptable_spent;
+  if (!counts_messages) return Admission::admitted;
+  auto& bucket = (known ? move_to_front(shard, found->second) : entry(shard, host, now)).messages;
+  return bucket.take(limits_.address, now) ? Admission::admitted : Admission::over_address_rate;
 }
 
 void AddressRates::count_undecryptable(std::string_view host, Clock::time_point now) {

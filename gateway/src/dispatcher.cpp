@@ -1,5 +1,6 @@
 #include <exception>
 #include <optional>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
@@ -60,26 +61,25 @@ void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_v
 
 bool Dispatcher::within_address_rate(const std::shared_ptr<Session>& session,
                                      std::chrono::steady_clock::time_point now) {
-  auto& rates = gateway_.address_rates();
-  const auto& limits = gateway_.settings().rates;
-  std::optional<Metrics::RateLimit> limit;
-  if (rates.undecryptable_spent(session->host(), now))
-    limit = Metrics::RateLimit::undecryptable;
-  else if (!rates.take_message(session->host(), now))
-    limit = Metrics::RateLimit::address;
+  using Admission = AddressRates::Admission;
+  const auto admission = gateway_.address_rates().admit_message(session->host(), now);
   // Trusted networks (a reverse proxy's, say) are looked up only when a limit is reached.
-  if (!limit || gateway_.settings().trusted_networks.contains(session->host())) return true;
-  const auto& rate =
-      *limit == Metrics::RateLimit::undecryptable ? limits.undecryptable : limits.address;
-  refuse_rate(session, *limit,
-              *limit == Metrics::RateLimit::undecryptable
-                  ? "too many tokens from " + std::string(session->host()) +
-                        " did not decrypt; the gateway reads none from there for a while (at "
-                        "most " +
-                        per_second(rate) + " may fail)"
-                  : "rate limit: at most " + per_second(rate) + " messages from one address (" +
-                        std::string(session->host()) + "); slow down",
-              nullptr, now);
+  if (admission == Admission::admitted ||
+      gateway_.settings().trusted_networks.contains(session->host()))
+    return true;
+  const auto& limits = gateway_.settings().rates;
+  const std::string host(session->host());
+  if (admission == Admission::undecryptable_spent)
+    refuse_rate(session, Metrics::RateLimit::undecryptable,
+                "too many tokens from " + host +
+                    " did not decrypt; the gateway reads none from there for a while (at most " +
+                    per_second(limits.undecryptable) + " may fail)",
+                nullptr, now);
+  else
+    refuse_rate(session, Metrics::RateLimit::address,
+                "rate limit: at most " + per_second(limits.address) +
+                    " messages from one address (" + host + "); slow down",
+                nullptr, now);
   return false;
 }
 

@@ -33,22 +33,40 @@ TEST_CASE("a rate of 0 is unlimited", "[rate]") {
 }
 
 TEST_CASE("addresses have buckets of their own", "[rate]") {
+  using Admission = AddressRates::Admission;
   RateLimits limits;
   limits.address = {1, 3};
   limits.undecryptable = {1, 2};
   AddressRates rates(limits);
   const auto t0 = AddressRates::Clock::now();
   for (int i = 0; i < 3; ++i)
-    CHECK(rates.take_message("192.0.2.1", t0));
-  CHECK_FALSE(rates.take_message("192.0.2.1", t0));
-  CHECK(rates.take_message("192.0.2.2", t0));
+    CHECK(rates.admit_message("192.0.2.1", t0) == Admission::admitted);
+  CHECK(rates.admit_message("192.0.2.1", t0) == Admission::over_address_rate);
+  CHECK(rates.admit_message("192.0.2.2", t0) == Admission::admitted);
 
-  CHECK_FALSE(rates.undecryptable_spent("192.0.2.1", t0));
+  rates.count_undecryptable("192.0.2.3", t0);
+  CHECK(rates.admit_message("192.0.2.3", t0) == Admission::admitted);
+  rates.count_undecryptable("192.0.2.3", t0);
+  CHECK(rates.admit_message("192.0.2.3", t0) == Admission::undecryptable_spent);
+  CHECK(rates.admit_message("192.0.2.4", t0) == Admission::admitted);
+  // Refilled a second later; the refused message took no message token, so two were left and
+  // the bucket is full again.
+  for (int i = 0; i < 3; ++i)
+    CHECK(rates.admit_message("192.0.2.3", t0 + 1s) == Admission::admitted);
+  CHECK(rates.admit_message("192.0.2.3", t0 + 1s) == Admission::over_address_rate);
+}
+
+TEST_CASE("an address rate of 0 still counts undecryptable tokens", "[rate]") {
+  using Admission = AddressRates::Admission;
+  RateLimits limits;
+  limits.address = {0, 0};
+  limits.undecryptable = {1, 1};
+  AddressRates rates(limits);
+  const auto t0 = AddressRates::Clock::now();
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(rates.admit_message("192.0.2.1", t0) == Admission::admitted);
   rates.count_undecryptable("192.0.2.1", t0);
-  rates.count_undecryptable("192.0.2.1", t0);
-  CHECK(rates.undecryptable_spent("192.0.2.1", t0));
-  CHECK_FALSE(rates.undecryptable_spent("192.0.2.2", t0));
-  CHECK_FALSE(rates.undecryptable_spent("192.0.2.1", t0 + 1s));  // refilled
+  CHECK(rates.admit_message("192.0.2.1", t0) == Admission::undecryptable_spent);
 }
 
 TEST_CASE("the addresses remembered are bounded, the least recent forgotten", "[rate]") {
@@ -58,6 +76,6 @@ TEST_CASE("the addresses remembered are bounded, the least recent forgotten", "[
   AddressRates rates(limits);
   const auto t0 = AddressRates::Clock::now();
   for (int i = 0; i < 10000; ++i)
-    (void)rates.take_message("2001:db8::" + std::to_string(i), t0);  // documentation addresses
+    (void)rates.admit_message("2001:db8::" + std::to_string(i), t0);  // documentation addresses
   CHECK(rates.size() <= 64);
 }

@@ -23,10 +23,12 @@ class AddressRates {
 
   explicit AddressRates(const RateLimits& limits);
 
-  // Takes a message token from `host`'s bucket; false when it has none.
-  bool take_message(std::string_view host, Clock::time_point now);
-  // True while `host` has spent its allowance of undecryptable tokens.
-  bool undecryptable_spent(std::string_view host, Clock::time_point now);
+  enum class Admission { admitted, over_address_rate, undecryptable_spent };
+
+  // What a message from `host` may do, with one look-up: refused while `host` has spent its
+  // allowance of tokens that did not decrypt; otherwise it takes a token from the host's message
+  // bucket, refused when there is none.
+  Admission admit_message(std::string_view host, Clock::time_point now);
   // A token from `host` did not decrypt.
   void count_undecryptable(std::string_view host, Clock::time_point now);
 
@@ -48,6 +50,7 @@ class AddressRates {
   Shard& shard_of(std::string_view host);
   // The host's entry, made or moved to the front; the shard's lock is held.
   Entry& entry(Shard& shard, std::string_view host, Clock::time_point now);
+  Entry& move_to_front(Shard& shard, std::list<Entry>::iterator found);
 
   RateLimits limits_;
   std::size_t shard_capacity_;
