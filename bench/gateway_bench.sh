@@ -4,17 +4,18 @@
 # wrk over HTTP with a list of distinct tokens (the gateway acts on each token once), and the
 # replay guard's cost: the same WebSocket load against a gateway with the guard off.
 # The gateway and the load share the machine's cores; figures are printed, nothing asserted.
-#   gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N]
+#   gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N] [--guard-rounds R]
 set -euo pipefail
 
-build=${1:?usage: gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N]}
+build=${1:?usage: gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N] [--guard-rounds R]}
 shift
-seconds=5 connections=64 verify_every=16
+seconds=5 connections=64 verify_every=16 guard_rounds=3
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --verify-every) verify_every=$2; shift 2 ;;
+    --guard-rounds) guard_rounds=$2; shift 2 ;;
     *) echo "gateway_bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +60,14 @@ guard_run() {  # true | false: prints round trips/s
   rate "$("${pin_load[@]}" "$load" --transport websocket --port "$(port ws)" --key-file "$gateway_key" \
     --connections "$connections" --seconds "$seconds" --warmup 0.5 --verify-every "$verify_every")"
 }
-on1=$(guard_run true) off1=$(guard_run false) off2=$(guard_run false) on2=$(guard_run true)
-printf 'replay guard: websocket %s and %s round trips/s on, %s and %s off: ratio %s\n' \
-  "$on1" "$on2" "$off1" "$off2" \
-  "$(awk -v a="$on1" -v b="$on2" -v c="$off1" -v d="$off2" 'BEGIN { printf "%.3f", (a + b) / (c + d) }')"
+# One gateway differs from the next by more than the guard costs, so the figure is the ratio of
+# the sums over several rounds of on, off, off, on.
+on=() off=()
+for ((round = 0; round < guard_rounds; round++)); do
+  on+=("$(guard_run true)") off+=("$(guard_run false)") off+=("$(guard_run false)") on+=("$(guard_run true)")
+done
+printf 'replay guard: websocket %s round trips/s on, %s off: ratio %s\n' \
+  "${on[*]}" "${off[*]}" \
+  "$(awk -v on="${on[*]}" -v off="${off[*]}" 'BEGIN {
+      n = split(on, a, " "); split(off, b, " "); for (i = 1; i <= n; i++) { x += a[i]; y += b[i] }
+      printf "%.3f", x / y }')"
