@@ -27,9 +27,7 @@ class TopicTree {
   bool insert(std::string_view filter, const Pointer& subscriber) {
     Node* node = &root_;
     for_each_level(filter, [&](std::string_view level) { node = &node->child(level); });
-    if (!node->subscribers.emplace(subscriber.get(), subscriber).second) return false;
-    ++counts_[std::string(filter)];
-    return true;
+    return node->subscribers.emplace(subscriber.get(), subscriber).second;
   }
 
   // False when `subscriber` did not hold `filter`. Nodes left empty are removed.
@@ -48,8 +46,6 @@ class TopicTree {
       node = next;
     });
     if (!found || node->subscribers.erase(&subscriber) == 0) return false;
-    const auto count = counts_.find(std::string(filter));
-    if (--count->second == 0) counts_.erase(count);
     for (auto step = path.rbegin(); step != path.rend() && node->empty(); ++step) {
       step->first->remove(step->second);
       node = step->first;
@@ -80,8 +76,12 @@ class TopicTree {
   }
 
   // Each filter held, with how many subscribers hold it, sorted by filter.
-  std::map<std::string, std::size_t> filters() const { return {counts_.begin(), counts_.end()}; }
-  std::size_t filter_count() const noexcept { return counts_.size(); }
+  std::map<std::string, std::size_t> filters() const {
+    std::map<std::string, std::size_t> out;
+    list(root_, "", out);
+    return out;
+  }
+  std::size_t filter_count() const { return filters().size(); }
   // Levels held below the root: what erase's pruning keeps in step with the filters.
   std::size_t node_count() const { return root_.count_below(); }
 
@@ -160,8 +160,23 @@ class TopicTree {
     if (wildcards) descend(node.plus.get());
   }
 
+  // Adds the filters held at and below `node`'s children; `above` is the filter down to `node`
+  // with its trailing '/', empty at the root.
+  static void list(const Node& node, const std::string& above,
+                   std::map<std::string, std::size_t>& out) {
+    const auto visit = [&](std::string_view level, const Node* next) {
+      if (next == nullptr) return;
+      std::string filter = above + std::string(level);
+      if (!next->subscribers.empty()) out.emplace(filter, next->subscribers.size());
+      list(*next, filter + '/', out);
+    };
+    for (const auto& [level, next] : node.children)
+      visit(level, next.get());
+    visit("+", node.plus.get());
+    visit("#", node.hash.get());
+  }
+
   Node root_;
-  std::unordered_map<std::string, std::size_t> counts_;  // filter -> subscribers holding it
 };
 
 }  // namespace gw::gateway
