@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -36,6 +37,8 @@ using gateway::ConfigError;
 namespace {
 
 using Transports = std::vector<std::shared_ptr<transports::Transport>>;
+// Each running transport's label and URL, for the banner.
+using Endpoints = std::vector<std::pair<std::string, std::string>>;
 
 message::Codec make_codec(const Config& config, message::KeyRing keys) {
   return message::Codec(std::move(keys),
@@ -50,7 +53,7 @@ std::string local_host(const Config& config) {
 }
 
 void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls,
-                  const gateway::ServerInfo& server, const Transports& running) {
+                  const gateway::ServerInfo& server, const Endpoints& endpoints) {
   const std::string secure = tls.context ? "s" : "";
   std::ostringstream out;
   out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
@@ -66,26 +69,9 @@ void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls
         << config.replay_entries
         << " tokens, but a token captured before a restart can be replayed after it; set a ttl "
            "to rule replays out\n";
-  for (const auto& transport : running) {
-    const auto kind = transport->kind();
-    const auto address = transport->address();
-    out << "  ";
-    switch (kind) {
-      case transports::TransportKind::http:
-        out << "http      http" << secure << "://" << address << "/message";
-        break;
-      case transports::TransportKind::websocket:
-        out << "websocket ws" << secure << "://" << address << "/ws";
-        break;
-      case transports::TransportKind::udp:
-        out << "udp       udp://" << address;
-        break;
-      case transports::TransportKind::tcp:
-        out << "tcp       tcp://" << address;
-        break;
-    }
-    out << "\n";
-  }
+  for (const auto& [label, url] : endpoints)
+    out << "  " << label << std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') << url
+        << "\n";
   if (server.http_port)
     out << "  console   http" << secure << "://" << local_host(config) << ":" << *server.http_port
         << "/\n";
@@ -270,12 +256,15 @@ int run_daemon(const Config& config, const Customise& customise) {
   const transports::TransportContext context{
       io, gateway.handler(), gateway.transport_stats(), config.limits, config.bind, tls.context};
   Transports running;
+  Endpoints endpoints;
   for (const auto& entry : gateway::transport_table()) {
     const auto& port = config.*entry.port;
     if (!port) continue;
     auto transport = entry.make(context, *port);
     transport->start();
     gateway.server().*entry.bound = transport->port();
+    endpoints.emplace_back(transports::to_string(entry.kind),
+                           entry.url(transport->address(), tls.context != nullptr));
     running.push_back(std::move(transport));
   }
 
@@ -296,7 +285,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     beacon->start();
     signals.on_stop([&beacon] { beacon->stop(); });
   }
-  print_banner(config, data, tls, gateway.server(), running);
+  print_banner(config, data, tls, gateway.server(), endpoints);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 

@@ -3,11 +3,11 @@
 
 namespace gw::gateway {
 
-using transports::TransportKind;
+using DeliveryPath = transports::SessionTraits::DeliveryPath;
 
 Client::Client(const std::shared_ptr<transports::Session>& connection, const SessionLimits& limits)
     : id_("c" + std::to_string(connection->id())),
-      kind_(connection->kind()),
+      traits_(connection->traits()),
       connection_(connection),
       name_(id_),
       address_(connection->remote_address()),
@@ -16,12 +16,12 @@ Client::Client(const std::shared_ptr<transports::Session>& connection, const Ses
 Client::Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
                std::string token, const SessionLimits& limits)
     : id_(std::move(id)),
-      kind_(first_request->kind()),
+      traits_(first_request->traits()),
       token_(std::move(token)),
       name_(id_),
       address_(first_request->remote_address()),
       mailbox_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {
-  if (kind_ == TransportKind::udp) udp_peer_ = first_request;
+  if (traits_.delivery == DeliveryPath::latest_request) latest_request_ = first_request;
 }
 
 std::string Client::name() const {
@@ -78,7 +78,7 @@ nlohmann::json Client::info() const {
   std::lock_guard lock(mutex_);
   return {{"id", id_},
           {"name", name_},
-          {"transport", transports::to_string(kind_)},
+          {"transport", transports::to_string(traits_.kind)},
           {"address", address_},
           {"since", iso8601(since_)},
           {"subscriptions", subscriptions_},
@@ -88,8 +88,11 @@ nlohmann::json Client::info() const {
 void Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request) {
   std::lock_guard lock(mutex_);
   last_seen_ = now;
-  if (kind_ != TransportKind::udp || request->kind() != TransportKind::udp) return;
-  udp_peer_ = request;
+  // Only a session that can be written to later may become where deliveries go.
+  if (traits_.delivery != DeliveryPath::latest_request ||
+      request->traits().delivery != DeliveryPath::latest_request)
+    return;
+  latest_request_ = request;
   address_ = request->remote_address();
 }
 
@@ -99,13 +102,13 @@ Client::Clock::time_point Client::last_seen() const {
 }
 
 std::size_t Client::deliver(const Delivery& delivery) {
-  if (kind_ == TransportKind::websocket || kind_ == TransportKind::tcp) {
+  if (traits_.delivery == DeliveryPath::connection) {
     if (auto connection = connection_.lock()) connection->send(delivery.frame);
     return 0;
   }
   std::unique_lock lock(mutex_);
-  if (kind_ == TransportKind::udp) {
-    auto peer = udp_peer_;
+  if (traits_.delivery == DeliveryPath::latest_request) {
+    auto peer = latest_request_;
     lock.unlock();
     if (peer) peer->send(delivery.frame);
     return 0;

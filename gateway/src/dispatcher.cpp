@@ -15,13 +15,8 @@ namespace gw::gateway {
 
 using message::Message;
 using transports::Session;
-using transports::TransportKind;
 
 namespace {
-bool is_connection(TransportKind kind) {
-  return kind == TransportKind::websocket || kind == TransportKind::tcp;
-}
-
 // "1000 per second (bursts of 2000)"
 std::string per_second(const Rate& rate) {
   const auto whole = [](double value) { return std::to_string(static_cast<long long>(value)); };
@@ -31,9 +26,9 @@ std::string per_second(const Rate& rate) {
 
 void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
   const auto client = gateway_.hub().connect(session);
-  spdlog::debug("{} client {} connected from {}", transports::to_string(session->kind()),
-                client->id(), session->remote_address());
-  if (session->kind() != TransportKind::websocket) return;
+  spdlog::debug("{} client {} connected from {}", session->label(), client->id(),
+                session->remote_address());
+  if (!session->traits().welcomed) return;
   const auto codec = gateway_.codec().current();
   auto frame = codec->encode(welcome_message(gateway_, *client));
   if (!frame) return spdlog::error("cannot encode the welcome message: {}", frame.error().text);
@@ -42,7 +37,7 @@ void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
 
 void Dispatcher::on_close(const Session& session) {
   gateway_.hub().disconnect(session);
-  spdlog::debug("{} client c{} disconnected", transports::to_string(session.kind()), session.id());
+  spdlog::debug("{} client c{} disconnected", session.label(), session.id());
 }
 
 void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_view frame) {
@@ -51,9 +46,9 @@ void Dispatcher::on_frame(const std::shared_ptr<Session>& session, std::string_v
     handle_frame(session, frame);
   } catch (const std::exception& error) {
     gateway_.metrics().count_handler_exception();
-    spdlog::error("{} {}: a message could not be handled: {}",
-                  transports::to_string(session->kind()), session->remote_address(), error.what());
-    if (session->kind() == TransportKind::udp) return;
+    spdlog::error("{} {}: a message could not be handled: {}", session->label(),
+                  session->remote_address(), error.what());
+    if (session->traits().forgeable_source) return;
     reply_error(session, 500, "internal error: the gateway could not handle this message", nullptr,
                 *gateway_.codec().current());
   }
@@ -88,8 +83,8 @@ void Dispatcher::refuse_rate(const std::shared_ptr<Session>& session, Metrics::R
                              std::chrono::steady_clock::time_point now) {
   gateway_.metrics().count_rate_limited(session->kind(), limit);
   // UDP over the limit is dropped: an answer would cost what the limit saves.
-  if (session->kind() == TransportKind::udp) return;
-  if (!is_connection(session->kind()))
+  if (session->traits().forgeable_source) return;
+  if (!session->traits().connection)
     return reply_error(session, 429, std::move(text), request, *gateway_.codec().current());
   // A connection is told at most ten times a second; what it sends meanwhile is dropped, so
   // that a flood does not buy an encrypted answer per message.
@@ -99,7 +94,7 @@ void Dispatcher::refuse_rate(const std::shared_ptr<Session>& session, Metrics::R
   if (!client || client->take_refusal_token(gateway_.settings().rates.session, now)) return;
   gateway_.metrics().count_rate_limit_close(session->kind());
   spdlog::warn("{} {}: closed: it went on sending at twice its rate limit or more",
-               transports::to_string(session->kind()), session->remote_address());
+               session->label(), session->remote_address());
   session->close();
 }
 
@@ -114,11 +109,11 @@ bool Dispatcher::admitted_once(const std::shared_ptr<Session>& session,
   gateway_.metrics().count_replay_refusal(
       session->kind(),
       replayed ? Metrics::ReplayRefusal::replayed : Metrics::ReplayRefusal::before_window);
-  spdlog::debug("{} {}: refused a token: {}", transports::to_string(session->kind()),
-                session->remote_address(), to_string(verdict));
+  spdlog::debug("{} {}: refused a token: {}", session->label(), session->remote_address(),
+                to_string(verdict));
   // UDP stays silent: a broadcast probe arrives once per broadcast address, and a replay from a
   // forged address must not make the gateway answer anyone.
-  if (session->kind() == TransportKind::udp) return false;
+  if (session->traits().forgeable_source) return false;
   auto answer =
       replayed ? refusal(409, "this token was already used; make a new token for every message")
                : refusal(409,
@@ -139,10 +134,10 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
     const auto& error = decoded.error();
     gateway_.metrics().count_decode_failure(session->kind(), error.kind);
     gateway_.address_rates().count_undecryptable(session->host(), now);
-    spdlog::debug("{} {}: refused a message [{}]: {}", transports::to_string(session->kind()),
-                  session->remote_address(), message::to_string(error.kind), error.text);
+    spdlog::debug("{} {}: refused a message [{}]: {}", session->label(), session->remote_address(),
+                  message::to_string(error.kind), error.text);
     // UDP stays silent: an answer to what we cannot read would make us an amplifier.
-    if (session->kind() == TransportKind::udp) return;
+    if (session->traits().forgeable_source) return;
     return reply_error(session, 400, error.text, nullptr, *codec);
   }
   session->admitted();
@@ -180,12 +175,12 @@ std::shared_ptr<Client> Dispatcher::client_of(const std::shared_ptr<Session>& se
                                               const Message& request, bool& unknown_token) {
   auto& hub = gateway_.hub();
   std::shared_ptr<Client> client;
-  if (is_connection(session->kind()))
+  if (session->traits().connection)
     client = hub.find_connection(*session);
   else if (!request.token.empty())
     unknown_token = !(client = hub.find_token(request.token));
-  else if (session->kind() == TransportKind::udp)
-    client = hub.find_udp_address(session->remote_address());
+  else if (session->traits().found_by_address)
+    client = hub.find_by_address(session->remote_address());
   if (!client) return client;
   hub.touch(client, session, std::chrono::steady_clock::now());
   // A client that has not named itself is known by the userID it sends, as the original
@@ -209,7 +204,7 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
   // The answer to a request the gateway sent this client: it goes to whoever waits for it. An
   // HTTP request still needs its response.
   if (client && gateway_.outgoing_requests().take_reply(client->id(), request)) {
-    if (session->kind() != TransportKind::http) return;
+    if (!session->traits().reply_per_request) return;
     Message received;
     received.text = "reply received";
     return reply(session, std::move(received), &request, codec);
@@ -217,7 +212,7 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
   // An answer that nobody awaits (a reply, another gateway's beacon) is not a request. On UDP it
   // gets no answer back: with a forged source address, two gateways would answer each other
   // forever.
-  if (session->kind() == TransportKind::udp &&
+  if (session->traits().forgeable_source &&
       (request.code || request.cmd == message::announce_cmd)) {
     gateway_.metrics().count_udp_ignored(Metrics::UdpIgnored::unrequested_answer);
     spdlog::debug("udp {}: ignored an unrequested '{}' answer", session->remote_address(),

@@ -65,7 +65,7 @@ std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& reques
   clients_.emplace(client->id(), client);
   names_.emplace(client->id(), client->id());
   tokens_.emplace(client->token(), client);
-  if (client->kind() == TransportKind::udp) udp_addresses_[request->remote_address()] = client;
+  if (client->traits().found_by_address) addresses_[request->remote_address()] = client;
   return client;
 }
 
@@ -75,27 +75,27 @@ std::shared_ptr<Client> Hub::find_token(std::string_view token) const {
   return found == tokens_.end() ? nullptr : found->second;
 }
 
-std::shared_ptr<Client> Hub::find_udp_address(const std::string& address) const {
+std::shared_ptr<Client> Hub::find_by_address(const std::string& address) const {
   std::lock_guard lock(mutex_);
-  const auto found = udp_addresses_.find(address);
-  return found == udp_addresses_.end() ? nullptr : found->second;
+  const auto found = addresses_.find(address);
+  return found == addresses_.end() ? nullptr : found->second;
 }
 
 void Hub::touch(const std::shared_ptr<Client>& client, const std::shared_ptr<Session>& request,
                 Clock::time_point now) {
-  if (client->kind() != TransportKind::udp || request->kind() != TransportKind::udp)
+  if (!client->traits().found_by_address || !request->traits().found_by_address)
     return client->seen(now, request);
   std::lock_guard lock(mutex_);
   const auto previous = client->address();
   client->seen(now, request);
   if (!tokens_.contains(client->token())) return;  // it has just ended
-  if (previous != request->remote_address()) forget_udp_address_locked(*client, previous);
-  udp_addresses_[request->remote_address()] = client;
+  if (previous != request->remote_address()) forget_address_locked(*client, previous);
+  addresses_[request->remote_address()] = client;
 }
 
-void Hub::forget_udp_address_locked(const Client& client, const std::string& address) {
-  const auto found = udp_addresses_.find(address);
-  if (found != udp_addresses_.end() && found->second.get() == &client) udp_addresses_.erase(found);
+void Hub::forget_address_locked(const Client& client, const std::string& address) {
+  const auto found = addresses_.find(address);
+  if (found != addresses_.end() && found->second.get() == &client) addresses_.erase(found);
 }
 
 std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
@@ -122,7 +122,7 @@ void Hub::erase_locked(const Client& client) {
   }
   names_.erase(client.name());
   if (!client.token().empty()) tokens_.erase(client.token());
-  if (client.kind() == TransportKind::udp) forget_udp_address_locked(client, client.address());
+  if (client.traits().found_by_address) forget_address_locked(client, client.address());
   clients_.erase(client.id());
 }
 
@@ -238,14 +238,14 @@ void Hub::tick(Clock::time_point now) {
 }
 
 void Hub::clear() {
-  std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, udp_addresses;
+  std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, addresses;
   auto topics = std::make_unique<TopicTree<Client>>();
   {
     std::lock_guard lock(mutex_);
     std::unique_lock topics_lock(topics_mutex_);
     clients.swap(clients_);
     tokens.swap(tokens_);
-    udp_addresses.swap(udp_addresses_);
+    addresses.swap(addresses_);
     topics.swap(topics_);
     names_.clear();
   }

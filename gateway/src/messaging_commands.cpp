@@ -10,7 +10,6 @@ namespace gw::gateway {
 namespace {
 
 using message::Message;
-using transports::TransportKind;
 using Recipients = std::vector<std::shared_ptr<Client>>;
 
 // The message as recipients get it: the sender's, without its session token, with `from` and
@@ -90,8 +89,7 @@ std::optional<Message> chat(const CommandContext& context) {
   if (!request.topic.empty()) return to_topic(context, request);
   auto reply =
       deliver_and_acknowledge(context, request, context.gateway.hub().everyone(), "clients");
-  if (context.session->kind() == TransportKind::websocket && reply.cmd != "error")
-    return std::nullopt;
+  if (context.session->traits().own_copy_answers_chat && reply.cmd != "error") return std::nullopt;
   return reply;
 }
 

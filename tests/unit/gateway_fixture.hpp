@@ -21,6 +21,10 @@ class RecordingSession final : public transports::Session {
  public:
   explicit RecordingSession(transports::TransportKind kind, std::string address = "192.0.2.7:4000")
       : Session(kind, std::move(address)) {}
+  // A session of a transport gw does not have, described by its traits alone.
+  explicit RecordingSession(const transports::SessionTraits& traits,
+                            std::string address = "192.0.2.7:4000")
+      : Session(traits, std::move(address)) {}
   void send(transports::Frame frame) override { reply(std::move(frame), 0); }
   void reply(transports::Frame frame, int status) override {
     {

@@ -86,13 +86,13 @@ TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub
   REQUIRE(udp);
   CHECK_FALSE(hub.open_session(session(TransportKind::http), "token-3"));  // at the limit
   CHECK(hub.find_token("token-1") == http);
-  CHECK(hub.find_udp_address("192.0.2.9:1234") == udp);
+  CHECK(hub.find_by_address("192.0.2.9:1234") == udp);
   CHECK(http->id() == "c" + std::to_string(first->id()));
 
   // A UDP client that moves is followed: pushed messages go to its new address.
   auto moved = session(TransportKind::udp, "192.0.2.10:1234");
   hub.touch(udp, moved, start + 200s);
-  CHECK(hub.find_udp_address("192.0.2.10:1234") == udp);
+  CHECK(hub.find_by_address("192.0.2.10:1234") == udp);
   udp->deliver(delivery("to the new address"));
   CHECK(moved->count() == 1);
 
@@ -105,7 +105,7 @@ TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub
   CHECK(hub.find_token("token-2"));  // seen at 200 s
   hub.tick(start + 501s);
   CHECK_FALSE(hub.find_token("token-2"));
-  CHECK_FALSE(hub.find_udp_address("192.0.2.10:1234"));
+  CHECK_FALSE(hub.find_by_address("192.0.2.10:1234"));
   CHECK(hub.open_session(session(TransportKind::http), "token-4"));  // room again
 }
 

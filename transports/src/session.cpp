@@ -22,9 +22,37 @@ std::string_view to_string(TransportKind kind) noexcept {
   return "unknown";
 }
 
-Session::Session(TransportKind kind, std::string remote_address)
+const SessionTraits& traits_of(TransportKind kind) noexcept {
+  using DeliveryPath = SessionTraits::DeliveryPath;
+  static constexpr SessionTraits http{
+      .kind = TransportKind::http, .delivery = DeliveryPath::mailbox, .reply_per_request = true};
+  static constexpr SessionTraits websocket{.kind = TransportKind::websocket,
+                                           .connection = true,
+                                           .delivery = DeliveryPath::connection,
+                                           .welcomed = true,
+                                           .own_copy_answers_chat = true};
+  static constexpr SessionTraits udp{.kind = TransportKind::udp,
+                                     .delivery = DeliveryPath::latest_request,
+                                     .forgeable_source = true,
+                                     .found_by_address = true};
+  static constexpr SessionTraits tcp{
+      .kind = TransportKind::tcp, .connection = true, .delivery = DeliveryPath::connection};
+  switch (kind) {
+    case TransportKind::http:
+      return http;
+    case TransportKind::websocket:
+      return websocket;
+    case TransportKind::udp:
+      return udp;
+    case TransportKind::tcp:
+      return tcp;
+  }
+  return http;
+}
+
+Session::Session(const SessionTraits& traits, std::string remote_address)
     : id_(next_session_id.fetch_add(1, std::memory_order_relaxed)),
-      kind_(kind),
+      traits_(traits),
       remote_address_(std::move(remote_address)),
       host_(host_of(remote_address_)) {}
 

@@ -40,7 +40,8 @@ class Client {
          std::string token, const SessionLimits& limits);
 
   const std::string& id() const noexcept { return id_; }
-  transports::TransportKind kind() const noexcept { return kind_; }
+  const transports::SessionTraits& traits() const noexcept { return traits_; }
+  transports::TransportKind kind() const noexcept { return traits_.kind; }
   // Empty for a connection.
   const std::string& token() const noexcept { return token_; }
 
@@ -59,12 +60,14 @@ class Client {
   // {id, name, transport, address, since, subscriptions, permission}.
   nlohmann::json info() const;
 
-  // A request came from this client; a UDP client's messages now go to where it came from.
+  // A request came from this client. One whose deliveries follow its latest request (UDP) now
+  // gets them where this one came from.
   void seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request);
   Clock::time_point last_seen() const;
 
-  // Pushes the message (WebSocket, TCP, UDP) or queues it for poll (HTTP), completing a waiting
-  // poll. Returns how many queued messages were dropped to make room.
+  // Pushes the message (to the connection or the latest request's session) or queues it for
+  // poll, completing a waiting poll, as the client's traits say. Returns how many queued messages
+  // were dropped to make room.
   std::size_t deliver(const Delivery& delivery);
 
   // What is waiting, at most `byte_budget` of it; or nothing, when nothing is waiting and
@@ -87,7 +90,7 @@ class Client {
 
  private:
   const std::string id_;
-  const transports::TransportKind kind_;
+  const transports::SessionTraits traits_;
   const std::string token_;
   const std::weak_ptr<transports::Session> connection_;
   const std::chrono::system_clock::time_point since_ = std::chrono::system_clock::now();
@@ -98,7 +101,7 @@ class Client {
   bool admin_ = false;
   std::set<std::string> subscriptions_;
   Clock::time_point last_seen_ = Clock::now();
-  std::shared_ptr<transports::Session> udp_peer_;
+  std::shared_ptr<transports::Session> latest_request_;
   Mailbox mailbox_;
   std::optional<PollWaiter> waiter_;
   TokenBucket messages_{Clock::now()};

@@ -45,9 +45,11 @@ class Hub {
   std::shared_ptr<Client> open_session(const std::shared_ptr<transports::Session>& request,
                                        std::string token);
   std::shared_ptr<Client> find_token(std::string_view token) const;
-  // The newest session of a UDP address: how clients that send no token are recognised.
-  std::shared_ptr<Client> find_udp_address(const std::string& address) const;
-  // A request came from `client` through `request` (keeps it alive, follows a UDP client).
+  // The newest session opened from `address` by a transport whose sessions are found by
+  // address (UDP): how clients that send no token are recognised.
+  std::shared_ptr<Client> find_by_address(const std::string& address) const;
+  // A request came from `client` through `request` (keeps it alive, follows a client found by
+  // address to where it now writes from).
   void touch(const std::shared_ptr<Client>& client,
              const std::shared_ptr<transports::Session>& request, Clock::time_point now);
 
@@ -90,14 +92,14 @@ class Hub {
   void erase_locked(const Client& client);
   void give_name_locked(Client& client, const std::string& name);
   // Forgets that `address` is `client`'s, unless another client has taken it since.
-  void forget_udp_address_locked(const Client& client, const std::string& address);
+  void forget_address_locked(const Client& client, const std::string& address);
 
   const SessionLimits limits_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
   std::unordered_map<std::string, std::string> names_;                // name -> id
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
-  std::unordered_map<std::string, std::shared_ptr<Client>> udp_addresses_;
+  std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;  // found_by_address
   mutable std::shared_mutex topics_mutex_;
   std::unique_ptr<TopicTree<Client>> topics_;  // changed under both locks
 };

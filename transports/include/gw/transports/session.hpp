@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace gw::transports {
 
@@ -17,19 +18,53 @@ inline constexpr TransportKind all_transport_kinds[] = {
 
 std::string_view to_string(TransportKind kind) noexcept;
 
+// What the gateway's core knows about a kind of session. The dispatcher, hub and commands read
+// these and never the kind, so a new transport describes itself here and they do not change.
+struct SessionTraits {
+  // What metrics, logs and config count it under.
+  TransportKind kind = TransportKind::http;
+  // A lasting connection (WebSocket, TCP): one client for its whole life, found by the
+  // session, ended with it. Otherwise each request names its client by a session token.
+  bool connection = false;
+  // Where the client's deliveries go: down the connection, to the session of its latest
+  // request (UDP: the address it last wrote from), or into its mailbox for polls (HTTP).
+  enum class DeliveryPath { connection, latest_request, mailbox };
+  DeliveryPath delivery = DeliveryPath::mailbox;
+  // Its source address can be forged (UDP). The gateway answers nothing it refuses and nothing
+  // that is not a request, so it is never an amplifier nor one half of an endless exchange.
+  bool forgeable_source = false;
+  // A request without a session token belongs to the session opened from its address (UDP).
+  bool found_by_address = false;
+  // Every request gets exactly one reply, even when the command has nothing to say (HTTP).
+  bool reply_per_request = false;
+  // Greeted with a welcome message when it opens (WebSocket, as the original relay did).
+  bool welcomed = false;
+  // A chat for everyone is answered by the sender's own copy alone (the original relay).
+  bool own_copy_answers_chat = false;
+};
+
+// The traits of the four transports gw has.
+const SessionTraits& traits_of(TransportKind kind) noexcept;
+
 // A client as a transport sees it: where frames come from and where replies go. WebSocket and
 // TCP sessions are connections; an HTTP session is one request, a UDP session one datagram's
 // sender. Every member function is thread-safe and none blocks.
 class Session {
  public:
-  Session(TransportKind kind, std::string remote_address);
+  Session(const SessionTraits& traits, std::string remote_address);
+  // One of the four transports' sessions.
+  Session(TransportKind kind, std::string remote_address)
+      : Session(traits_of(kind), std::move(remote_address)) {}
   virtual ~Session() = default;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Unique in this process, never reused.
   std::uint64_t id() const noexcept { return id_; }
-  TransportKind kind() const noexcept { return kind_; }
+  const SessionTraits& traits() const noexcept { return traits_; }
+  TransportKind kind() const noexcept { return traits_.kind; }
+  // "http", "websocket", ...: for logs.
+  std::string_view label() const noexcept { return to_string(traits_.kind); }
   const std::string& remote_address() const noexcept { return remote_address_; }
   // The address without its port ("10.0.0.7", "fd00::7"): what per-address limits count by.
   std::string_view host() const noexcept { return host_; }
@@ -53,7 +88,7 @@ class Session {
 
  private:
   const std::uint64_t id_;
-  const TransportKind kind_;
+  const SessionTraits traits_;
   const std::string remote_address_;
   const std::string_view host_;  // views remote_address_
 };
