@@ -1,6 +1,7 @@
 #include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/dispatcher.hpp>
 #include <gw/gateway/gateway.hpp>
+#include <gw/gateway/local_router.hpp>
 
 namespace gw::gateway {
 
@@ -9,6 +10,7 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       settings_(std::move(settings)),
       codec_(std::move(codec)),
       hub_(settings_.sessions),
+      router_(std::make_unique<LocalRouter>(hub_, metrics_)),
       tables_(settings_.tables),
       replay_guard_(
           settings_.replay_guard

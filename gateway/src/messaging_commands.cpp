@@ -10,7 +10,6 @@ namespace gw::gateway {
 namespace {
 
 using message::Message;
-using Recipients = std::vector<std::shared_ptr<Client>>;
 
 // The message as recipients get it: the sender's, without its session token, with `from` and
 // `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
@@ -31,53 +30,47 @@ std::variant<Delivery, Message> delivery_from_sender(const CommandContext& conte
   return std::move(*delivery);
 }
 
-std::size_t deliver(const CommandContext& context, const Recipients& recipients,
-                    const Delivery& delivery) {
-  std::uint64_t dropped = 0;
-  for (const auto& recipient : recipients)
-    dropped += recipient->deliver(delivery);
-  context.gateway.metrics().count_deliveries(recipients.size());
-  context.gateway.metrics().count_mailbox_drops(dropped);
-  return recipients.size();
-}
-
 Message delivered_reply(std::size_t count, std::string where) {
   return text_reply("delivered to " + std::to_string(count) + " " + std::move(where),
                     {{"delivered", count}});
 }
 
-// Delivers `message` to `recipients` and acknowledges, or refuses when it cannot be encoded.
-Message deliver_and_acknowledge(const CommandContext& context, Message message,
-                                const Recipients& recipients, std::string where) {
+// Hands `message` to the router and acknowledges with `acknowledge(delivery)`'s answer, or
+// refuses when it cannot be encoded.
+template <typename Acknowledge>
+Message route_and_acknowledge(const CommandContext& context, Message message,
+                              Acknowledge acknowledge) {
   auto delivery = delivery_from_sender(context, std::move(message));
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
-  const auto count = deliver(context, recipients, std::get<Delivery>(delivery));
-  return delivered_reply(count, std::move(where));
-}
-
-std::variant<std::shared_ptr<Client>, Message> recipient(const CommandContext& context,
-                                                         const std::string& who) {
-  auto client = context.gateway.hub().find(who);
-  if (!client)
-    return refusal(404, "no client with the id or name '" + who + "'; send clients for the list");
-  return client;
+  return acknowledge(std::get<Delivery>(delivery));
 }
 
 Message to_one(const CommandContext& context, Message message) {
-  auto found = recipient(context, message.to);
-  if (auto* refused = std::get_if<Message>(&found)) return std::move(*refused);
-  const auto& client = std::get<std::shared_ptr<Client>>(found);
-  auto reply = deliver_and_acknowledge(context, std::move(message), {client}, "client");
-  if (reply.cmd != "error")
-    reply.text = "delivered to " + client->id() + " (" + client->name() + ")";
-  return reply;
+  const auto who = message.to;
+  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
+    // Only the router knows who exists (in a cluster, on other gateways too).
+    const auto reached = context.gateway.router().to_client(who, delivery);
+    if (!reached)
+      return refusal(404, "no client with the id or name '" + who + "'; send clients for the list");
+    auto reply = delivered_reply(1, "client");
+    reply.text = "delivered to " + reached->id + " (" + reached->name + ")";
+    return reply;
+  });
 }
 
 Message to_topic(const CommandContext& context, Message message) {
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
-  const auto recipients = context.gateway.hub().subscribers(message.topic);
-  const auto where = "subscribers of " + message.topic;
-  return deliver_and_acknowledge(context, std::move(message), recipients, where);
+  const auto topic = message.topic;
+  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
+    return delivered_reply(context.gateway.router().to_topic(topic, delivery),
+                           "subscribers of " + topic);
+  });
+}
+
+Message to_everyone(const CommandContext& context, Message message) {
+  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
+    return delivered_reply(context.gateway.router().to_everyone(delivery), "clients");
+  });
 }
 
 // The empty command: to `to`, else to the subscribers of `topic`, else to everyone. A
@@ -87,8 +80,7 @@ std::optional<Message> chat(const CommandContext& context) {
   const auto& request = context.request;
   if (!request.to.empty()) return to_one(context, request);
   if (!request.topic.empty()) return to_topic(context, request);
-  auto reply =
-      deliver_and_acknowledge(context, request, context.gateway.hub().everyone(), "clients");
+  auto reply = to_everyone(context, request);
   if (context.session->traits().own_copy_answers_chat && reply.cmd != "error") return std::nullopt;
   return reply;
 }
@@ -119,8 +111,7 @@ std::optional<Message> broadcast(const CommandContext& context) {
     message.text = trimmed_args(message.args);
     message.args.clear();
   }
-  return deliver_and_acknowledge(context, std::move(message), context.gateway.hub().everyone(),
-                                 "clients");
+  return to_everyone(context, std::move(message));
 }
 
 // `publish` with `topic`, or typed as "/publish TOPIC TEXT".

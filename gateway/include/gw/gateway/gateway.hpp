@@ -17,6 +17,7 @@
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard.hpp>
 #include <gw/gateway/requestables.hpp>
+#include <gw/gateway/router.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/worker_pool.hpp>
@@ -68,6 +69,10 @@ class Gateway {
   CodecSlot& codec() noexcept { return codec_; }
   CommandRegistry& commands() noexcept { return commands_; }
   Hub& hub() noexcept { return hub_; }
+  // Where deliveries to someone go: this gateway's hub unless another router was put in place.
+  Router& router() noexcept { return *router_; }
+  // Replaces the router (a cluster's, or one that watches the local one), before serving.
+  void use_router(std::unique_ptr<Router> router) { router_ = std::move(router); }
   Metrics& metrics() noexcept { return metrics_; }
   AuthThrottle& auth_throttle() noexcept { return auth_throttle_; }
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
@@ -110,6 +115,7 @@ class Gateway {
   CommandRegistry commands_;
   Hub hub_;
   Metrics metrics_;
+  std::unique_ptr<Router> router_;
   AuthThrottle auth_throttle_;
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;

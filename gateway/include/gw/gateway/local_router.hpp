@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <gw/gateway/router.hpp>
+
+namespace gw::gateway {
+
+class Client;
+class Hub;
+class Metrics;
+
+// The router of one gateway: recipients are this hub's clients, found under the hub's locks
+// and delivered to after them. Counts deliveries and mailbox drops.
+class LocalRouter final : public Router {
+ public:
+  LocalRouter(Hub& hub, Metrics& metrics) : hub_(hub), metrics_(metrics) {}
+
+  std::optional<Recipient> to_client(std::string_view id_or_name,
+                                     const Delivery& delivery) override;
+  std::size_t to_topic(std::string_view topic, const Delivery& delivery) override;
+  std::size_t to_everyone(const Delivery& delivery) override;
+
+ private:
+  std::size_t deliver(const std::vector<std::shared_ptr<Client>>& recipients,
+                      const Delivery& delivery);
+
+  Hub& hub_;
+  Metrics& metrics_;
+};
+
+}  // namespace gw::gateway

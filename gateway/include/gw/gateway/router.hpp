@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <gw/gateway/delivery.hpp>
+
+namespace gw::gateway {
+
+// Where every message for "someone" goes: one client, a topic's subscribers, or everyone. The
+// commands that deliver (chat, send, broadcast, publish) know only this. A single gateway uses
+// `LocalRouter`, its own hub; a cluster puts a router in front that also reaches the clients of
+// other gateways, and the commands do not change.
+//
+// Thread-safe: called from every network thread and the worker pool at once. A call never
+// blocks on a recipient: pushed copies go to write queues, polled ones to mailboxes. The router
+// does not own the delivery; it copies the shared frame to each recipient.
+class Router {
+ public:
+  virtual ~Router() = default;
+
+  // Who a message for one client reached.
+  struct Recipient {
+    std::string id;
+    std::string name;
+  };
+  // Delivers to the client with this id, else this name; nothing when there is none.
+  virtual std::optional<Recipient> to_client(std::string_view id_or_name,
+                                             const Delivery& delivery) = 0;
+  // Delivers to each client with a filter that matches `topic` (a valid topic name), once;
+  // returns how many.
+  virtual std::size_t to_topic(std::string_view topic, const Delivery& delivery) = 0;
+  // Delivers to every client; returns how many.
+  virtual std::size_t to_everyone(const Delivery& delivery) = 0;
+};
+
+}  // namespace gw::gateway
