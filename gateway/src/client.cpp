@@ -5,22 +5,23 @@ namespace gw::gateway {
 
 using DeliveryPath = transports::SessionTraits::DeliveryPath;
 
-Client::Client(const std::shared_ptr<transports::Session>& connection, const SessionLimits& limits)
+Client::Client(const std::shared_ptr<transports::Session>& connection,
+               std::unique_ptr<Mailbox> mailbox)
     : id_("c" + std::to_string(connection->id())),
       traits_(connection->traits()),
       connection_(connection),
       name_(id_),
       address_(connection->remote_address()),
-      mailbox_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {}
+      mailbox_(std::move(mailbox)) {}
 
 Client::Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
-               std::string token, const SessionLimits& limits)
+               std::string token, std::unique_ptr<Mailbox> mailbox)
     : id_(std::move(id)),
       traits_(first_request->traits()),
       token_(std::move(token)),
       name_(id_),
       address_(first_request->remote_address()),
-      mailbox_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {
+      mailbox_(std::move(mailbox)) {
   if (traits_.delivery == DeliveryPath::latest_request) latest_request_ = first_request;
 }
 
@@ -113,11 +114,11 @@ std::size_t Client::deliver(const Delivery& delivery) {
     if (peer) peer->send(delivery.frame);
     return 0;
   }
-  const auto dropped = mailbox_.push(delivery);
+  const auto dropped = mailbox_->push(delivery);
   if (!waiter_) return dropped;
   auto waiter = std::move(*waiter_);
   waiter_.reset();
-  auto drained = mailbox_.drain(waiter.byte_budget);
+  auto drained = mailbox_->drain(waiter.byte_budget);
   lock.unlock();
   waiter.complete(std::move(drained));  // outside the lock: it encodes and writes the reply
   return dropped;
@@ -126,7 +127,7 @@ std::size_t Client::deliver(const Delivery& delivery) {
 std::optional<Mailbox::Drained> Client::poll(std::size_t byte_budget,
                                              std::optional<PollWaiter> waiter) {
   std::unique_lock lock(mutex_);
-  if (!mailbox_.empty() || !waiter) return mailbox_.drain(byte_budget);
+  if (!mailbox_->empty() || !waiter) return mailbox_->drain(byte_budget);
   auto previous = std::move(waiter_);
   waiter_ = std::move(waiter);
   lock.unlock();
@@ -139,7 +140,7 @@ void Client::end_poll(Clock::time_point now, bool all) {
   if (!waiter_ || (!all && waiter_->deadline > now)) return;
   auto waiter = std::move(*waiter_);
   waiter_.reset();
-  auto drained = mailbox_.drain(waiter.byte_budget);
+  auto drained = mailbox_->drain(waiter.byte_budget);
   lock.unlock();
   waiter.complete(std::move(drained));
 }

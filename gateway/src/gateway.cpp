@@ -5,11 +5,12 @@
 
 namespace gw::gateway {
 
-Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings)
+Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings,
+                 std::shared_ptr<Store> store)
     : server_(std::move(server)),
       settings_(std::move(settings)),
       codec_(std::move(codec)),
-      hub_(settings_.sessions),
+      hub_(settings_.sessions, std::move(store)),
       router_(std::make_unique<LocalRouter>(hub_, metrics_)),
       tables_(settings_.tables),
       replay_guard_(

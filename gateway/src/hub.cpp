@@ -32,12 +32,14 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
   return std::nullopt;
 }
 
-Hub::Hub(SessionLimits limits) : limits_(limits), topics_(std::make_unique<TopicTree<Client>>()) {}
+Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store)
+    : limits_(limits), store_(std::move(store)), topics_(std::make_unique<TopicTree<Client>>()) {}
 
 Hub::~Hub() = default;
 
 std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
-  auto client = std::make_shared<Client>(connection, limits_);
+  auto mailbox = store_->open_mailbox(connection_client_id(*connection), limits_);
+  auto client = std::make_shared<Client>(connection, std::move(mailbox));
   std::lock_guard lock(mutex_);
   clients_.emplace(client->id(), client);
   names_.emplace(client->id(), client->id());
@@ -58,10 +60,12 @@ std::shared_ptr<Client> Hub::find_connection(const Session& connection) const {
 
 std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
                                           std::string token) {
+  auto id = connection_client_id(*request);
+  auto mailbox = store_->open_mailbox(id, limits_);  // outside the lock: a store may read
   std::lock_guard lock(mutex_);
   if (tokens_.size() >= limits_.max_sessions) return nullptr;
   auto client =
-      std::make_shared<Client>(connection_client_id(*request), request, std::move(token), limits_);
+      std::make_shared<Client>(std::move(id), request, std::move(token), std::move(mailbox));
   clients_.emplace(client->id(), client);
   names_.emplace(client->id(), client->id());
   tokens_.emplace(client->token(), client);

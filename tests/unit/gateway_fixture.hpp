@@ -82,8 +82,13 @@ inline gateway::GatewaySettings test_settings() {
 
 // A gateway without sockets, and the means to talk to it as a client would.
 struct GatewayFixture {
+  GatewayFixture() : GatewayFixture(std::make_shared<gateway::MemoryStore>()) {}
+  // A gateway that keeps its clients' mailboxes in `store`.
+  explicit GatewayFixture(std::shared_ptr<gateway::Store> store)
+      : gateway{test_server_info(), codec, test_settings(), std::move(store)} {}
+
   message::Codec codec{message::KeyRing({message::Fernet::generate()})};
-  gateway::Gateway gateway{test_server_info(), codec, test_settings()};
+  gateway::Gateway gateway;
   transports::Handler& handler = gateway.handler();
 
   std::string token(const message::Message& m) { return *codec.encode(m); }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <gw/gateway/mailbox.hpp>
+#include <gw/gateway/memory_mailbox.hpp>
 
 namespace {
 
@@ -20,7 +20,7 @@ std::vector<std::string> texts(const gw::gateway::Mailbox::Drained& drained) {
 }  // namespace
 
 TEST_CASE("a full mailbox drops the oldest and the next drain says how many", "[mailbox]") {
-  gw::gateway::Mailbox box(3, 1000, 500);
+  gw::gateway::MemoryMailbox box(3, 1000, 500);
   CHECK(box.push(delivery("1")) == 0);
   CHECK(box.push(delivery("2")) == 0);
   CHECK(box.push(delivery("3")) == 0);
@@ -37,7 +37,7 @@ TEST_CASE("a full mailbox drops the oldest and the next drain says how many", "[
 }
 
 TEST_CASE("the byte bound drops as many old messages as it takes", "[mailbox]") {
-  gw::gateway::Mailbox box(100, 100, 100);
+  gw::gateway::MemoryMailbox box(100, 100, 100);
   box.push(delivery("a", 40));
   box.push(delivery("b", 40));
   CHECK(box.push(delivery("c", 90)) == 2);
@@ -49,7 +49,7 @@ TEST_CASE("the byte bound drops as many old messages as it takes", "[mailbox]") 
 }
 
 TEST_CASE("a drain takes what fits in its budget, at least one", "[mailbox]") {
-  gw::gateway::Mailbox box(100, 10000, 300);
+  gw::gateway::MemoryMailbox box(100, 10000, 300);
   for (const auto* text : {"a", "b", "c", "d"})
     box.push(delivery(text, 100));
   auto first = box.drain(250);

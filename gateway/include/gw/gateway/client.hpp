@@ -13,7 +13,6 @@
 
 #include <gw/gateway/delivery.hpp>
 #include <gw/gateway/mailbox.hpp>
-#include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/token_bucket.hpp>
 #include <gw/transports/session.hpp>
 
@@ -33,11 +32,12 @@ class Client {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // A WebSocket or TCP connection; the client lives as long as the connection.
-  Client(const std::shared_ptr<transports::Session>& connection, const SessionLimits& limits);
-  // An HTTP or UDP client; it lives while it keeps sending within the idle time.
+  // A connection (WebSocket, TCP); the client lives as long as the connection.
+  Client(const std::shared_ptr<transports::Session>& connection, std::unique_ptr<Mailbox> mailbox);
+  // A client known by its session token (HTTP, UDP); it lives while it keeps sending within
+  // the idle time.
   Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
-         std::string token, const SessionLimits& limits);
+         std::string token, std::unique_ptr<Mailbox> mailbox);
 
   const std::string& id() const noexcept { return id_; }
   const transports::SessionTraits& traits() const noexcept { return traits_; }
@@ -102,7 +102,7 @@ class Client {
   std::set<std::string> subscriptions_;
   Clock::time_point last_seen_ = Clock::now();
   std::shared_ptr<transports::Session> latest_request_;
-  Mailbox mailbox_;
+  const std::unique_ptr<Mailbox> mailbox_;
   std::optional<PollWaiter> waiter_;
   TokenBucket messages_{Clock::now()};
   TokenBucket refusals_{Clock::now()};

@@ -12,6 +12,7 @@
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/lookup_tables.hpp>
+#include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
 #include <gw/gateway/rate_limits.hpp>
@@ -60,7 +61,9 @@ struct GatewayControl {
 // counters, and the dispatcher the transports hand their frames to.
 class Gateway {
  public:
-  Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings = {});
+  // What the gateway keeps for its clients (mailboxes) is kept in `store`.
+  Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings = {},
+          std::shared_ptr<Store> store = std::make_shared<MemoryStore>());
   ~Gateway();
 
   ServerInfo& server() noexcept { return server_; }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gw/gateway/client.hpp>
+#include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/transports/session.hpp>
 
@@ -30,7 +31,9 @@ class Hub {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Hub(SessionLimits limits = {});
+  // Clients' mailboxes come from `store`.
+  explicit Hub(SessionLimits limits = {},
+               std::shared_ptr<Store> store = std::make_shared<MemoryStore>());
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -95,6 +98,7 @@ class Hub {
   void forget_address_locked(const Client& client, const std::string& address);
 
   const SessionLimits limits_;
+  const std::shared_ptr<Store> store_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
   std::unordered_map<std::string, std::string> names_;                // name -> id

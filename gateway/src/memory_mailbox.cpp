@@ -1,11 +1,12 @@
-#include <gw/gateway/mailbox.hpp>
+#include <gw/gateway/memory_mailbox.hpp>
 
 namespace gw::gateway {
 
-Mailbox::Mailbox(std::size_t max_messages, std::size_t max_bytes, std::size_t max_message_bytes)
+MemoryMailbox::MemoryMailbox(std::size_t max_messages, std::size_t max_bytes,
+                             std::size_t max_message_bytes)
     : max_messages_(max_messages), max_bytes_(max_bytes), max_message_bytes_(max_message_bytes) {}
 
-std::size_t Mailbox::push(Delivery delivery) {
+std::size_t MemoryMailbox::push(Delivery delivery) {
   const auto size = delivery.frame->size();
   if (size > max_bytes_ || size > max_message_bytes_ || max_messages_ == 0) {
     ++lost_;
@@ -23,7 +24,7 @@ std::size_t Mailbox::push(Delivery delivery) {
   return dropped;
 }
 
-Mailbox::Drained Mailbox::drain(std::size_t byte_budget) {
+Mailbox::Drained MemoryMailbox::drain(std::size_t byte_budget) {
   Drained drained;
   std::size_t taken_bytes = 0;
   while (!queue_.empty()) {

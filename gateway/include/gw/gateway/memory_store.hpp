@@ -1,0 +1,14 @@
+#pragma once
+
+#include <gw/gateway/store.hpp>
+
+namespace gw::gateway {
+
+// Everything in memory, lost when the gateway stops: the default store.
+class MemoryStore final : public Store {
+ public:
+  std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
+                                        const SessionLimits& limits) override;
+};
+
+}  // namespace gw::gateway
