@@ -36,9 +36,11 @@ std::optional<Message> brew(const CommandContext& context) {
 
 int main(int argc, char** argv) {
   return gw::gatewayd::run(argc, argv, [](gw::gateway::Gateway& gateway) {
-    gateway.commands().add({"brew", "Brew a pot of coffee (takes a second); args: the strength",
-                            gw::gateway::Permission::user, brew, /*needs_session=*/false,
-                            /*blocking=*/true});
+    gateway.commands().add(
+        {.name = "brew",
+         .description = "Brew a pot of coffee (takes a second); args: the strength",
+         .handler = brew,
+         .blocking = true});
     gateway.requestables().add("coffee", "Pots brewed and brewing now", [] {
       return nlohmann::json{{"pots", pots.load()}, {"brewing", brewing.load()}};
     });

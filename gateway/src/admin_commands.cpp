@@ -100,12 +100,23 @@ std::optional<Message> reload(const CommandContext& context) {
 }  // namespace
 
 void add_admin_commands(CommandRegistry& registry) {
-  registry.add(
-      {"auth", "Gain admin permission: args is the admin key", Permission::user, auth, true});
-  registry.add({"kick", "Disconnect a client: args is its id or name", Permission::admin, kick});
-  registry.add({"shutdown", "Stop the gateway cleanly", Permission::admin, shutdown});
-  registry.add(
-      {"reload", "Reload the keys and lookup tables", Permission::admin, reload, false, true});
+  registry.add({.name = "auth",
+                .description = "Gain admin permission: args is the admin key",
+                .handler = auth,
+                .needs_session = true});
+  registry.add({.name = "kick",
+                .description = "Disconnect a client: args is its id or name",
+                .permission = Permission::admin,
+                .handler = kick});
+  registry.add({.name = "shutdown",
+                .description = "Stop the gateway cleanly",
+                .permission = Permission::admin,
+                .handler = shutdown});
+  registry.add({.name = "reload",
+                .description = "Reload the keys and lookup tables",
+                .permission = Permission::admin,
+                .handler = reload,
+                .blocking = true});
 }
 
 }  // namespace gw::gateway

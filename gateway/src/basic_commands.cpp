@@ -42,11 +42,15 @@ std::optional<Message> list_commands(const CommandContext& context) {
 }  // namespace
 
 void add_basic_commands(CommandRegistry& registry) {
-  registry.add({"ping", "Answer pong with the gateway's clock", Permission::user, ping});
-  registry.add({"error", "Report an error to the gateway's log", Permission::user, error_report});
-  registry.add({"commands", "List the commands with their descriptions and permissions",
-                Permission::user, list_commands});
-  registry.add({"help", "Same as commands", Permission::user, list_commands});
+  registry.add(
+      {.name = "ping", .description = "Answer pong with the gateway's clock", .handler = ping});
+  registry.add({.name = "error",
+                .description = "Report an error to the gateway's log",
+                .handler = error_report});
+  registry.add({.name = "commands",
+                .description = "List the commands with their descriptions and permissions",
+                .handler = list_commands});
+  registry.add({.name = "help", .description = "Same as commands", .handler = list_commands});
 }
 
 Message text_reply(std::string text, nlohmann::json data) {

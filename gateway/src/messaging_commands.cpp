@@ -157,25 +157,36 @@ std::optional<Message> topics(const CommandContext& context) {
 }  // namespace
 
 void add_messaging_commands(CommandRegistry& registry) {
-  registry.add({"",
-                "A chat message (empty cmd): to `to` if set, else to the subscribers of `topic` "
-                "if set, else to every client",
-                Permission::user, chat});
-  registry.add({"send", "Deliver to one client: `to` is its id or name (or args \"WHO TEXT\")",
-                Permission::user, send});
   registry.add(
-      {"broadcast", "Deliver to every client on every transport", Permission::user, broadcast});
-  registry.add({"publish",
-                "Deliver to the subscribers of `topic` (or args \"TOPIC TEXT\"); no wildcards",
-                Permission::user, publish});
-  registry.add({"subscribe",
-                "Receive what is published to `topic` (or args); + matches one level, a last # "
-                "the rest",
-                Permission::user, subscribe, true});
-  registry.add({"unsubscribe", "Stop receiving a topic filter you subscribed to", Permission::user,
-                unsubscribe, true});
-  registry.add({"topics", "The topic filters that have subscribers, with their counts",
-                Permission::user, topics});
+      {.name = "",
+       .description =
+           "A chat message (empty cmd): to `to` if set, else to the subscribers of `topic` "
+           "if set, else to every client",
+       .handler = chat});
+  registry.add(
+      {.name = "send",
+       .description = "Deliver to one client: `to` is its id or name (or args \"WHO TEXT\")",
+       .handler = send});
+  registry.add({.name = "broadcast",
+                .description = "Deliver to every client on every transport",
+                .handler = broadcast});
+  registry.add({.name = "publish",
+                .description =
+                    "Deliver to the subscribers of `topic` (or args \"TOPIC TEXT\"); no wildcards",
+                .handler = publish});
+  registry.add({.name = "subscribe",
+                .description =
+                    "Receive what is published to `topic` (or args); + matches one level, a last # "
+                    "the rest",
+                .handler = subscribe,
+                .needs_session = true});
+  registry.add({.name = "unsubscribe",
+                .description = "Stop receiving a topic filter you subscribed to",
+                .handler = unsubscribe,
+                .needs_session = true});
+  registry.add({.name = "topics",
+                .description = "The topic filters that have subscribers, with their counts",
+                .handler = topics});
 }
 
 }  // namespace gw::gateway

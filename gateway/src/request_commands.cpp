@@ -72,15 +72,19 @@ std::optional<Message> lookup(const CommandContext& context) {
 }  // namespace
 
 void add_request_commands(CommandRegistry& registry) {
-  registry.add({"lookup",
-                "A row of a lookup table ([[tables]] in the configuration): args \"TABLE/KEY\"",
-                Permission::user, lookup, false, true});
-  registry.add({"get", "Read a requestable: args is its name (time, version, stats, ...)",
-                Permission::user, get});
-  registry.add({"ask",
-                "Send a command to another client and answer with its reply: args \"WHO CMD "
-                "[ARGS]\" (504 if it does not answer in time)",
-                Permission::user, ask});
+  registry.add({.name = "lookup",
+                .description =
+                    "A row of a lookup table ([[tables]] in the configuration): args \"TABLE/KEY\"",
+                .handler = lookup,
+                .blocking = true});
+  registry.add({.name = "get",
+                .description = "Read a requestable: args is its name (time, version, stats, ...)",
+                .handler = get});
+  registry.add({.name = "ask",
+                .description =
+                    "Send a command to another client and answer with its reply: args \"WHO CMD "
+                    "[ARGS]\" (504 if it does not answer in time)",
+                .handler = ask});
 }
 
 void add_builtin_requestables(Gateway& gateway) {

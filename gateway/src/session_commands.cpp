@@ -126,20 +126,28 @@ std::optional<Message> poll(const CommandContext& context) {
 }  // namespace
 
 void add_session_commands(CommandRegistry& registry) {
-  registry.add({"handshake",
-                "Open a session: the gateway's name, id, clock and endpoints, your session id "
-                "and token, and the commands; userID asks for a name",
-                Permission::user, handshake});
-  registry.add({"whoami", "Your session: id, name, transport, address, since, subscriptions",
-                Permission::user, whoami, true});
-  registry.add({"rename", "Take the name in args (names are unique: 409 if taken)",
-                Permission::user, rename, true});
-  registry.add({"clients", "Every client: id, name, transport, address, since, subscriptions",
-                Permission::user, clients});
-  registry.add({"poll",
-                "Fetch the messages waiting for this session; args wait=N holds the request up "
-                "to N seconds until one comes",
-                Permission::user, poll, true});
+  registry.add({.name = "handshake",
+                .description =
+                    "Open a session: the gateway's name, id, clock and endpoints, your session id "
+                    "and token, and the commands; userID asks for a name",
+                .handler = handshake});
+  registry.add({.name = "whoami",
+                .description = "Your session: id, name, transport, address, since, subscriptions",
+                .handler = whoami,
+                .needs_session = true});
+  registry.add({.name = "rename",
+                .description = "Take the name in args (names are unique: 409 if taken)",
+                .handler = rename,
+                .needs_session = true});
+  registry.add({.name = "clients",
+                .description = "Every client: id, name, transport, address, since, subscriptions",
+                .handler = clients});
+  registry.add({.name = "poll",
+                .description =
+                    "Fetch the messages waiting for this session; args wait=N holds the request up "
+                    "to N seconds until one comes",
+                .handler = poll,
+                .needs_session = true});
 }
 
 Message welcome_message(Gateway& gateway, const Client& client) {

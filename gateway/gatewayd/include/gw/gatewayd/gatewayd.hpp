@@ -9,8 +9,8 @@
 //
 //   int main(int argc, char** argv) {
 //     return gw::gatewayd::run(argc, argv, [](gw::gateway::Gateway& gateway) {
-//       gateway.commands().add({"brew", "Brew coffee", gw::gateway::Permission::user, brew,
-//                               /*needs_session=*/false, /*blocking=*/true});
+//       gateway.commands().add(
+//           {.name = "brew", .description = "Brew coffee", .handler = brew, .blocking = true});
 //       gateway.requestables().add_value("location", "Where this gateway is", "kitchen");
 //     });
 //   }
