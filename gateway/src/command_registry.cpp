@@ -1,6 +1,4 @@
 #include <gw/gateway/command_registry.hpp>
-#include <gw/gateway/dispatcher.hpp>
-#include <gw/gateway/gateway.hpp>
 
 namespace gw::gateway {
 
@@ -31,7 +29,7 @@ std::vector<const Command*> CommandRegistry::list() const {
 namespace gw::gateway {
 
 Responder CommandContext::responder() const {
-  return Responder(gateway.dispatcher(), session, request.cmd, request.id);
+  return Responder(replies, session, request.cmd, request.id);
 }
 
 message::Message refusal(std::int64_t code, std::string text) {

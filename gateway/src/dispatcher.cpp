@@ -1,3 +1,5 @@
+#include "dispatcher.hpp"
+
 #include <exception>
 #include <optional>
 #include <string>
@@ -5,11 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/builtin_commands.hpp>
-#include <gw/gateway/dispatcher.hpp>
 #include <gw/gateway/gateway.hpp>
-#include <gw/gateway/pages.hpp>
-#include <gw/gateway/typed_command.hpp>
 #include <gw/message/discovery.hpp>
+
+#include "pages.hpp"
+#include "typed_command.hpp"
 
 namespace gw::gateway {
 
@@ -257,7 +259,7 @@ void Dispatcher::execute(const Command& command, const std::shared_ptr<Session>&
                          const message::Codec& codec) {
   std::optional<Message> answer;
   try {
-    answer = command.handler(CommandContext{request, session, client, gateway_});
+    answer = command.handler(CommandContext{request, session, client, gateway_, *this});
   } catch (const std::exception& error) {
     gateway_.metrics().count_handler_exception();
     spdlog::error("command '{}' from {} failed: {}", request.cmd, session->remote_address(),

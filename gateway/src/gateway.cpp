@@ -1,7 +1,8 @@
 #include <gw/gateway/builtin_commands.hpp>
-#include <gw/gateway/dispatcher.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/local_router.hpp>
+
+#include "dispatcher.hpp"
 
 namespace gw::gateway {
 

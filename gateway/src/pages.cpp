@@ -1,8 +1,9 @@
+#include "pages.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <gw/console/assets.hpp>
 #include <gw/gateway/gateway.hpp>
-#include <gw/gateway/pages.hpp>
 
 namespace gw::gateway {
 

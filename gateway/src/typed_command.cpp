@@ -1,7 +1,7 @@
+#include "typed_command.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include <gw/gateway/typed_command.hpp>
 
 namespace gw::gateway {
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "typed_command.hpp"
 
-#include <gw/gateway/typed_command.hpp>
+#include <catch2/catch.hpp>
 
 using gw::gateway::parse_typed_command;
 

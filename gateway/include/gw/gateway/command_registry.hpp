@@ -22,12 +22,13 @@ std::string_view to_string(Permission permission) noexcept;
 
 // What a command sees: the decoded request, the transport session it came through (where the
 // reply goes), the client that sent it (null for an HTTP or UDP request without a session),
-// and the gateway.
+// the gateway, and where a reply given later goes.
 struct CommandContext {
   const message::Message& request;
   const std::shared_ptr<transports::Session>& session;
   const std::shared_ptr<Client>& client;
   Gateway& gateway;
+  ReplySink& replies;
 
   // For a command that answers later (a long poll, a reply awaited from another client): it
   // returns nothing and calls the responder once.

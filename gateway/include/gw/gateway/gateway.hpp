@@ -93,7 +93,6 @@ class Gateway {
   // encoded.
   bool ask(const std::shared_ptr<Client>& client, message::Message request,
            std::chrono::seconds timeout, OutgoingRequests::Callback done);
-  Dispatcher& dispatcher() noexcept { return *dispatcher_; }
   WorkerPool& workers() noexcept { return workers_; }
   // What the transports call.
   transports::Handler& handler() noexcept;

@@ -4,24 +4,23 @@
 #include <memory>
 #include <string>
 
+#include <gw/gateway/reply_sink.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/session.hpp>
 
 namespace gw::gateway {
 
-class Dispatcher;
-
 // Answers one request later, from any thread: the reply is completed (cmd, id, userID,
-// timestamp, code) and encoded as the dispatcher's replies are. Only the first call counts.
+// timestamp, code) and encoded as immediate replies are, by `sink`. Only the first call counts.
 class Responder {
  public:
-  Responder(Dispatcher& dispatcher, std::shared_ptr<transports::Session> session, std::string cmd,
+  Responder(ReplySink& sink, std::shared_ptr<transports::Session> session, std::string cmd,
             std::string id);
 
   void operator()(message::Message reply) const;
 
  private:
-  Dispatcher* dispatcher_;
+  ReplySink* sink_;
   std::shared_ptr<transports::Session> session_;
   std::string cmd_;
   std::string id_;

@@ -9,6 +9,7 @@
 #include <gw/gateway/client.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/metrics.hpp>
+#include <gw/gateway/reply_sink.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/handler.hpp>
@@ -20,7 +21,7 @@ class Gateway;
 // Where every frame from every transport goes: decode it, find its client and its command,
 // check the permission, run it, and send the reply back through the session it came from.
 // Knows nothing of sockets.
-class Dispatcher final : public transports::Handler {
+class Dispatcher final : public transports::Handler, public ReplySink {
  public:
   explicit Dispatcher(Gateway& gateway) : gateway_(gateway) {}
 
@@ -31,9 +32,8 @@ class Dispatcher final : public transports::Handler {
   void on_close(const transports::Session& session) override;
   transports::HttpPage page(std::string_view target) override;
 
-  // Completes and sends a reply to the request `cmd`/`id` that came through `session`.
   void complete(const std::shared_ptr<transports::Session>& session, message::Message reply,
-                std::string_view cmd, std::string_view id);
+                std::string_view cmd, std::string_view id) override;
 
  private:
   void handle_frame(const std::shared_ptr<transports::Session>& session, std::string_view frame);
