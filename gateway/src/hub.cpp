@@ -53,7 +53,7 @@ void Hub::disconnect(const Session& connection) {
 }
 
 std::shared_ptr<Client> Hub::find_connection(const Session& connection) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   const auto found = clients_.find(connection_client_id(connection));
   return found == clients_.end() ? nullptr : found->second;
 }
@@ -74,13 +74,13 @@ std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& reques
 }
 
 std::shared_ptr<Client> Hub::find_token(std::string_view token) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   const auto found = tokens_.find(std::string(token));
   return found == tokens_.end() ? nullptr : found->second;
 }
 
 std::shared_ptr<Client> Hub::find_by_address(const std::string& address) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   const auto found = addresses_.find(address);
   return found == addresses_.end() ? nullptr : found->second;
 }
@@ -103,7 +103,7 @@ void Hub::forget_address_locked(const Client& client, const std::string& address
 }
 
 std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   const std::string key(id_or_name);
   if (const auto found = clients_.find(key); found != clients_.end()) return found->second;
   if (const auto named = names_.find(key); named != names_.end()) return clients_.at(named->second);
@@ -200,7 +200,7 @@ nlohmann::json Hub::topics() const {
 
 std::vector<std::shared_ptr<Client>> Hub::everyone() const {
   std::vector<std::shared_ptr<Client>> all;
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   all.reserve(clients_.size());
   for (const auto& [id, client] : clients_)
     all.push_back(client);
@@ -219,7 +219,7 @@ nlohmann::json Hub::clients() const {
 }
 
 std::size_t Hub::count(TransportKind kind) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   return static_cast<std::size_t>(std::count_if(
       clients_.begin(), clients_.end(), [&](const auto& e) { return e.second->kind() == kind; }));
 }

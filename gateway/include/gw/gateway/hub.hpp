@@ -26,7 +26,8 @@ class TopicTree;
 // Every client of the gateway and how to find it: by id, name, session token, a UDP client's
 // address, and the topic filters it subscribed to. Thread-safe; socket-free. The hub's lock
 // is taken before the topic tree's, and both before a client's, never the other way round.
-// Publishing takes only the tree's lock, shared, so publishers do not wait for each other.
+// Finding a client takes the hub's lock shared and publishing only the tree's, shared, so
+// network threads serving different clients do not wait for each other.
 class Hub {
  public:
   using Clock = std::chrono::steady_clock;
@@ -99,7 +100,9 @@ class Hub {
 
   const SessionLimits limits_;
   const std::shared_ptr<Store> store_;
-  mutable std::mutex mutex_;
+  // Read-mostly: every message looks its client up (shared), while connecting, naming and
+  // subscribing change the indexes (exclusive).
+  mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
   std::unordered_map<std::string, std::string> names_;                // name -> id
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
