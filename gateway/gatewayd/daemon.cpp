@@ -279,7 +279,7 @@ int run_daemon(const Config& config, const Customise& customise) {
   std::optional<discovery::AnnounceBeacon> beacon;
   if (config.announce_interval.count() > 0) {
     beacon.emplace(io, config.announce_port, config.announce_interval, [&gateway] {
-      auto token = gateway.codec().current()->encode(gateway::announce_message(gateway));
+      auto token = gateway.codec().current()->encode(gateway::announce_message(gateway.server()));
       return token ? std::move(*token) : std::string();
     });
     beacon->start();

@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
-#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/gateway_control.hpp>
 
 #include "command_sets.hpp"
 
@@ -31,11 +31,11 @@ bool same_key(std::string_view given, std::string_view expected) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::optional<Message> auth(const CommandContext& context) {
-  const auto& expected = context.gateway.settings().admin_key;
+std::optional<Message> auth(const AdminCommandsUse& use, const CommandContext& context) {
+  const auto& expected = use.admin_key;
   if (expected.empty())
     return refusal(403, "this gateway has no admin key ([gateway] admin_key), so nobody is admin");
-  auto& throttle = context.gateway.auth_throttle();
+  auto& throttle = use.auth_throttle;
   const std::string host(context.session->host());  // failures count per host, not port
   const auto now = AuthThrottle::Clock::now();
   if (const auto wait = throttle.wait(host, now); wait > AuthThrottle::Clock::duration::zero()) {
@@ -54,20 +54,20 @@ std::optional<Message> auth(const CommandContext& context) {
   return text_reply("you have admin permission", {{"permission", "admin"}});
 }
 
-std::optional<Message> kick(const CommandContext& context) {
+std::optional<Message> kick(const AdminCommandsUse& use, const CommandContext& context) {
   const auto who =
       context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
   if (who.empty()) return refusal(400, "kick needs a client id or name in args (or to)");
-  auto& hub = context.gateway.hub();
+  auto& hub = use.hub;
   const auto target = hub.find(who);
   if (!target) return refusal(404, "no client with the id or name '" + who + "'");
   // Told why before the connection closes.
   Message notice;
   notice.cmd = "kick";
   notice.text = "disconnected by an admin";
-  notice.user_id = context.gateway.server().name;
+  notice.user_id = use.server.name;
   notice.timestamp = iso8601_now();
-  if (auto delivery = make_delivery(*context.gateway.codec().current(), std::move(notice)))
+  if (auto delivery = make_delivery(*use.codec.current(), std::move(notice)))
     target->deliver(*delivery);
   hub.remove(target);
   spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
@@ -75,8 +75,8 @@ std::optional<Message> kick(const CommandContext& context) {
                     {{"id", target->id()}, {"name", target->name()}});
 }
 
-std::optional<Message> shutdown(const CommandContext& context) {
-  auto& control = context.gateway.control();
+std::optional<Message> shutdown(const AdminCommandsUse& use, const CommandContext& context) {
+  const auto& control = use.control;
   if (!control.shutdown) return refusal(403, "this gateway cannot be shut down by a client");
   spdlog::warn("client {} ({}) asked the gateway to shut down", context.client->id(),
                context.session->remote_address());
@@ -87,8 +87,8 @@ std::optional<Message> shutdown(const CommandContext& context) {
   return std::nullopt;
 }
 
-std::optional<Message> reload(const CommandContext& context) {
-  auto& control = context.gateway.control();
+std::optional<Message> reload(const AdminCommandsUse& use, const CommandContext&) {
+  const auto& control = use.control;
   if (!control.reload) return refusal(403, "this gateway has nothing to reload");
   try {
     return text_reply(control.reload());
@@ -99,23 +99,23 @@ std::optional<Message> reload(const CommandContext& context) {
 
 }  // namespace
 
-void add_admin_commands(CommandRegistry& registry) {
+void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
   registry.add({.name = "auth",
                 .description = "Gain admin permission: args is the admin key",
-                .handler = auth,
+                .handler = handler_using(use, auth),
                 .needs_session = true});
   registry.add({.name = "kick",
                 .description = "Disconnect a client: args is its id or name",
                 .permission = Permission::admin,
-                .handler = kick});
+                .handler = handler_using(use, kick)});
   registry.add({.name = "shutdown",
                 .description = "Stop the gateway cleanly",
                 .permission = Permission::admin,
-                .handler = shutdown});
+                .handler = handler_using(use, shutdown)});
   registry.add({.name = "reload",
                 .description = "Reload the keys and lookup tables",
                 .permission = Permission::admin,
-                .handler = reload,
+                .handler = handler_using(use, reload),
                 .blocking = true});
 }
 

@@ -1,6 +1,5 @@
 #include <spdlog/spdlog.h>
 
-#include <gw/gateway/gateway.hpp>
 #include <gw/gateway/server_info.hpp>
 
 #include "command_sets.hpp"
@@ -25,9 +24,9 @@ std::optional<Message> error_report(const CommandContext& context) {
   return text_reply("error report received");
 }
 
-std::optional<Message> list_commands(const CommandContext& context) {
+std::optional<Message> list_commands(const CommandRegistry& registry) {
   auto list = nlohmann::json::array();
-  for (const auto* command : context.gateway.commands().list()) {
+  for (const auto* command : registry.list()) {
     if (command->name.empty()) continue;
     list.push_back(
         {{"name", command->name},
@@ -47,10 +46,12 @@ void add_basic_commands(CommandRegistry& registry) {
   registry.add({.name = "error",
                 .description = "Report an error to the gateway's log",
                 .handler = error_report});
+  // The registry outlives its commands: it holds them.
+  const auto list = [&registry](const CommandContext&) { return list_commands(registry); };
   registry.add({.name = "commands",
                 .description = "List the commands with their descriptions and permissions",
-                .handler = list_commands});
-  registry.add({.name = "help", .description = "Same as commands", .handler = list_commands});
+                .handler = list});
+  registry.add({.name = "help", .description = "Same as commands", .handler = list});
 }
 
 Message text_reply(std::string text, nlohmann::json data) {

@@ -1,22 +1,84 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include <gw/gateway/auth_throttle.hpp>
+#include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/hub.hpp>
+#include <gw/gateway/lookup_tables.hpp>
+#include <gw/gateway/outgoing_requests.hpp>
+#include <gw/gateway/requestables.hpp>
+#include <gw/gateway/server_info.hpp>
 #include <gw/message/message.hpp>
 
-// The built-in commands, registered by add_builtin_commands in groups, and what they share.
+// The built-in commands, registered in groups, each group given only what its commands use.
 namespace gw::gateway {
 
-void add_basic_commands(CommandRegistry& registry);      // ping, error, commands, help
-void add_session_commands(CommandRegistry& registry);    // handshake, whoami, rename, ...
-void add_messaging_commands(CommandRegistry& registry);  // chat, send, publish, ...
-void add_admin_commands(CommandRegistry& registry);      // auth, kick, shutdown, reload
-void add_request_commands(CommandRegistry& registry);    // get, ask
+class Gateway;
+struct GatewayControl;
+
+// ping, error, commands, help
+void add_basic_commands(CommandRegistry& registry);
+
+// handshake, whoami, rename, clients, poll
+struct SessionCommandsUse {
+  Hub& hub;
+  const ServerInfo& server;
+  const CommandRegistry& commands;
+};
+void add_session_commands(CommandRegistry& registry, SessionCommandsUse use);
+
+// chat, send, broadcast, publish, subscribe, unsubscribe, topics
+struct MessagingCommandsUse {
+  Hub& hub;
+  CodecSlot& codec;
+};
+void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use);
+
+// auth, kick, shutdown, reload
+struct AdminCommandsUse {
+  const std::string& admin_key;
+  AuthThrottle& auth_throttle;
+  Hub& hub;
+  const ServerInfo& server;
+  CodecSlot& codec;
+  const GatewayControl& control;
+};
+void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use);
+
+// lookup, get, ask
+struct RequestCommandsUse {
+  Hub& hub;
+  Requestables& requestables;
+  LookupTables& tables;
+  std::chrono::seconds request_timeout;
+  // Sends a request to a client and calls back with its answer (Gateway::ask).
+  std::function<bool(const std::shared_ptr<Client>&, message::Message, std::chrono::seconds,
+                     OutgoingRequests::Callback)>
+      ask;
+};
+void add_request_commands(CommandRegistry& registry, RequestCommandsUse use);
+
+// Every group above, wired to `gateway`'s parts, and the requestables time, version, tables
+// and stats.
+void add_builtin_commands(Gateway& gateway);
+void add_builtin_requestables(Gateway& gateway);
+
+// A handler for a command of a group: `run(use, context)`.
+template <typename Use>
+CommandHandler handler_using(Use use,
+                             std::optional<message::Message> (*run)(const Use&,
+                                                                    const CommandContext&)) {
+  return [use = std::move(use), run](const CommandContext& context) { return run(use, context); };
+}
 
 // A successful reply with text and, optionally, data.
 message::Message text_reply(std::string text, nlohmann::json data = nullptr);

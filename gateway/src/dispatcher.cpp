@@ -32,7 +32,7 @@ void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
                 session->remote_address());
   if (!session->traits().welcomed) return;
   const auto codec = gateway_.codec().current();
-  auto frame = codec->encode(welcome_message(gateway_, *client));
+  auto frame = codec->encode(welcome_message(gateway_.server(), gateway_.commands(), *client));
   if (!frame) return spdlog::error("cannot encode the welcome message: {}", frame.error().text);
   session->send(std::make_shared<const std::string>(std::move(*frame)));
 }
@@ -149,7 +149,8 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
     return reply_error(session, 503, "the gateway is shutting down; try again shortly", &request,
                        *codec);
   // A discovery probe: who this gateway is and where it listens; no session is opened.
-  if (message::is_probe(request)) return reply(session, probe_answer(gateway_), &request, *codec);
+  if (message::is_probe(request))
+    return reply(session, probe_answer(gateway_.server()), &request, *codec);
   // A person typed a command as chat text: run it as that command.
   if (request.cmd.empty()) {
     if (auto typed = parse_typed_command(request.text)) {
@@ -259,7 +260,7 @@ void Dispatcher::execute(const Command& command, const std::shared_ptr<Session>&
                          const message::Codec& codec) {
   std::optional<Message> answer;
   try {
-    answer = command.handler(CommandContext{request, session, client, gateway_, *this});
+    answer = command.handler(CommandContext{request, session, client, gateway_.router(), *this});
   } catch (const std::exception& error) {
     gateway_.metrics().count_handler_exception();
     spdlog::error("command '{}' from {} failed: {}", request.cmd, session->remote_address(),

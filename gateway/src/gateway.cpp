@@ -1,7 +1,7 @@
-#include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/local_router.hpp>
 
+#include "command_sets.hpp"
 #include "dispatcher.hpp"
 
 namespace gw::gateway {
@@ -23,7 +23,7 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       address_rates_(settings_.rates),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
-  add_builtin_commands(commands_);
+  add_builtin_commands(*this);
   add_builtin_requestables(*this);
 }
 

@@ -1,6 +1,5 @@
 #include <variant>
 
-#include <gw/gateway/gateway.hpp>
 #include <gw/gateway/topic.hpp>
 
 #include "command_sets.hpp"
@@ -13,7 +12,8 @@ using message::Message;
 
 // The message as recipients get it: the sender's, without its session token, with `from` and
 // `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
-std::variant<Delivery, Message> delivery_from_sender(const CommandContext& context,
+std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse& use,
+                                                     const CommandContext& context,
                                                      Message message) {
   message.token.clear();
   message.code.reset();
@@ -25,7 +25,7 @@ std::variant<Delivery, Message> delivery_from_sender(const CommandContext& conte
     if (message.user_id.empty()) message.user_id = "anonymous";
   }
   if (message.timestamp.empty()) message.timestamp = iso8601_now();
-  auto delivery = make_delivery(*context.gateway.codec().current(), std::move(message));
+  auto delivery = make_delivery(*use.codec.current(), std::move(message));
   if (!delivery) return refusal(413, "the message cannot be delivered: " + delivery.error().text);
   return std::move(*delivery);
 }
@@ -38,18 +38,18 @@ Message delivered_reply(std::size_t count, std::string where) {
 // Hands `message` to the router and acknowledges with `acknowledge(delivery)`'s answer, or
 // refuses when it cannot be encoded.
 template <typename Acknowledge>
-Message route_and_acknowledge(const CommandContext& context, Message message,
-                              Acknowledge acknowledge) {
-  auto delivery = delivery_from_sender(context, std::move(message));
+Message route_and_acknowledge(const MessagingCommandsUse& use, const CommandContext& context,
+                              Message message, Acknowledge acknowledge) {
+  auto delivery = delivery_from_sender(use, context, std::move(message));
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
   return acknowledge(std::get<Delivery>(delivery));
 }
 
-Message to_one(const CommandContext& context, Message message) {
+Message to_one(const MessagingCommandsUse& use, const CommandContext& context, Message message) {
   const auto who = message.to;
-  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
+  return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
     // Only the router knows who exists (in a cluster, on other gateways too).
-    const auto reached = context.gateway.router().to_client(who, delivery);
+    const auto reached = context.router.to_client(who, delivery);
     if (!reached)
       return refusal(404, "no client with the id or name '" + who + "'; send clients for the list");
     auto reply = delivered_reply(1, "client");
@@ -58,29 +58,29 @@ Message to_one(const CommandContext& context, Message message) {
   });
 }
 
-Message to_topic(const CommandContext& context, Message message) {
+Message to_topic(const MessagingCommandsUse& use, const CommandContext& context, Message message) {
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
   const auto topic = message.topic;
-  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
-    return delivered_reply(context.gateway.router().to_topic(topic, delivery),
-                           "subscribers of " + topic);
+  return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
+    return delivered_reply(context.router.to_topic(topic, delivery), "subscribers of " + topic);
   });
 }
 
-Message to_everyone(const CommandContext& context, Message message) {
-  return route_and_acknowledge(context, std::move(message), [&](const Delivery& delivery) {
-    return delivered_reply(context.gateway.router().to_everyone(delivery), "clients");
+Message to_everyone(const MessagingCommandsUse& use, const CommandContext& context,
+                    Message message) {
+  return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
+    return delivered_reply(context.router.to_everyone(delivery), "clients");
   });
 }
 
 // The empty command: to `to`, else to the subscribers of `topic`, else to everyone. A
 // WebSocket sender of a message for everyone gets its own copy and no other answer: the
 // original relay.
-std::optional<Message> chat(const CommandContext& context) {
+std::optional<Message> chat(const MessagingCommandsUse& use, const CommandContext& context) {
   const auto& request = context.request;
-  if (!request.to.empty()) return to_one(context, request);
-  if (!request.topic.empty()) return to_topic(context, request);
-  auto reply = to_everyone(context, request);
+  if (!request.to.empty()) return to_one(use, context, request);
+  if (!request.topic.empty()) return to_topic(use, context, request);
+  auto reply = to_everyone(use, context, request);
   if (context.session->traits().own_copy_answers_chat && reply.cmd != "error") return std::nullopt;
   return reply;
 }
@@ -96,41 +96,41 @@ void target_from_args(Message& message, std::string Message::*field) {
 }
 
 // `send` with `to`, or typed as "/send WHO TEXT".
-std::optional<Message> send(const CommandContext& context) {
+std::optional<Message> send(const MessagingCommandsUse& use, const CommandContext& context) {
   Message message = context.request;
   target_from_args(message, &Message::to);
   if (message.to.empty())
     return refusal(400,
                    "send needs a recipient: set to (a client id or name), or args \"WHO TEXT\"");
-  return to_one(context, std::move(message));
+  return to_one(use, context, std::move(message));
 }
 
-std::optional<Message> broadcast(const CommandContext& context) {
+std::optional<Message> broadcast(const MessagingCommandsUse& use, const CommandContext& context) {
   Message message = context.request;
   if (message.text.empty()) {
     message.text = trimmed_args(message.args);
     message.args.clear();
   }
-  return to_everyone(context, std::move(message));
+  return to_everyone(use, context, std::move(message));
 }
 
 // `publish` with `topic`, or typed as "/publish TOPIC TEXT".
-std::optional<Message> publish(const CommandContext& context) {
+std::optional<Message> publish(const MessagingCommandsUse& use, const CommandContext& context) {
   Message message = context.request;
   target_from_args(message, &Message::topic);
   if (message.topic.empty())
     return refusal(400, "publish needs a topic: set topic, or args \"TOPIC TEXT\"");
-  return to_topic(context, std::move(message));
+  return to_topic(use, context, std::move(message));
 }
 
 std::string filter_of(const Message& request) {
   return request.topic.empty() ? trimmed_args(request.args) : request.topic;
 }
 
-std::optional<Message> subscribe(const CommandContext& context) {
+std::optional<Message> subscribe(const MessagingCommandsUse& use, const CommandContext& context) {
   const auto filter = filter_of(context.request);
   if (auto problem = topic::check_filter(filter)) return refusal(400, *problem);
-  auto& hub = context.gateway.hub();
+  auto& hub = use.hub;
   const auto result = hub.subscribe(context.client, filter);
   if (result == Hub::Subscribed::too_many)
     return refusal(400, "at most " + std::to_string(hub.limits().max_subscriptions) +
@@ -140,53 +140,53 @@ std::optional<Message> subscribe(const CommandContext& context) {
       {{"topic", filter}, {"subscriptions", context.client->subscriptions()}});
 }
 
-std::optional<Message> unsubscribe(const CommandContext& context) {
+std::optional<Message> unsubscribe(const MessagingCommandsUse& use, const CommandContext& context) {
   const auto filter = filter_of(context.request);
-  if (!context.gateway.hub().unsubscribe(*context.client, filter))
+  if (!use.hub.unsubscribe(*context.client, filter))
     return refusal(404, "not subscribed to '" + filter + "'; send whoami for your subscriptions");
   return text_reply("unsubscribed from " + filter,
                     {{"topic", filter}, {"subscriptions", context.client->subscriptions()}});
 }
 
-std::optional<Message> topics(const CommandContext& context) {
-  auto list = context.gateway.hub().topics();
+std::optional<Message> topics(const MessagingCommandsUse& use, const CommandContext&) {
+  auto list = use.hub.topics();
   const auto count = list.size();
   return text_reply(std::to_string(count) + " topic filters with subscribers", std::move(list));
 }
 
 }  // namespace
 
-void add_messaging_commands(CommandRegistry& registry) {
+void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use) {
   registry.add(
       {.name = "",
        .description =
            "A chat message (empty cmd): to `to` if set, else to the subscribers of `topic` "
            "if set, else to every client",
-       .handler = chat});
+       .handler = handler_using(use, chat)});
   registry.add(
       {.name = "send",
        .description = "Deliver to one client: `to` is its id or name (or args \"WHO TEXT\")",
-       .handler = send});
+       .handler = handler_using(use, send)});
   registry.add({.name = "broadcast",
                 .description = "Deliver to every client on every transport",
-                .handler = broadcast});
+                .handler = handler_using(use, broadcast)});
   registry.add({.name = "publish",
                 .description =
                     "Deliver to the subscribers of `topic` (or args \"TOPIC TEXT\"); no wildcards",
-                .handler = publish});
+                .handler = handler_using(use, publish)});
   registry.add({.name = "subscribe",
                 .description =
                     "Receive what is published to `topic` (or args); + matches one level, a last # "
                     "the rest",
-                .handler = subscribe,
+                .handler = handler_using(use, subscribe),
                 .needs_session = true});
   registry.add({.name = "unsubscribe",
                 .description = "Stop receiving a topic filter you subscribed to",
-                .handler = unsubscribe,
+                .handler = handler_using(use, unsubscribe),
                 .needs_session = true});
   registry.add({.name = "topics",
                 .description = "The topic filters that have subscribers, with their counts",
-                .handler = topics});
+                .handler = handler_using(use, topics)});
 }
 
 }  // namespace gw::gateway

@@ -4,7 +4,6 @@
 #include <openssl/rand.h>
 
 #include <gw/gateway/builtin_commands.hpp>
-#include <gw/gateway/gateway.hpp>
 #include <gw/message/base64url.hpp>
 #include <gw/message/discovery.hpp>
 
@@ -31,16 +30,17 @@ nlohmann::json command_names(const CommandRegistry& registry) {
   return names;
 }
 
-nlohmann::json session_data(Gateway& gateway, const Client& client) {
+nlohmann::json session_data(const ServerInfo& server, const CommandRegistry& commands,
+                            const Client& client) {
   const auto token = client.token().empty() ? nlohmann::json() : nlohmann::json(client.token());
-  auto data = gateway.server().discovery_json();  // server and endpoints, as a probe gets
+  auto data = server.discovery_json();  // server and endpoints, as a probe gets
   data["session"] = {{"id", client.id()}, {"token", token}, {"name", client.name()}};
-  data["commands"] = command_names(gateway.commands());
+  data["commands"] = command_names(commands);
   return data;
 }
 
-std::optional<Message> handshake(const CommandContext& context) {
-  auto& hub = context.gateway.hub();
+std::optional<Message> handshake(const SessionCommandsUse& use, const CommandContext& context) {
+  auto& hub = use.hub;
   auto client = context.client;
   if (!client) {  // an HTTP or UDP client without a session (or with an expired one)
     client = hub.open_session(context.session, new_session_token());
@@ -51,8 +51,8 @@ std::optional<Message> handshake(const CommandContext& context) {
   }
   const auto& wanted = context.request.user_id;
   const auto name = wanted.empty() ? client->name() : hub.claim_name(*client, wanted);
-  return text_reply("hello " + name + ", this is " + context.gateway.server().name,
-                    session_data(context.gateway, *client));
+  return text_reply("hello " + name + ", this is " + use.server.name,
+                    session_data(use.server, use.commands, *client));
 }
 
 std::optional<Message> whoami(const CommandContext& context) {
@@ -62,17 +62,17 @@ std::optional<Message> whoami(const CommandContext& context) {
                     client.info());
 }
 
-std::optional<Message> rename(const CommandContext& context) {
+std::optional<Message> rename(const SessionCommandsUse& use, const CommandContext& context) {
   auto name = trimmed_args(context.request.args);
   if (name.empty())
     return refusal(400, "rename needs the new name in args, such as args \"kitchen-sensor\"");
-  if (auto refused = context.gateway.hub().rename(*context.client, name))
+  if (auto refused = use.hub.rename(*context.client, name))
     return refusal(refused->code, refused->text);
   return text_reply("you are now " + name, context.client->info());
 }
 
-std::optional<Message> clients(const CommandContext& context) {
-  auto list = context.gateway.hub().clients();
+std::optional<Message> clients(const SessionCommandsUse& use, const CommandContext&) {
+  auto list = use.hub.clients();
   const auto count = list.size();
   return text_reply(std::to_string(count) + " clients", std::move(list));
 }
@@ -104,8 +104,8 @@ std::optional<long> wait_seconds(std::string_view args) {
   return value;
 }
 
-std::optional<Message> poll(const CommandContext& context) {
-  const auto& limits = context.gateway.hub().limits();
+std::optional<Message> poll(const SessionCommandsUse& use, const CommandContext& context) {
+  const auto& limits = use.hub.limits();
   const auto wait = wait_seconds(context.request.args);
   if (!wait)
     return refusal(400, "poll args: expected wait=SECONDS (a whole number), such as wait=30");
@@ -125,53 +125,54 @@ std::optional<Message> poll(const CommandContext& context) {
 
 }  // namespace
 
-void add_session_commands(CommandRegistry& registry) {
+void add_session_commands(CommandRegistry& registry, SessionCommandsUse use) {
   registry.add({.name = "handshake",
                 .description =
                     "Open a session: the gateway's name, id, clock and endpoints, your session id "
                     "and token, and the commands; userID asks for a name",
-                .handler = handshake});
+                .handler = handler_using(use, handshake)});
   registry.add({.name = "whoami",
                 .description = "Your session: id, name, transport, address, since, subscriptions",
                 .handler = whoami,
                 .needs_session = true});
   registry.add({.name = "rename",
                 .description = "Take the name in args (names are unique: 409 if taken)",
-                .handler = rename,
+                .handler = handler_using(use, rename),
                 .needs_session = true});
   registry.add({.name = "clients",
                 .description = "Every client: id, name, transport, address, since, subscriptions",
-                .handler = clients});
+                .handler = handler_using(use, clients)});
   registry.add({.name = "poll",
                 .description =
                     "Fetch the messages waiting for this session; args wait=N holds the request up "
                     "to N seconds until one comes",
-                .handler = poll,
+                .handler = handler_using(use, poll),
                 .needs_session = true});
 }
 
-Message welcome_message(Gateway& gateway, const Client& client) {
+Message welcome_message(const ServerInfo& server, const CommandRegistry& commands,
+                        const Client& client) {
   Message welcome;
   welcome.cmd = "welcome";
   welcome.code = 200;
-  welcome.user_id = gateway.server().name;
+  welcome.user_id = server.name;
   welcome.timestamp = iso8601_now();
-  welcome.text = "welcome to " + gateway.server().name;
-  welcome.data = session_data(gateway, client);
+  welcome.text = "welcome to " + server.name;
+  welcome.data = session_data(server, commands, client);
   return welcome;
 }
 
-Message probe_answer(const Gateway& gateway) {
+Message probe_answer(const ServerInfo& server) {
   Message answer;
-  answer.text = "gateway " + gateway.server().name;
-  answer.data = gateway.server().discovery_json();
+  answer.text = "gateway " + server.name;
+  answer.data = server.discovery_json();
   return answer;
 }
 
-Message announce_message(const Gateway& gateway) {
-  Message beacon = probe_answer(gateway);
+Message announce_message(const ServerInfo& server) {
+  Message beacon = probe_answer(server);
   beacon.cmd = std::string(message::announce_cmd);
-  beacon.user_id = gateway.server().name;
+  beacon.user_id = server.name;
   beacon.timestamp = iso8601_now();
   return beacon;
 }

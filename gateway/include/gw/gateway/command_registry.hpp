@@ -10,24 +10,25 @@
 
 #include <gw/gateway/client.hpp>
 #include <gw/gateway/responder.hpp>
+#include <gw/gateway/router.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/session.hpp>
 
 namespace gw::gateway {
 
-class Gateway;
-
 enum class Permission { user, admin };
 std::string_view to_string(Permission permission) noexcept;
 
-// What a command sees: the decoded request, the transport session it came through (where the
-// reply goes), the client that sent it (null for an HTTP or UDP request without a session),
-// the gateway, and where a reply given later goes.
+// What a command sees of one request: the decoded request, the transport session it came
+// through (where the reply goes), the client that sent it (null for an HTTP or UDP request
+// without a session), where deliveries to someone go, and where a reply given later goes.
+// Whatever else a command uses (the hub, the codec, settings) it is given when registered, so
+// no command sees the whole gateway.
 struct CommandContext {
   const message::Message& request;
   const std::shared_ptr<transports::Session>& session;
   const std::shared_ptr<Client>& client;
-  Gateway& gateway;
+  Router& router;
   ReplySink& replies;
 
   // For a command that answers later (a long poll, a reply awaited from another client): it

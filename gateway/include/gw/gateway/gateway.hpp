@@ -10,6 +10,7 @@
 #include <gw/gateway/auth_throttle.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/gateway_control.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/memory_store.hpp>
@@ -47,14 +48,6 @@ struct GatewaySettings {
   // Off only to measure its cost or in a closed lab: replays are then acted on.
   bool replay_guard = true;
   std::size_t replay_entries = ReplayGuard::Options{}.capacity;
-};
-
-// What the program running the gateway does when an admin asks (a gateway that is only a
-// library does nothing).
-struct GatewayControl {
-  std::function<void()> shutdown;
-  // Reloads what can be reloaded; returns what was done, or throws with why not.
-  std::function<std::string()> reload;
 };
 
 // The socket-free core: who the gateway is, its keys, its commands, its clients and its
