@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <gw/console/assets.hpp>
 #include <gw/discovery/announce_beacon.hpp>
 #include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/gateway.hpp>
@@ -235,6 +236,13 @@ void serve(asio::io_context& io) {
   }
 }
 
+// The browser console, embedded in the program.
+std::optional<transports::HttpPage> console_files(std::string_view path) {
+  const auto asset = console::find_asset(path);
+  if (!asset) return std::nullopt;
+  return transports::HttpPage{200, std::string(asset->content_type), std::string(asset->body)};
+}
+
 }  // namespace
 
 int run_daemon(const Config& config, const Customise& customise) {
@@ -246,6 +254,7 @@ int run_daemon(const Config& config, const Customise& customise) {
   server.id = data.gateway_id;
   server.version = GW_VERSION;
   gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config));
+  gateway.serve_files(console_files);
   if (customise) customise(gateway);
 
   const unsigned threads =

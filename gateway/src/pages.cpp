@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gw/console/assets.hpp>
 #include <gw/gateway/gateway.hpp>
 
 namespace gw::gateway {
@@ -39,9 +38,8 @@ HttpPage serve_page(Gateway& gateway, std::string_view path) {
   if (path == "/metrics")
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             gateway.metrics().render(gateway.server(), gateway.transport_stats())};
-  if (path == "/index.html") path = "/";
-  if (const auto asset = console::find_asset(path))
-    return {200, std::string(asset->content_type), std::string(asset->body)};
+  if (const auto& files = gateway.files())
+    if (auto file = files(path == "/index.html" ? "/" : path)) return std::move(*file);
   // The path is not echoed: an error page says nothing a link could have put into it.
   return {404, "text/plain; charset=utf-8",
           "no such page; the gateway serves /, /healthz, /metrics, POST /message and /ws\n"};

@@ -125,3 +125,18 @@ TEST_CASE_METHOD(Fixture, "too large is 413; stopping is 503", "[dispatcher]") {
   gateway.begin_stopping();
   CHECK(request(session, command("ping")).code == 503);
 }
+
+TEST_CASE_METHOD(Fixture, "the core serves the files it is given, and no console of its own",
+                 "[dispatcher]") {
+  CHECK(handler.page("/").status == 404);
+  CHECK(handler.page("/healthz").status == 200);
+  gateway.serve_files([](std::string_view path) -> std::optional<gw::transports::HttpPage> {
+    if (path != "/") return std::nullopt;
+    return gw::transports::HttpPage{200, "text/html", "<p>console</p>"};
+  });
+  const auto page = handler.page("/index.html");  // the same file as /
+  CHECK(page.status == 200);
+  CHECK(page.body == "<p>console</p>");
+  CHECK(handler.page("/app.js").status == 404);
+  CHECK(handler.page("/metrics").status == 200);
+}

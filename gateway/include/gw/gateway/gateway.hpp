@@ -4,7 +4,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <gw/gateway/address_rates.hpp>
 #include <gw/gateway/auth_throttle.hpp>
@@ -73,6 +75,11 @@ class Gateway {
   AuthThrottle& auth_throttle() noexcept { return auth_throttle_; }
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
   GatewayControl& control() noexcept { return control_; }
+  // The files served on GET besides /healthz and /metrics, by path (gatewayd serves the
+  // console's). Set before serving; none by default.
+  using FileFinder = std::function<std::optional<transports::HttpPage>(std::string_view path)>;
+  void serve_files(FileFinder find) { files_ = std::move(find); }
+  const FileFinder& files() const noexcept { return files_; }
   Requestables& requestables() noexcept { return requestables_; }
   LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
@@ -114,6 +121,7 @@ class Gateway {
   AuthThrottle auth_throttle_;
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;
+  FileFinder files_;
   Requestables requestables_;
   LookupTables tables_;
   OutgoingRequests outgoing_;
