@@ -26,6 +26,7 @@ done
 scripts/install-deps.sh --fuzz
 build=${GW_FUZZ_BUILD_DIR:-build-fuzz}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+export CCACHE_COMPILERCHECK=${CCACHE_COMPILERCHECK:-content}
 generator=()
 if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
 cmake -S . -B "$build" "${generator[@]}" -DGW_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -18,7 +18,7 @@ command -v debootstrap >/dev/null || { echo "fresh-install: needs debootstrap" >
 root=$(mktemp -d /var/tmp/gw-fresh-XXXXXX)
 cleanup() {
   # run/netns: `ip netns` (the discovery tests' namespace LAN) bind-mounts it on first use.
-  for mount in run/netns dev/pts dev proc; do
+  for mount in root/.cache/ccache run/netns dev/pts dev proc; do
     mountpoint -q "$root/$mount" && umount -l "$root/$mount"
   done
   if $keep; then echo "fresh-install: kept $root"; else rm -rf --one-file-system "$root"; fi
@@ -33,6 +33,14 @@ rm -f "$root.log"
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
+# The host's compiler cache, shared: the chroot still installs and runs its own compiler and
+# headers (ccache checks both), it only skips compiling what the host compiled identically.
+# GW_FRESH_CCACHE=0 builds from nothing, as a new machine does.
+host_ccache=$(ccache -k cache_dir 2>/dev/null || true)
+if [ "${GW_FRESH_CCACHE:-1}" != 0 ] && [ -d "$host_ccache" ]; then
+  mkdir -p "$root/root/.cache/ccache"
+  mount --bind "$host_ccache" "$root/root/.cache/ccache"
+fi
 
 mkdir -p "$root/work/main"
 # One tar reads the whole list: xargs would split it over several archives, and the extracting
