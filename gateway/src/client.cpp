@@ -5,9 +5,9 @@ namespace gw::gateway {
 
 using DeliveryPath = transports::SessionTraits::DeliveryPath;
 
-Client::Client(const std::shared_ptr<transports::Session>& connection,
+Client::Client(std::string id, const std::shared_ptr<transports::Session>& connection,
                std::unique_ptr<Mailbox> mailbox)
-    : id_("c" + std::to_string(connection->id())),
+    : id_(std::move(id)),
       traits_(connection->traits()),
       connection_(connection),
       name_(id_),

@@ -13,6 +13,7 @@ using transports::TransportKind;
 namespace {
 constexpr std::size_t max_name_length = 64;
 
+// Every client's id: "c" and the id of the transport session that opened it, made only here.
 std::string connection_client_id(const Session& connection) {
   return "c" + std::to_string(connection.id());
 }
@@ -38,8 +39,9 @@ Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store)
 Hub::~Hub() = default;
 
 std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
-  auto mailbox = store_->open_mailbox(connection_client_id(*connection), limits_);
-  auto client = std::make_shared<Client>(connection, std::move(mailbox));
+  auto id = connection_client_id(*connection);
+  auto mailbox = store_->open_mailbox(id, limits_);
+  auto client = std::make_shared<Client>(std::move(id), connection, std::move(mailbox));
   std::lock_guard lock(mutex_);
   clients_.emplace(client->id(), client);
   names_.emplace(client->id(), client->id());

@@ -125,4 +125,14 @@ inline message::Message command(std::string cmd, std::string args = "", std::str
   return m;
 }
 
+// `cmd` addressed to a client (`to`, an id or name) or to a `topic`, with `text`.
+inline message::Message addressed(std::string cmd, std::string to, std::string topic,
+                                  std::string text) {
+  auto m = command(std::move(cmd));
+  m.to = std::move(to);
+  m.topic = std::move(topic);
+  m.text = std::move(text);
+  return m;
+}
+
 }  // namespace gw::test

@@ -16,6 +16,7 @@ namespace {
 using gw::gateway::Delivery;
 using gw::gateway::LocalRouter;
 using gw::gateway::Router;
+using gw::test::addressed;
 using gw::test::command;
 using gw::transports::TransportKind;
 using Fixture = gw::test::GatewayFixture;
@@ -54,14 +55,6 @@ class WatchingRouter final : public Router {
   std::vector<std::string> calls_;
 };
 
-gw::message::Message with(gw::message::Message m, std::string to, std::string topic,
-                          std::string text) {
-  m.to = std::move(to);
-  m.topic = std::move(topic);
-  m.text = std::move(text);
-  return m;
-}
-
 }  // namespace
 
 TEST_CASE_METHOD(Fixture, "chat, send, broadcast and publish deliver through the router",
@@ -76,22 +69,22 @@ TEST_CASE_METHOD(Fixture, "chat, send, broadcast and publish deliver through the
   REQUIRE(request(tcp, command("subscribe", "home/#")).code == 200);
   auto sender = connect(TransportKind::tcp);
 
-  CHECK(request(sender, with(command("send"), "desk", "", "one")).text ==
+  CHECK(request(sender, addressed("send", "desk", "", "one")).text ==
         "delivered to c" + std::to_string(tcp->id()) + " (desk)");
   CHECK(last(tcp).text == "one");
 
   // A client only the router knows of is reached; one nobody knows of is 404.
-  CHECK(request(sender, with(command("send"), "remote-lamp", "", "two")).text ==
+  CHECK(request(sender, addressed("send", "remote-lamp", "", "two")).text ==
         "delivered to g2.c7 (remote-lamp)");
-  CHECK(request(sender, with(command("send"), "nobody", "", "three")).code == 404);
+  CHECK(request(sender, addressed("send", "nobody", "", "three")).code == 404);
 
-  const auto published = request(sender, with(command("publish"), "", "home/door", "four"));
+  const auto published = request(sender, addressed("publish", "", "home/door", "four"));
   CHECK(published.data["delivered"] == 2);
   CHECK(last(tcp).text == "four");
 
-  CHECK(request(sender, with(command(""), "", "", "five")).data["delivered"] == 2);
-  CHECK(request(sender, with(command("broadcast"), "", "", "six")).data["delivered"] == 2);
-  CHECK(request(sender, with(command(""), "", "", "/send desk seven")).code == 200);
+  CHECK(request(sender, addressed("", "", "", "five")).data["delivered"] == 2);
+  CHECK(request(sender, addressed("broadcast", "", "", "six")).data["delivered"] == 2);
+  CHECK(request(sender, addressed("", "", "", "/send desk seven")).code == 200);
 
   CHECK(router.calls() == std::vector<std::string>{"client desk: one", "client remote-lamp: two",
                                                    "client nobody: three", "topic home/door: four",

@@ -9,6 +9,7 @@
 namespace {
 
 using gw::message::Message;
+using gw::test::addressed;
 using gw::test::command;
 using gw::test::RecordingSession;
 using gw::transports::SessionTraits;
@@ -37,13 +38,6 @@ constexpr SessionTraits forgeable_requests{.kind = TransportKind::http,
                                            .forgeable_source = true,
                                            .reply_per_request = true};
 
-Message direct(std::string to, std::string text) {
-  auto dm = command("send");
-  dm.to = std::move(to);
-  dm.text = std::move(text);
-  return dm;
-}
-
 }  // namespace
 
 TEST_CASE_METHOD(Fixture, "a datagram transport with a trusted source is answered when refused",
@@ -61,7 +55,7 @@ TEST_CASE_METHOD(Fixture, "a datagram transport with a trusted source is answere
   CHECK(request(later, command("rename", "sensor-1")).text == "you are now sensor-1");
 
   auto tcp = connect(TransportKind::tcp);
-  CHECK(request(tcp, direct("sensor-1", "calibrate")).code == 200);
+  CHECK(request(tcp, addressed("send", "sensor-1", "", "calibrate")).code == 200);
   CHECK(last(later).text == "calibrate");
   CHECK(socket->count() == 2);  // the first datagram's session got only its own answers
 }
@@ -76,14 +70,14 @@ TEST_CASE_METHOD(Fixture, "a connection whose deliveries wait for poll is welcom
 
   auto ws = connect(TransportKind::websocket);
   const auto before = line->count();
-  CHECK(request(ws, direct("radio", "over")).code == 200);
+  CHECK(request(ws, addressed("send", "radio", "", "over")).code == 200);
   CHECK(line->count() == before);  // not pushed down the line
   const auto polled = request(line, command("poll"));
   REQUIRE(polled.data["messages"].size() == 1);
   CHECK(polled.data["messages"][0]["text"] == "over");
 
   handler.on_close(*line);
-  CHECK(request(ws, direct("radio", "gone?")).code == 404);
+  CHECK(request(ws, addressed("send", "radio", "", "gone?")).code == 404);
 }
 
 TEST_CASE_METHOD(Fixture, "a forgeable request transport gets no answer to what is refused",

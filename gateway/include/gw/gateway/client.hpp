@@ -32,8 +32,10 @@ class Client {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // A connection (WebSocket, TCP); the client lives as long as the connection.
-  Client(const std::shared_ptr<transports::Session>& connection, std::unique_ptr<Mailbox> mailbox);
+  // A connection (WebSocket, TCP); the client lives as long as the connection. The hub gives
+  // the id, as it does a session's.
+  Client(std::string id, const std::shared_ptr<transports::Session>& connection,
+         std::unique_ptr<Mailbox> mailbox);
   // A client known by its session token (HTTP, UDP); it lives while it keeps sending within
   // the idle time.
   Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
