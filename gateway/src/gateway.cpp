@@ -1,8 +1,8 @@
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/local_router.hpp>
 
-#include "command_sets.hpp"
-#include "dispatcher.hpp"
+#include "commands/command_sets.hpp"
+#include "dispatch/dispatcher.hpp"
 
 namespace gw::gateway {
 

@@ -1,4 +1,4 @@
-#include "topic_tree.hpp"
+#include "hub/topic_tree.hpp"
 
 #include <algorithm>
 #include <map>

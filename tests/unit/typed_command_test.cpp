@@ -1,4 +1,4 @@
-#include "typed_command.hpp"
+#include "dispatch/typed_command.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -10,7 +10,7 @@
 #include <gw/gateway/gateway.hpp>
 #include <gw/message/discovery.hpp>
 
-#include "pages.hpp"
+#include "metrics/pages.hpp"
 #include "typed_command.hpp"
 
 namespace gw::gateway {
