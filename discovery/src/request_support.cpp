@@ -18,7 +18,7 @@ std::string random_request_id() {
 }
 
 message::Codec answer_codec(const message::KeyRing& keys) {
-  return message::Codec(keys, {std::chrono::seconds(0), 64 * 1024});
+  return message::Codec(keys, {.ttl = std::chrono::seconds(0)});
 }
 
 void complete_request(message::Message& request, const std::string& user) {

@@ -1,5 +1,9 @@
 #include <gw/gateway/config.hpp>
 
+// One message limit for the transports and the codec: a token that fits one fits the other.
+static_assert(gw::transports::Limits::default_message_bytes ==
+              gw::message::CodecOptions::default_max_token_size);
+
 namespace gw::gateway {
 
 namespace {

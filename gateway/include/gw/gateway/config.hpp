@@ -12,6 +12,8 @@
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/gateway/worker_pool.hpp>
+#include <gw/message/codec.hpp>
 #include <gw/transports/limits.hpp>
 
 namespace gw::gateway {
@@ -31,10 +33,10 @@ struct Config {
   std::string name;                           // empty: the host's name
   std::filesystem::path key_file = "gw.key";  // relative: to data_dir
   bool allow_insecure_key_file = false;
-  std::chrono::seconds ttl{120};  // 0: accept tokens of any age
-  unsigned threads = 0;           // 0: one per core
-  unsigned worker_threads = 4;    // for blocking commands
-  std::string admin_key;          // empty: no admin
+  std::chrono::seconds ttl = message::CodecOptions{}.ttl;  // 0: accept tokens of any age
+  unsigned threads = 0;                                    // 0: one per core
+  unsigned worker_threads = WorkerPool::default_threads;   // for blocking commands
+  std::string admin_key;                                   // empty: no admin
   // A file holding the admin key, read at start (relative: to data_dir); keeps it out of `ps`.
   std::filesystem::path admin_key_file;
 

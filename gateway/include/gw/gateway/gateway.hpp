@@ -40,8 +40,8 @@ struct GatewaySettings {
   // The key `auth` grants admin permission for; empty: nobody can become admin.
   std::string admin_key;
   // Threads for blocking commands, and how many such commands may wait for one.
-  unsigned worker_threads = 4;
-  std::size_t worker_queue = 1024;
+  unsigned worker_threads = WorkerPool::default_threads;
+  std::size_t worker_queue = WorkerPool::default_queue;
   // The tables `lookup` reads ([[tables]] in the configuration).
   std::vector<TableSpec> tables;
   RateLimits rates;

@@ -29,7 +29,7 @@ class ReplayGuard {
  public:
   struct Options {
     std::size_t capacity = 262'144;  // tokens remembered; about 45 bytes each (replay_guard_bench)
-    std::chrono::seconds ttl{120};   // the codec's; 0: tokens never expire
+    std::chrono::seconds ttl = message::CodecOptions{}.ttl;  // the codec's; 0: never expire
   };
   enum class Verdict {
     fresh,          // admitted: act on it

@@ -15,6 +15,10 @@ namespace gw::gateway {
 // submit refuses and the caller answers "busy".
 class WorkerPool {
  public:
+  // What gatewayd starts with unless [gateway] worker_threads says otherwise.
+  static constexpr unsigned default_threads = 4;
+  static constexpr std::size_t default_queue = 1024;
+
   WorkerPool(unsigned threads, std::size_t max_queued);
   // Runs what is queued, then joins.
   ~WorkerPool();

@@ -19,7 +19,8 @@ struct CodecOptions {
   std::chrono::seconds ttl{120};
   // Largest token accepted or produced, in bytes of base64url text (64 KiB of token holds
   // about 48 KiB of JSON).
-  std::size_t max_token_size = 64 * 1024;
+  static constexpr std::size_t default_max_token_size = 64 * 1024;
+  std::size_t max_token_size = default_max_token_size;
   // Deepest nesting of objects and arrays accepted in a message.
   std::size_t max_json_depth = Message::default_max_depth;
 };

@@ -12,9 +12,11 @@ namespace gw::transports {
 // Every size and wait the transports enforce. The defaults are written here once; the gateway's
 // configuration file carries each of them.
 struct Limits {
+  // The transports do not know tokens; the gateway checks that this is the codec's default.
+  static constexpr std::size_t default_message_bytes = 64 * 1024;
   std::size_t http_header_bytes = 8 * 1024;
-  std::size_t message_bytes = 64 * 1024;         // a token; also the largest WebSocket message,
-                                                 // UDP datagram, TCP line and HTTP body
+  // A token; also the largest WebSocket message, UDP datagram, TCP line and HTTP body.
+  std::size_t message_bytes = default_message_bytes;
   std::chrono::seconds header_timeout{10};       // to receive a whole HTTP request once it starts
   std::chrono::seconds http_idle{60};            // between requests on a kept-alive connection
   std::chrono::seconds websocket_ping{30};       // ping an idle WebSocket this often; close it when
