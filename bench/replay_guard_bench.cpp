@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include <gw/gateway/replay_guard.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/message/fernet.hpp>
 
+#include "admission/replay_guard.hpp"
 #include "calls_per_second.hpp"
 
 namespace {

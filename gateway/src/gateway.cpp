@@ -1,6 +1,9 @@
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/local_router.hpp>
 
+#include "admission/address_rates.hpp"
+#include "admission/auth_throttle.hpp"
+#include "admission/replay_guard.hpp"
 #include "commands/command_sets.hpp"
 #include "dispatch/dispatcher.hpp"
 
@@ -20,7 +23,8 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
                     ReplayGuard::Options{settings_.replay_entries, codec_.current()->options().ttl},
                     message::unix_now())
               : nullptr),
-      address_rates_(settings_.rates),
+      auth_throttle_(std::make_unique<AuthThrottle>()),
+      address_rates_(std::make_unique<AddressRates>(settings_.rates)),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
   add_builtin_commands(*this);

@@ -1,7 +1,7 @@
+#include "address_rates.hpp"
+
 #include <algorithm>
 #include <functional>
-
-#include <gw/gateway/address_rates.hpp>
 
 namespace gw::gateway {
 

@@ -1,6 +1,6 @@
-#include <algorithm>
+#include "auth_throttle.hpp"
 
-#include <gw/gateway/auth_throttle.hpp>
+#include <algorithm>
 
 namespace gw::gateway {
 

@@ -1,7 +1,7 @@
+#include "replay_guard.hpp"
+
 #include <algorithm>
 #include <cstring>
-
-#include <gw/gateway/replay_guard.hpp>
 
 namespace gw::gateway {
 

@@ -9,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gw/gateway/auth_throttle.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/hub.hpp>
@@ -18,6 +17,8 @@
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/message/message.hpp>
+
+#include "admission/auth_throttle.hpp"
 
 // The built-in commands, registered in groups, each group given only what its commands use.
 namespace gw::gateway {

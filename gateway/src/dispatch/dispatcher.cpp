@@ -10,6 +10,8 @@
 #include <gw/gateway/gateway.hpp>
 #include <gw/message/discovery.hpp>
 
+#include "admission/address_rates.hpp"
+#include "admission/replay_guard.hpp"
 #include "metrics/pages.hpp"
 #include "typed_command.hpp"
 

@@ -1,6 +1,7 @@
+#include "admission/auth_throttle.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <gw/gateway/auth_throttle.hpp>
 #include <gw/transports/session.hpp>
 
 using gw::gateway::AuthThrottle;

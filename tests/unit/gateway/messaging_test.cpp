@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "admission/auth_throttle.hpp"
 #include "gateway_fixture.hpp"
 
 namespace {

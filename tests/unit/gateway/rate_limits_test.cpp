@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include <gw/gateway/address_rates.hpp>
 #include <gw/gateway/token_bucket.hpp>
+
+#include "admission/address_rates.hpp"
 
 using gw::gateway::AddressRates;
 using gw::gateway::Rate;

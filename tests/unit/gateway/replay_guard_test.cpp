@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
+#include "admission/replay_guard.hpp"
 
-#include <gw/gateway/replay_guard.hpp>
+#include <catch2/catch.hpp>
 
 using gw::gateway::ReplayGuard;
 using gw::message::TokenStamp;

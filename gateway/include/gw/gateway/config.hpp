@@ -10,7 +10,7 @@
 
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/rate_limits.hpp>
-#include <gw/gateway/replay_guard.hpp>
+#include <gw/gateway/replay_guard_options.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/worker_pool.hpp>
 #include <gw/message/codec.hpp>
@@ -60,7 +60,7 @@ struct Config {
   SessionLimits sessions;
   RateLimits rates;
   bool replay_guard = true;  // off: replayed tokens are acted on again (measurement, closed labs)
-  std::size_t replay_entries = ReplayGuard::Options{}.capacity;
+  std::size_t replay_entries = ReplayGuardOptions{}.capacity;
   std::size_t json_depth = message::Message::default_max_depth;
   // [[tables]] in the config file only; a relative file is in data_dir.
   std::vector<TableSpec> tables;

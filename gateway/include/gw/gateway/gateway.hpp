@@ -8,8 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include <gw/gateway/address_rates.hpp>
-#include <gw/gateway/auth_throttle.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/gateway_control.hpp>
@@ -19,7 +17,7 @@
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
 #include <gw/gateway/rate_limits.hpp>
-#include <gw/gateway/replay_guard.hpp>
+#include <gw/gateway/replay_guard_options.hpp>
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/router.hpp>
 #include <gw/gateway/server_info.hpp>
@@ -33,6 +31,10 @@
 namespace gw::gateway {
 
 class Dispatcher;
+// What requests pass before their commands run (gateway/src/admission/).
+class AddressRates;
+class AuthThrottle;
+class ReplayGuard;
 
 // What the gateway is told besides its keys.
 struct GatewaySettings {
@@ -49,7 +51,7 @@ struct GatewaySettings {
   transports::NetworkList trusted_networks;
   // Off only to measure its cost or in a closed lab: replays are then acted on.
   bool replay_guard = true;
-  std::size_t replay_entries = ReplayGuard::Options{}.capacity;
+  std::size_t replay_entries = ReplayGuardOptions{}.capacity;
 };
 
 // The socket-free core: who the gateway is, its keys, its commands, its clients and its
@@ -72,7 +74,7 @@ class Gateway {
   // Replaces the router (a cluster's, or one that watches the local one), before serving.
   void use_router(std::unique_ptr<Router> router) { router_ = std::move(router); }
   Metrics& metrics() noexcept { return metrics_; }
-  AuthThrottle& auth_throttle() noexcept { return auth_throttle_; }
+  AuthThrottle& auth_throttle() noexcept { return *auth_throttle_; }
   transports::TransportStatsBoard& transport_stats() noexcept { return transport_stats_; }
   GatewayControl& control() noexcept { return control_; }
   // The files served on GET besides /healthz and /metrics, by path (gatewayd serves the
@@ -85,7 +87,7 @@ class Gateway {
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
   // The tokens already acted on, whatever their transport; null when switched off.
   ReplayGuard* replay_guard() noexcept { return replay_guard_.get(); }
-  AddressRates& address_rates() noexcept { return address_rates_; }
+  AddressRates& address_rates() noexcept { return *address_rates_; }
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
   // with nothing if none comes within `timeout` or the client is gone. The gateway sets id,
@@ -118,7 +120,6 @@ class Gateway {
   Hub hub_;
   Metrics metrics_;
   std::unique_ptr<Router> router_;
-  AuthThrottle auth_throttle_;
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;
   FileFinder files_;
@@ -126,7 +127,8 @@ class Gateway {
   LookupTables tables_;
   OutgoingRequests outgoing_;
   std::unique_ptr<ReplayGuard> replay_guard_;
-  AddressRates address_rates_;
+  std::unique_ptr<AuthThrottle> auth_throttle_;
+  std::unique_ptr<AddressRates> address_rates_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

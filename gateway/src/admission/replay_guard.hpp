@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include <gw/gateway/replay_guard_options.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/message/fernet.hpp>
 
@@ -27,10 +28,7 @@ namespace gw::gateway {
 // Sharded by the tokens' MACs, one lock per shard, so that network threads rarely meet.
 class ReplayGuard {
  public:
-  struct Options {
-    std::size_t capacity = 262'144;  // tokens remembered; about 45 bytes each (replay_guard_bench)
-    std::chrono::seconds ttl = message::CodecOptions{}.ttl;  // the codec's; 0: never expire
-  };
+  using Options = ReplayGuardOptions;
   enum class Verdict {
     fresh,          // admitted: act on it
     replayed,       // this very token was admitted before
