@@ -50,4 +50,5 @@ void add_builtin_requestables(Gateway& gateway) {
                           {"requests_pending", gateway.outgoing_requests().pending()}};
   });
 }
+
 }  // namespace gw::gateway
