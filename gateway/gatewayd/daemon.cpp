@@ -21,6 +21,8 @@
 #include <gw/discovery/announce_beacon.hpp>
 #include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/gateway.hpp>
+#include <gw/gateway/memory_store.hpp>
+#include <gw/gateway/sqlite_store.hpp>
 #include <gw/gateway/transport_table.hpp>
 #include <gw/transports/network_thread.hpp>
 
@@ -53,8 +55,22 @@ std::string local_host(const Config& config) {
   return config.bind.find(':') != std::string::npos ? "[" + config.bind + "]" : config.bind;
 }
 
+// The store the config asks for; a database that cannot be used stops start-up, saying why.
+std::shared_ptr<gateway::Store> open_store(const Config& config) {
+  if (config.storage.kind == gateway::StorageKind::memory)
+    return std::make_shared<gateway::MemoryStore>();
+  auto options = config.storage;
+  options.file = config.storage_path();
+  try {
+    return std::make_shared<gateway::SqliteStore>(options);
+  } catch (const std::runtime_error& error) {
+    throw ConfigError(std::string("storage: ") + error.what());
+  }
+}
+
 void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls,
-                  const gateway::ServerInfo& server, const Endpoints& endpoints) {
+                  const gateway::Store& store, const gateway::ServerInfo& server,
+                  const Endpoints& endpoints) {
   const std::string secure = tls.context ? "s" : "";
   std::ostringstream out;
   out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
@@ -62,6 +78,7 @@ void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls
       << (data.created_config ? "  (created with defaults)" : "") << "\n";
   out << "  key file  " << config.key_path().string()
       << (data.created_key ? "  (created, mode 0600)" : "") << "\n";
+  out << "  storage   " << store.describe() << "\n";
   if (tls.context) out << "  tls       " << tls.summary << "\n";
   if (!config.replay_guard)
     out << "  WARNING   replay guard off: a captured token sent again is acted on again\n";
@@ -253,7 +270,10 @@ int run_daemon(const Config& config, const Customise& customise) {
   server.name = config.name.empty() ? host_name() : config.name;
   server.id = data.gateway_id;
   server.version = GW_VERSION;
-  gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config));
+  const auto store = open_store(config);
+  gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config), store);
+  if (const auto restored = gateway.hub().restored())
+    spdlog::info("storage: {} session(s) restored from the previous run", restored);
   gateway.serve_files(console_files);
   if (customise) customise(gateway);
 
@@ -294,7 +314,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     beacon->start();
     signals.on_stop([&beacon] { beacon->stop(); });
   }
-  print_banner(config, data, tls, gateway.server(), endpoints);
+  print_banner(config, data, tls, *store, gateway.server(), endpoints);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 

@@ -62,7 +62,7 @@ class GwctlTest(GatewayTestCase):
         by_http = self.run_gwctl("publish", "--topic", "home/hall/temperature", "from http",
                                  "--json", scheme="http")
         self.assertEqual(by_http.returncode, 0, by_http.stderr)
-        self.assertEqual(json_lines(by_http.stdout)[0]["data"], {"delivered": 1})
+        self.assertEqual(json_lines(by_http.stdout)[0]["data"], {"delivered": 1, "stored": 0})
         code, out = listener.finish()
         self.assertEqual(code, 0, listener.stderr)
         messages = json_lines(out)

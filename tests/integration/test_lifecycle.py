@@ -29,7 +29,7 @@ class FirstStart(unittest.TestCase):
                 config = tomllib.load(f)
             self.assertEqual(set(config),
                              {"gateway", "listeners", "tls", "discovery", "limits", "sessions",
-                              "log"})
+                              "storage", "log"})
             self.assertEqual(config["listeners"]["http_port"], 5000)  # defaults, not the flags
             self.assertEqual(config["limits"]["message_bytes"], 65536)
             self.assertEqual(config["limits"]["http_header_bytes"], 8192)
@@ -140,7 +140,9 @@ class Configuration(unittest.TestCase):
     def test_port_in_use_is_a_clear_error(self):
         gateway = Gateway(data_dir=self.data).start()
         try:
-            result = gatewayd("--data-dir", self.data, "--bind", "127.0.0.1", "--http-port",
+            # Its own store: the first gatewayd holds the database (test_durability checks that).
+            result = gatewayd("--data-dir", self.data, "--storage", "memory", "--bind",
+                              "127.0.0.1", "--http-port",
                               str(gateway.ready["http"]), "--ws-port", "0", "--udp-port", "0",
                               "--tcp-port", "0")
             self.assertEqual(result.returncode, 1)

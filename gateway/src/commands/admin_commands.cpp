@@ -49,7 +49,7 @@ std::optional<Message> auth(const AdminCommandsUse& use, const CommandContext& c
     return refusal(403, "wrong admin key");
   }
   throttle.succeeded(host);
-  context.client->grant_admin();
+  use.hub.grant_admin(*context.client);
   spdlog::info("client {} ({}) is now admin", context.client->id(), host);
   return text_reply("you have admin permission", {{"permission", "admin"}});
 }

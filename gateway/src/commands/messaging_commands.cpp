@@ -30,46 +30,84 @@ std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse&
   return std::move(*delivery);
 }
 
-Message delivered_reply(std::size_t count, std::string where) {
-  return text_reply("delivered to " + std::to_string(count) + " " + std::move(where),
-                    {{"delivered", count}});
+Message delivered_reply(Router::Reached reached, std::string where) {
+  auto text = "delivered to " + std::to_string(reached.delivered) + " " + std::move(where);
+  if (reached.stored > 0) text += " (" + std::to_string(reached.stored) + " kept for their poll)";
+  return text_reply(std::move(text),
+                    {{"delivered", reached.delivered}, {"stored", reached.stored}});
 }
 
-// Hands `message` to the router and acknowledges with `acknowledge(delivery)`'s answer, or
-// refuses when it cannot be encoded.
+// The reply to a message, once the store holds what it kept in mailboxes: a sender told
+// `stored` knows it survives a restart. 503 when the store could not write it.
+std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
+                                          const CommandContext& context, Message reply,
+                                          std::size_t stored) {
+  if (stored == 0 || reply.cmd == "error") return reply;
+  use.hub.store().when_committed(
+      [respond = context.responder(), reply = std::move(reply)](bool written) mutable {
+        if (written) return respond(std::move(reply));
+        respond(refusal(503, "storage full: the message reached the connected recipients, but "
+                             "the store could not keep it for those that poll; try again later"));
+      });
+  return std::nullopt;
+}
+
+// Hands `message` to the router and acknowledges with `acknowledge(delivery)`'s answer (and
+// how many mailboxes kept it), once stored; or refuses when it cannot be encoded.
 template <typename Acknowledge>
-Message route_and_acknowledge(const MessagingCommandsUse& use, const CommandContext& context,
-                              Message message, Acknowledge acknowledge) {
+std::optional<Message> route_and_acknowledge(const MessagingCommandsUse& use,
+                                             const CommandContext& context, Message message,
+                                             Acknowledge acknowledge) {
   auto delivery = delivery_from_sender(use, context, std::move(message));
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
-  return acknowledge(std::get<Delivery>(delivery));
+  auto [reply, stored] = acknowledge(std::get<Delivery>(delivery));
+  return answer_when_stored(use, context, std::move(reply), stored);
 }
 
-Message to_one(const MessagingCommandsUse& use, const CommandContext& context, Message message) {
+// The original relay: a WebSocket sender of a message for everyone gets its own copy and no
+// other answer, so nothing waits for the store; only a refusal is sent back.
+std::optional<Message> relay_to_everyone(const MessagingCommandsUse& use,
+                                         const CommandContext& context, Message message) {
+  auto delivery = delivery_from_sender(use, context, std::move(message));
+  if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
+  context.router.to_everyone(std::get<Delivery>(delivery));
+  return std::nullopt;
+}
+
+using Acknowledged = std::pair<Message, std::size_t>;  // the reply, and mailboxes that kept it
+
+std::optional<Message> to_one(const MessagingCommandsUse& use, const CommandContext& context,
+                              Message message) {
   const auto who = message.to;
   return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
     // Only the router knows who exists (in a cluster, on other gateways too).
     const auto reached = context.router.to_client(who, delivery);
     if (!reached)
-      return refusal(404, "no client with the id or name '" + who + "'; send clients for the list");
-    auto reply = delivered_reply(1, "client");
+      return Acknowledged{
+          refusal(404, "no client with the id or name '" + who + "'; send clients for the list"),
+          0};
+    const std::size_t stored = reached->stored ? 1 : 0;
+    auto reply = delivered_reply({1, stored}, "client");
     reply.text = "delivered to " + reached->id + " (" + reached->name + ")";
-    return reply;
+    return Acknowledged{std::move(reply), stored};
   });
 }
 
-Message to_topic(const MessagingCommandsUse& use, const CommandContext& context, Message message) {
+std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandContext& context,
+                                Message message) {
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
   const auto topic = message.topic;
   return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
-    return delivered_reply(context.router.to_topic(topic, delivery), "subscribers of " + topic);
+    const auto reached = context.router.to_topic(topic, delivery);
+    return Acknowledged{delivered_reply(reached, "subscribers of " + topic), reached.stored};
   });
 }
 
-Message to_everyone(const MessagingCommandsUse& use, const CommandContext& context,
-                    Message message) {
+std::optional<Message> to_everyone(const MessagingCommandsUse& use, const CommandContext& context,
+                                   Message message) {
   return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
-    return delivered_reply(context.router.to_everyone(delivery), "clients");
+    const auto reached = context.router.to_everyone(delivery);
+    return Acknowledged{delivered_reply(reached, "clients"), reached.stored};
   });
 }
 
@@ -80,9 +118,9 @@ std::optional<Message> chat(const MessagingCommandsUse& use, const CommandContex
   const auto& request = context.request;
   if (!request.to.empty()) return to_one(use, context, request);
   if (!request.topic.empty()) return to_topic(use, context, request);
-  auto reply = to_everyone(use, context, request);
-  if (context.session->traits().own_copy_answers_chat && reply.cmd != "error") return std::nullopt;
-  return reply;
+  if (context.session->traits().own_copy_answers_chat)
+    return relay_to_everyone(use, context, request);
+  return to_everyone(use, context, request);
 }
 
 // For a command typed as "/CMD TARGET TEXT": when the message has no `field` (to, topic), its

@@ -77,50 +77,83 @@ std::optional<Message> clients(const SessionCommandsUse& use, const CommandConte
   return text_reply(std::to_string(count) + " clients", std::move(list));
 }
 
-Message poll_reply(const Mailbox::Drained& drained) {
+Message poll_reply(const Mailbox::Drained& drained, bool kept) {
   auto messages = nlohmann::json::array();
-  for (const auto& delivery : drained.deliveries)
-    messages.push_back(delivery.message->to_object());
+  for (const auto& entry : drained.entries) {
+    auto object = entry.message->to_object();
+    object["seq"] = entry.seq;
+    messages.push_back(std::move(object));
+  }
   auto text = std::to_string(messages.size()) + " messages";
+  const auto last_seq = drained.entries.empty() ? 0 : drained.entries.back().seq;
+  if (kept && last_seq > 0)
+    text += " (kept until acknowledged: poll with ack=" + std::to_string(last_seq) + ")";
   if (drained.lost > 0)
     text += "; " + std::to_string(drained.lost) +
             " older ones were lost because your mailbox was full: poll more often";
   if (drained.left > 0) text += "; " + std::to_string(drained.left) + " more waiting";
-  return text_reply(
-      std::move(text),
-      {{"messages", std::move(messages)}, {"lost", drained.lost}, {"left", drained.left}});
+  nlohmann::json data = {{"messages", std::move(messages)}, {"lost", drained.lost},
+                         {"left", drained.left}};
+  if (last_seq > 0) data["last_seq"] = last_seq;
+  return text_reply(std::move(text), std::move(data));
 }
 
-// "wait=N" (or nothing: 0).
-std::optional<long> wait_seconds(std::string_view args) {
-  const auto text = trimmed_args(args);
-  if (text.empty()) return 0;
-  std::string_view number = text;
-  if (number.starts_with("wait=")) number.remove_prefix(5);
-  long value = 0;
-  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (error != std::errc{} || end != number.data() + number.size() || value < 0)
-    return std::nullopt;
+std::optional<std::uint64_t> whole_number(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+struct PollArgs {
+  std::uint64_t wait = 0;
+  std::optional<std::uint64_t> ack;  // at least once, having received up to this number
+};
+
+// "wait=N ack=N", either or both, in any order; nothing: no wait, and take what is returned.
+std::optional<PollArgs> poll_args(std::string_view args) {
+  PollArgs parsed;
+  auto rest = trimmed_args(args);
+  while (!rest.empty()) {
+    auto [word, after] = split_first_word(rest);
+    rest = std::move(after);
+    std::optional<std::uint64_t> value;
+    if (word.starts_with("wait=")) {
+      if (!(value = whole_number(std::string_view(word).substr(5)))) return std::nullopt;
+      parsed.wait = *value;
+    } else if (word.starts_with("ack=")) {
+      if (!(value = whole_number(std::string_view(word).substr(4)))) return std::nullopt;
+      parsed.ack = *value;
+    } else if (auto bare = whole_number(word)) {  // the original form: just the seconds
+      parsed.wait = *bare;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return parsed;
 }
 
 std::optional<Message> poll(const SessionCommandsUse& use, const CommandContext& context) {
   const auto& limits = use.hub.limits();
-  const auto wait = wait_seconds(context.request.args);
-  if (!wait)
-    return refusal(400, "poll args: expected wait=SECONDS (a whole number), such as wait=30");
-  const auto seconds = std::min<long>(*wait, static_cast<long>(limits.poll_wait_max.count()));
+  const auto args = poll_args(context.request.args);
+  if (!args)
+    return refusal(400,
+                   "poll args: expected wait=SECONDS and/or ack=SEQ (whole numbers), such as "
+                   "\"wait=30 ack=12\"; ack keeps what is returned until acknowledged");
+  const auto seconds =
+      std::min<std::uint64_t>(args->wait, static_cast<std::uint64_t>(limits.poll_wait_max.count()));
+  const bool keep = args->ack.has_value();
   std::optional<PollWaiter> waiter;
   if (seconds > 0) {
     waiter = PollWaiter{std::chrono::steady_clock::now() + std::chrono::seconds(seconds),
-                        limits.poll_reply_bytes,
-                        [respond = context.responder()](Mailbox::Drained drained) {
-                          respond(poll_reply(drained));
+                        limits.poll_reply_bytes, keep,
+                        [respond = context.responder(), keep](Mailbox::Drained drained) {
+                          respond(poll_reply(drained, keep));
                         }};
   }
-  auto drained = context.client->poll(limits.poll_reply_bytes, std::move(waiter));
+  auto drained = context.client->poll(limits.poll_reply_bytes, args->ack, std::move(waiter));
   if (!drained) return std::nullopt;  // answered when a message comes or the wait ends
-  return poll_reply(*drained);
+  return poll_reply(*drained, keep);
 }
 
 }  // namespace
@@ -145,7 +178,8 @@ void add_session_commands(CommandRegistry& registry, SessionCommandsUse use) {
   registry.add({.name = "poll",
                 .description =
                     "Fetch the messages waiting for this session; args wait=N holds the request up "
-                    "to N seconds until one comes",
+                    "to N seconds until one comes; ack=SEQ forgets those numbered up to SEQ and "
+                    "keeps the ones returned until acknowledged (at least once)",
                 .handler = handler_using(use, poll),
                 .needs_session = true});
 }

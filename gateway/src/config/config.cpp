@@ -25,6 +25,10 @@ std::filesystem::path Config::log_path() const {
   return in_data_dir(data_dir, log_file);
 }
 
+std::filesystem::path Config::storage_path() const {
+  return in_data_dir(data_dir, storage.file);
+}
+
 std::filesystem::path Config::tls_certificate_path() const {
   if (tls_makes_own_certificate()) return data_dir / "tls-certificate.pem";
   return in_data_dir(data_dir, tls_certificate);

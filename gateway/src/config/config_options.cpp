@@ -273,6 +273,32 @@ Parsed parse_log_format(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
+Parsed parse_storage_kind(Config& config, std::string_view text) {
+  if (text == "sqlite")
+    config.storage.kind = StorageKind::sqlite;
+  else if (text == "memory")
+    config.storage.kind = StorageKind::memory;
+  else
+    return std::string("expected sqlite (kept across restarts) or memory (lost when it stops)");
+  return std::nullopt;
+}
+
+Parsed parse_synchronous(Config& config, std::string_view text) {
+  if (text == "normal")
+    config.storage.synchronous = Synchronous::normal;
+  else if (text == "full")
+    config.storage.synchronous = Synchronous::full;
+  else
+    return std::string("expected normal (survives a crash of gatewayd) or full (a loss of power)");
+  return std::nullopt;
+}
+
+Parsed parse_storage_file(Config& config, std::string_view text) {
+  if (text.empty()) return std::string("expected a file name, such as gw.db");
+  config.storage.file = std::string(text);
+  return std::nullopt;
+}
+
 using L = transports::Limits;
 using S = SessionLimits;
 constexpr std::int64_t mib = 1024 * 1024;
@@ -446,6 +472,27 @@ constexpr ConfigOption options[] = {
     {"sessions", "request_timeout", "request-timeout", "SECONDS",
      "How long the gateway waits for a client to answer a request it sent",
      parse_session_seconds<&S::request_timeout>, show_session<&S::request_timeout>},
+    {"storage", "kind", "storage", "KIND",
+     "sqlite: sessions and mailboxes kept in a database in the data directory, across restarts; "
+     "memory: lost when gatewayd stops",
+     parse_storage_kind,
+     [](const Config& c) {
+       return toml_string(c.storage.kind == StorageKind::memory ? "memory" : "sqlite");
+     }},
+    {"storage", "file", "storage-file", "FILE",
+     "The database (a relative path is in the data directory); one gatewayd at a time",
+     parse_storage_file, [](const Config& c) { return toml_string(c.storage.file.string()); }},
+    {"storage", "synchronous", "storage-synchronous", "MODE",
+     "normal: a commit survives a crash of gatewayd; full: also a loss of power (slower)",
+     parse_synchronous,
+     [](const Config& c) {
+       return toml_string(c.storage.synchronous == Synchronous::full ? "full" : "normal");
+     }},
+    {"storage", "max_bytes", "storage-max-bytes", "BYTES",
+     "The database's size bound; past it, messages that need storing get 503 storage full",
+     parse_group_size<&Config::storage, &StorageOptions::max_bytes, 64 * 1024,
+                      std::int64_t{1} << 46>,
+     show_group<&Config::storage, &StorageOptions::max_bytes>},
     {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
      parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
     {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",

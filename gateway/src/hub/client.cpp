@@ -25,6 +25,18 @@ Client::Client(std::string id, const std::shared_ptr<transports::Session>& first
   if (traits_.delivery == DeliveryPath::latest_request) latest_request_ = first_request;
 }
 
+Client::Client(const SavedSession& saved, std::unique_ptr<Mailbox> mailbox,
+               Clock::time_point last_seen)
+    : id_(saved.id),
+      traits_(transports::traits_of(saved.kind)),
+      token_(saved.token),
+      name_(saved.name),
+      address_(saved.address),
+      admin_(saved.admin),
+      subscriptions_(saved.subscriptions),
+      last_seen_(last_seen),
+      mailbox_(std::move(mailbox)) {}
+
 std::string Client::name() const {
   std::lock_guard lock(mutex_);
   return name_;
@@ -86,6 +98,27 @@ nlohmann::json Client::info() const {
           {"permission", admin_ ? "admin" : "user"}};
 }
 
+SavedSession Client::saved() const {
+  std::lock_guard lock(mutex_);
+  const auto idle_for = Clock::now() - last_seen_;
+  return {id_,
+          token_,
+          name_,
+          traits_.kind,
+          address_,
+          subscriptions_,
+          admin_,
+          std::chrono::system_clock::now() -
+              std::chrono::duration_cast<std::chrono::system_clock::duration>(idle_for)};
+}
+
+bool Client::due_seen_save(Clock::time_point now, Clock::duration every) {
+  std::lock_guard lock(mutex_);
+  if (now - seen_saved_ < every) return false;
+  seen_saved_ = now;
+  return true;
+}
+
 void Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request) {
   std::lock_guard lock(mutex_);
   last_seen_ = now;
@@ -102,32 +135,40 @@ Client::Clock::time_point Client::last_seen() const {
   return last_seen_;
 }
 
-std::size_t Client::deliver(const Delivery& delivery) {
+Client::Delivered Client::deliver(const Delivery& delivery) {
   if (traits_.delivery == DeliveryPath::connection) {
     if (auto connection = connection_.lock()) connection->send(delivery.frame);
-    return 0;
+    return {};
   }
   std::unique_lock lock(mutex_);
   if (traits_.delivery == DeliveryPath::latest_request) {
     auto peer = latest_request_;
     lock.unlock();
     if (peer) peer->send(delivery.frame);
-    return 0;
+    return {};
   }
-  const auto dropped = mailbox_->push(delivery);
-  if (!waiter_) return dropped;
+  const auto pushed = mailbox_->push(delivery);
+  const Delivered delivered{pushed.kept, pushed.dropped};
+  if (!waiter_) return delivered;
   auto waiter = std::move(*waiter_);
   waiter_.reset();
-  auto drained = mailbox_->drain(waiter.byte_budget);
+  auto drained = take_for(waiter);
   lock.unlock();
   waiter.complete(std::move(drained));  // outside the lock: it encodes and writes the reply
-  return dropped;
+  return delivered;
+}
+
+Mailbox::Drained Client::take_for(const PollWaiter& waiter) {
+  return waiter.keep ? mailbox_->peek(0, waiter.byte_budget) : mailbox_->take(waiter.byte_budget);
 }
 
 std::optional<Mailbox::Drained> Client::poll(std::size_t byte_budget,
+                                             std::optional<std::uint64_t> acknowledged,
                                              std::optional<PollWaiter> waiter) {
   std::unique_lock lock(mutex_);
-  if (!mailbox_->empty() || !waiter) return mailbox_->drain(byte_budget);
+  if (acknowledged) mailbox_->acknowledge(*acknowledged);
+  if (!mailbox_->empty() || !waiter)
+    return acknowledged ? mailbox_->peek(0, byte_budget) : mailbox_->take(byte_budget);
   auto previous = std::move(waiter_);
   waiter_ = std::move(waiter);
   lock.unlock();
@@ -140,7 +181,7 @@ void Client::end_poll(Clock::time_point now, bool all) {
   if (!waiter_ || (!all && waiter_->deadline > now)) return;
   auto waiter = std::move(*waiter_);
   waiter_.reset();
-  auto drained = mailbox_->drain(waiter.byte_budget);
+  auto drained = take_for(waiter);
   lock.unlock();
   waiter.complete(std::move(drained));
 }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include <gw/gateway/hub.hpp>
@@ -12,11 +13,6 @@ using transports::TransportKind;
 
 namespace {
 constexpr std::size_t max_name_length = 64;
-
-// Every client's id: "c" and the id of the transport session that opened it, made only here.
-std::string connection_client_id(const Session& connection) {
-  return "c" + std::to_string(connection.id());
-}
 }  // namespace
 
 std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id) {
@@ -34,13 +30,55 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
 }
 
 Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store)
-    : limits_(limits), store_(std::move(store)), topics_(std::make_unique<TopicTree<Client>>()) {}
+    : limits_(limits), store_(std::move(store)), topics_(std::make_unique<TopicTree<Client>>()) {
+  restore_saved_sessions();
+}
 
 Hub::~Hub() = default;
 
+void Hub::restore_saved_sessions() {
+  const auto wall_now = std::chrono::system_clock::now();
+  const auto now = Clock::now();
+  for (auto& saved : store_->saved_sessions()) {
+    if (saved.id.size() > 1) {
+      std::uint64_t number = 0;
+      const auto* end = saved.id.data() + saved.id.size();
+      if (std::from_chars(saved.id.data() + 1, end, number).ptr == end)
+        id_base_ = std::max(id_base_, number);
+    }
+    const auto idle = wall_now - saved.last_seen;
+    if (idle >= limits_.session_idle || saved.token.empty()) {
+      store_->forget_session(saved.id);
+      continue;
+    }
+    auto mailbox = store_->open_mailbox(saved.id, limits_);
+    auto client = std::make_shared<Client>(
+        saved, std::move(mailbox),
+        now - std::chrono::duration_cast<Clock::duration>(std::max(idle, std::chrono::system_clock::duration::zero())));
+    clients_.emplace(client->id(), client);
+    names_[client->name()] = client->id();
+    tokens_.emplace(client->token(), client);
+    if (client->traits().found_by_address) addresses_[client->address()] = client;
+    for (const auto& filter : client->subscriptions())
+      topics_->insert(filter, client);
+    ++restored_;
+  }
+}
+
+// Every client's id: "c" and the id of the transport session that opened it, above every
+// restored one; made only here.
+std::string Hub::client_id(const Session& connection) const {
+  return "c" + std::to_string(id_base_ + connection.id());
+}
+
+void Hub::save(const Client& client) {
+  if (!client.token().empty()) store_->save_session(client.saved());
+}
+
 std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
-  auto id = connection_client_id(*connection);
-  auto mailbox = store_->open_mailbox(id, limits_);
+  auto id = client_id(*connection);
+  // A connection's messages are pushed to it; its mailbox is not the store's.
+  auto mailbox = std::make_unique<Mailbox>(limits_, id);
   auto client = std::make_shared<Client>(std::move(id), connection, std::move(mailbox));
   std::lock_guard lock(mutex_);
   clients_.emplace(client->id(), client);
@@ -50,19 +88,19 @@ std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection)
 
 void Hub::disconnect(const Session& connection) {
   std::lock_guard lock(mutex_);
-  const auto found = clients_.find(connection_client_id(connection));
+  const auto found = clients_.find(client_id(connection));
   if (found != clients_.end()) erase_locked(*found->second);
 }
 
 std::shared_ptr<Client> Hub::find_connection(const Session& connection) const {
   std::shared_lock lock(mutex_);
-  const auto found = clients_.find(connection_client_id(connection));
+  const auto found = clients_.find(client_id(connection));
   return found == clients_.end() ? nullptr : found->second;
 }
 
 std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
                                           std::string token) {
-  auto id = connection_client_id(*request);
+  auto id = client_id(*request);
   auto mailbox = store_->open_mailbox(id, limits_);  // outside the lock: a store may read
   std::lock_guard lock(mutex_);
   if (tokens_.size() >= limits_.max_sessions) return nullptr;
@@ -72,6 +110,7 @@ std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& reques
   names_.emplace(client->id(), client->id());
   tokens_.emplace(client->token(), client);
   if (client->traits().found_by_address) addresses_[request->remote_address()] = client;
+  save(*client);
   return client;
 }
 
@@ -89,6 +128,8 @@ std::shared_ptr<Client> Hub::find_by_address(const std::string& address) const {
 
 void Hub::touch(const std::shared_ptr<Client>& client, const std::shared_ptr<Session>& request,
                 Clock::time_point now) {
+  // Often enough that a session restored after a crash ends about when it would have.
+  if (client->due_seen_save(now, limits_.session_idle / 10)) save(*client);
   if (!client->traits().found_by_address || !request->traits().found_by_address)
     return client->seen(now, request);
   std::lock_guard lock(mutex_);
@@ -112,6 +153,11 @@ std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
   return nullptr;
 }
 
+void Hub::grant_admin(Client& client) {
+  client.grant_admin();
+  save(client);
+}
+
 void Hub::remove(const std::shared_ptr<Client>& client) {
   {
     std::lock_guard lock(mutex_);
@@ -127,7 +173,10 @@ void Hub::erase_locked(const Client& client) {
       topics_->erase(filter, client);
   }
   names_.erase(client.name());
-  if (!client.token().empty()) tokens_.erase(client.token());
+  if (!client.token().empty()) {
+    tokens_.erase(client.token());
+    store_->forget_session(client.id());
+  }
   if (client.traits().found_by_address) forget_address_locked(client, client.address());
   clients_.erase(client.id());
 }
@@ -139,6 +188,7 @@ std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name)
   if (holder != names_.end() && holder->second != client.id())
     return Refusal{409, "the name '" + name + "' is taken by " + holder->second};
   give_name_locked(client, name);
+  save(client);
   return std::nullopt;
 }
 
@@ -159,6 +209,7 @@ std::string Hub::claim_name(Client& client, const std::string& wanted) {
   }
   if (name.size() > max_name_length) return client.name();
   give_name_locked(client, name);
+  save(client);
   return name;
 }
 
@@ -168,16 +219,22 @@ Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std:
   if (client->subscribed(filter)) return Subscribed::already;
   if (client->subscription_count() >= limits_.max_subscriptions) return Subscribed::too_many;
   client->add_subscription(filter);
-  std::unique_lock topics_lock(topics_mutex_);
-  topics_->insert(filter, client);
+  {
+    std::unique_lock topics_lock(topics_mutex_);
+    topics_->insert(filter, client);
+  }
+  save(*client);
   return Subscribed::added;
 }
 
 bool Hub::unsubscribe(Client& client, const std::string& filter) {
   std::lock_guard lock(mutex_);
   if (!client.remove_subscription(filter)) return false;
-  std::unique_lock topics_lock(topics_mutex_);
-  topics_->erase(filter, client);
+  {
+    std::unique_lock topics_lock(topics_mutex_);
+    topics_->erase(filter, client);
+  }
+  save(client);
   return true;
 }
 
@@ -255,6 +312,8 @@ void Hub::clear() {
     topics.swap(topics_);
     names_.clear();
   }
+  for (const auto& [token, client] : tokens)
+    save(*client);  // when each was last heard from, for the next start
   // Destroyed here, outside the lock.
 }
 

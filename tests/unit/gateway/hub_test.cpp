@@ -147,33 +147,33 @@ TEST_CASE("an HTTP client's mailbox is bounded and a waiting poll gets the next 
   limits.mailbox_messages = 2;
   Hub hub(limits);
   const auto http = hub.open_session(session(TransportKind::http), "t");
-  CHECK(http->deliver(delivery("1")) == 0);
-  CHECK(http->deliver(delivery("2")) == 0);
-  CHECK(http->deliver(delivery("3")) == 1);
-  auto drained = http->poll(1 << 20, std::nullopt);
+  CHECK(http->deliver(delivery("1")).dropped == 0);
+  CHECK(http->deliver(delivery("2")).dropped == 0);
+  CHECK(http->deliver(delivery("3")).dropped == 1);
+  auto drained = http->poll(1 << 20, std::nullopt, std::nullopt);
   REQUIRE(drained);
-  CHECK(drained->deliveries.size() == 2);
+  CHECK(drained->entries.size() == 2);
   CHECK(drained->lost == 1);
 
   std::vector<std::size_t> answered;
   const auto now = Hub::Clock::now();
   const auto waiter = [&](std::chrono::seconds wait) {
-    return gw::gateway::PollWaiter{now + wait, 1 << 20, [&](gw::gateway::Mailbox::Drained d) {
-                                     answered.push_back(d.deliveries.size());
+    return gw::gateway::PollWaiter{now + wait, 1 << 20, false, [&](gw::gateway::Mailbox::Drained d) {
+                                     answered.push_back(d.entries.size());
                                    }};
   };
-  CHECK_FALSE(http->poll(1 << 20, waiter(30s)));  // nothing yet: held
+  CHECK_FALSE(http->poll(1 << 20, std::nullopt, waiter(30s)));  // nothing yet: held
   CHECK(answered.empty());
   http->deliver(delivery("4"));
   CHECK(answered == std::vector<std::size_t>{1});  // answered as soon as it came
 
-  CHECK_FALSE(http->poll(1 << 20, waiter(5s)));
+  CHECK_FALSE(http->poll(1 << 20, std::nullopt, waiter(5s)));
   hub.tick(now + 4s);
   CHECK(answered.size() == 1);
   hub.tick(now + 6s);  // the deadline: answered empty
   CHECK(answered == std::vector<std::size_t>{1, 0});
 
-  CHECK_FALSE(http->poll(1 << 20, waiter(5s)));
+  CHECK_FALSE(http->poll(1 << 20, std::nullopt, waiter(5s)));
   hub.end_all_polls();  // stopping
   CHECK(answered == std::vector<std::size_t>{1, 0, 0});
 }

@@ -32,11 +32,13 @@ class WatchingRouter final : public Router {
     if (who == "remote-lamp") return Recipient{"g2.c7", "remote-lamp"};
     return local_->to_client(who, delivery);
   }
-  std::size_t to_topic(std::string_view topic, const Delivery& delivery) override {
+  Reached to_topic(std::string_view topic, const Delivery& delivery) override {
     record("topic " + std::string(topic) + ": " + delivery.message->text);
-    return local_->to_topic(topic, delivery) + 1;  // one subscriber elsewhere
+    auto reached = local_->to_topic(topic, delivery);
+    ++reached.delivered;  // one subscriber elsewhere
+    return reached;
   }
-  std::size_t to_everyone(const Delivery& delivery) override {
+  Reached to_everyone(const Delivery& delivery) override {
     record("everyone: " + delivery.message->text);
     return local_->to_everyone(delivery);
   }

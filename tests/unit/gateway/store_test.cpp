@@ -7,13 +7,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <gw/gateway/memory_mailbox.hpp>
+#include <gw/gateway/mailbox.hpp>
 
 #include "gateway_fixture.hpp"
 
 namespace {
 
-using gw::gateway::Delivery;
 using gw::gateway::Mailbox;
 using gw::gateway::SessionLimits;
 using gw::test::command;
@@ -22,12 +21,24 @@ using gw::transports::TransportKind;
 
 // Writes down what is done to the mailboxes it opens (as a durable store would write it),
 // keeping them in memory.
-class JournalStore final : public gw::gateway::Store {
+class JournalStore final : public gw::gateway::Store,
+                           public gw::gateway::MailboxJournal,
+                           public std::enable_shared_from_this<JournalStore> {
  public:
   std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
                                         const SessionLimits& limits) override {
     write("open " + client_id + " holding " + std::to_string(limits.mailbox_messages));
-    return std::make_unique<JournalMailbox>(*this, client_id, limits);
+    return std::make_unique<Mailbox>(limits, client_id, shared_from_this());
+  }
+  void save_session(const gw::gateway::SavedSession& session) override {
+    write("save " + session.id + " as " + session.name);
+  }
+  std::string describe() const override { return "a journal"; }
+  void kept(const std::string& client_id, const Mailbox::Entry& entry) override {
+    write("keep " + client_id + " " + std::to_string(entry.seq) + ": " + entry.message->text);
+  }
+  void forgotten_below(const std::string& client_id, std::uint64_t seq) override {
+    write("forget " + client_id + " below " + std::to_string(seq));
   }
   std::vector<std::string> journal() const {
     std::lock_guard lock(mutex_);
@@ -35,31 +46,6 @@ class JournalStore final : public gw::gateway::Store {
   }
 
  private:
-  class JournalMailbox final : public Mailbox {
-   public:
-    JournalMailbox(JournalStore& store, std::string id, const SessionLimits& limits)
-        : store_(store),
-          id_(std::move(id)),
-          kept_(limits.mailbox_messages, limits.mailbox_bytes, limits.poll_reply_bytes) {}
-    std::size_t push(Delivery delivery) override {
-      store_.write("push " + id_ + ": " + delivery.message->text);
-      return kept_.push(std::move(delivery));
-    }
-    Drained drain(std::size_t byte_budget) override {
-      auto drained = kept_.drain(byte_budget);
-      store_.write("drain " + id_ + ": " + std::to_string(drained.deliveries.size()));
-      return drained;
-    }
-    bool empty() const noexcept override { return kept_.empty(); }
-    std::size_t size() const noexcept override { return kept_.size(); }
-    std::size_t bytes() const noexcept override { return kept_.bytes(); }
-
-   private:
-    JournalStore& store_;
-    const std::string id_;
-    gw::gateway::MemoryMailbox kept_;
-  };
-
   void write(std::string line) {
     std::lock_guard lock(mutex_);
     journal_.push_back(std::move(line));
@@ -99,9 +85,10 @@ TEST_CASE_METHOD(WithJournal, "a client's mailbox is the store's, from its sessi
   REQUIRE(polled.data["messages"].size() == 1);
   CHECK(polled.data["messages"][0]["text"] == "page 1");
 
-  const auto ws_id = "c" + std::to_string(ws->id());
-  // The fixture's mailboxes hold 4; the WebSocket client has one too (it may poll), unused.
+  // The fixture's mailboxes hold 4. A WebSocket client's messages are pushed to it: the store
+  // keeps nothing of it.
   CHECK(journal->journal() ==
-        std::vector<std::string>{"open " + id + " holding 4", "open " + ws_id + " holding 4",
-                                 "push " + id + ": page 1", "drain " + id + ": 1"});
+        std::vector<std::string>{"open " + id + " holding 4", "save " + id + " as " + id,
+                                 "save " + id + " as printer", "keep " + id + " 1: page 1",
+                                 "forget " + id + " below 2"});
 }

@@ -13,6 +13,7 @@
 
 #include <gw/gateway/delivery.hpp>
 #include <gw/gateway/mailbox.hpp>
+#include <gw/gateway/store.hpp>
 #include <gw/gateway/token_bucket.hpp>
 #include <gw/transports/session.hpp>
 
@@ -22,6 +23,7 @@ namespace gw::gateway {
 struct PollWaiter {
   std::chrono::steady_clock::time_point deadline;
   std::size_t byte_budget = 0;
+  bool keep = false;  // at least once: what it returns stays until acknowledged
   std::function<void(Mailbox::Drained)> complete;
 };
 
@@ -40,6 +42,9 @@ class Client {
   // the idle time.
   Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
          std::string token, std::unique_ptr<Mailbox> mailbox);
+  // A session the store kept from before a restart, last heard from at `last_seen`; its
+  // deliveries wait (UDP: are dropped) until it is heard from again.
+  Client(const SavedSession& saved, std::unique_ptr<Mailbox> mailbox, Clock::time_point last_seen);
 
   const std::string& id() const noexcept { return id_; }
   const transports::SessionTraits& traits() const noexcept { return traits_; }
@@ -61,6 +66,11 @@ class Client {
 
   // {id, name, transport, address, since, subscriptions, permission}.
   nlohmann::json info() const;
+  // What a store keeps of a session.
+  SavedSession saved() const;
+  // Whether the store should be told of the client's last request again (it is, at most once
+  // every `every`), so that after a restart the session ends when it would have.
+  bool due_seen_save(Clock::time_point now, Clock::duration every);
 
   // A request came from this client. One whose deliveries follow its latest request (UDP) now
   // gets them where this one came from.
@@ -68,14 +78,21 @@ class Client {
   Clock::time_point last_seen() const;
 
   // Pushes the message (to the connection or the latest request's session) or queues it for
-  // poll, completing a waiting poll, as the client's traits say. Returns how many queued messages
-  // were dropped to make room.
-  std::size_t deliver(const Delivery& delivery);
+  // poll, completing a waiting poll, as the client's traits say.
+  struct Delivered {
+    bool stored = false;      // queued in the mailbox
+    std::size_t dropped = 0;  // queued messages dropped to make room (or this one, too large)
+  };
+  Delivered deliver(const Delivery& delivery);
 
   // What is waiting, at most `byte_budget` of it; or nothing, when nothing is waiting and
   // `waiter` is given, which is then called when a message comes or at its deadline. A second
-  // waiting poll ends the first with nothing.
-  std::optional<Mailbox::Drained> poll(std::size_t byte_budget, std::optional<PollWaiter> waiter);
+  // waiting poll ends the first with nothing. With `acknowledged` (at least once), the messages
+  // numbered up to it are forgotten first, and those returned stay until acknowledged;
+  // without, those returned are forgotten.
+  std::optional<Mailbox::Drained> poll(std::size_t byte_budget,
+                                       std::optional<std::uint64_t> acknowledged,
+                                       std::optional<PollWaiter> waiter);
   // Ends a waiting poll whose deadline has passed (any waiting poll if `all`).
   void end_poll(Clock::time_point now, bool all = false);
 
@@ -91,6 +108,9 @@ class Client {
   bool due_refusal_notice(Clock::time_point now);
 
  private:
+  // What a waiting poll answers with (called under the lock).
+  Mailbox::Drained take_for(const PollWaiter& waiter);
+
   const std::string id_;
   const transports::SessionTraits traits_;
   const std::string token_;
@@ -103,6 +123,7 @@ class Client {
   bool admin_ = false;
   std::set<std::string> subscriptions_;
   Clock::time_point last_seen_ = Clock::now();
+  Clock::time_point seen_saved_ = Clock::now();
   std::shared_ptr<transports::Session> latest_request_;
   const std::unique_ptr<Mailbox> mailbox_;
   std::optional<PollWaiter> waiter_;

@@ -12,6 +12,7 @@
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard_options.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/gateway/storage_options.hpp>
 #include <gw/gateway/worker_pool.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/transports/limits.hpp>
@@ -58,6 +59,7 @@ struct Config {
 
   transports::Limits limits;
   SessionLimits sessions;
+  StorageOptions storage;
   RateLimits rates;
   bool replay_guard = true;  // off: replayed tokens are acted on again (measurement, closed labs)
   std::size_t replay_entries = ReplayGuardOptions{}.capacity;
@@ -74,6 +76,7 @@ struct Config {
   std::filesystem::path config_path() const;  // config_file, or its default in data_dir
   std::filesystem::path key_path() const;     // key_file resolved against data_dir
   std::filesystem::path log_path() const;     // log_file resolved against data_dir
+  std::filesystem::path storage_path() const;  // storage.file resolved against data_dir
   bool tls() const { return !tls_certificate.empty() || tls_self_signed; }
   // TLS with the pair the gateway makes itself: asked for, and no certificate given.
   bool tls_makes_own_certificate() const { return tls_self_signed && tls_certificate.empty(); }

@@ -32,13 +32,15 @@ class Hub {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Clients' mailboxes come from `store`.
+  // Sessions and their mailboxes are kept in `store`; those it kept from before a restart
+  // are back, unless they have been idle past session_idle since.
   explicit Hub(SessionLimits limits = {},
                std::shared_ptr<Store> store = std::make_shared<MemoryStore>());
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
   const SessionLimits& limits() const noexcept { return limits_; }
+  Store& store() const noexcept { return *store_; }
 
   // A WebSocket or TCP connection becomes a client; it ends with the connection.
   std::shared_ptr<Client> connect(const std::shared_ptr<transports::Session>& connection);
@@ -56,6 +58,9 @@ class Hub {
   // address to where it now writes from).
   void touch(const std::shared_ptr<Client>& client,
              const std::shared_ptr<transports::Session>& request, Clock::time_point now);
+
+  // Makes `client` an admin (the store keeps that with its session).
+  void grant_admin(Client& client);
 
   // By client id, else by name.
   std::shared_ptr<Client> find(std::string_view id_or_name) const;
@@ -90,9 +95,16 @@ class Hub {
   // Answers every waiting poll now (the gateway is stopping).
   void end_all_polls();
   // Lets every client go, closing nothing: the transports they refer to are going away.
+  // Sessions stay in the store, for the next start.
   void clear();
+  // How many sessions came back from the store at start.
+  std::size_t restored() const noexcept { return restored_; }
 
  private:
+  void restore_saved_sessions();
+  std::string client_id(const transports::Session& connection) const;
+  // Tells the store what a session is now (connections are not kept).
+  void save(const Client& client);
   void erase_locked(const Client& client);
   void give_name_locked(Client& client, const std::string& name);
   // Forgets that `address` is `client`'s, unless another client has taken it since.
@@ -100,6 +112,9 @@ class Hub {
 
   const SessionLimits limits_;
   const std::shared_ptr<Store> store_;
+  // Client ids are "c" and a number; numbers of new clients start above the restored ones.
+  std::uint64_t id_base_ = 0;
+  std::size_t restored_ = 0;
   // Read-mostly: every message looks its client up (shared), while connecting, naming and
   // subscribing change the indexes (exclusive).
   mutable std::shared_mutex mutex_;

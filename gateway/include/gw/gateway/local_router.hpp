@@ -19,11 +19,11 @@ class LocalRouter final : public Router {
 
   std::optional<Recipient> to_client(std::string_view id_or_name,
                                      const Delivery& delivery) override;
-  std::size_t to_topic(std::string_view topic, const Delivery& delivery) override;
-  std::size_t to_everyone(const Delivery& delivery) override;
+  Reached to_topic(std::string_view topic, const Delivery& delivery) override;
+  Reached to_everyone(const Delivery& delivery) override;
 
  private:
-  std::size_t deliver(const std::vector<std::shared_ptr<Client>>& recipients,
+  Reached deliver(const std::vector<std::shared_ptr<Client>>& recipients,
                       const Delivery& delivery);
 
   Hub& hub_;

@@ -4,11 +4,12 @@
 
 namespace gw::gateway {
 
-// Everything in memory, lost when the gateway stops: the default store.
+// Everything in memory, lost when the gateway stops (storage kind `memory`).
 class MemoryStore final : public Store {
  public:
   std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
                                         const SessionLimits& limits) override;
+  std::string describe() const override;
 };
 
 }  // namespace gw::gateway

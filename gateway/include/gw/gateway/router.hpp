@@ -25,15 +25,25 @@ class Router {
   struct Recipient {
     std::string id;
     std::string name;
+    bool stored = false;  // kept in its mailbox (for its poll), not pushed
+  };
+  // How many a message reached, and for how many of them it was kept in a mailbox.
+  struct Reached {
+    std::size_t delivered = 0;
+    std::size_t stored = 0;
+    Reached& operator+=(const Reached& other) {
+      delivered += other.delivered;
+      stored += other.stored;
+      return *this;
+    }
   };
   // Delivers to the client with this id, else this name; nothing when there is none.
   virtual std::optional<Recipient> to_client(std::string_view id_or_name,
                                              const Delivery& delivery) = 0;
-  // Delivers to each client with a filter that matches `topic` (a valid topic name), once;
-  // returns how many.
-  virtual std::size_t to_topic(std::string_view topic, const Delivery& delivery) = 0;
-  // Delivers to every client; returns how many.
-  virtual std::size_t to_everyone(const Delivery& delivery) = 0;
+  // Delivers to each client with a filter that matches `topic` (a valid topic name), once.
+  virtual Reached to_topic(std::string_view topic, const Delivery& delivery) = 0;
+  // Delivers to every client.
+  virtual Reached to_everyone(const Delivery& delivery) = 0;
 };
 
 }  // namespace gw::gateway

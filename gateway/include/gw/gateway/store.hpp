@@ -1,28 +1,60 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <gw/gateway/mailbox.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/transports/session.hpp>
 
 namespace gw::gateway {
 
-// Where the gateway keeps what it holds for its clients. Today that is each client's mailbox;
-// sessions and topic history come next. `MemoryStore` keeps it in memory; a durable store keeps
-// it across restarts, and the hub and commands do not change.
+// What a store keeps of an HTTP or UDP session, so that it outlives a restart of the gateway.
+struct SavedSession {
+  std::string id;
+  std::string token;
+  std::string name;
+  transports::TransportKind kind = transports::TransportKind::http;
+  std::string address;
+  std::set<std::string> subscriptions;
+  bool admin = false;
+  std::chrono::system_clock::time_point last_seen;
+};
+
+// Where the gateway keeps what it holds for its clients: mailboxes and sessions. `MemoryStore`
+// keeps them in memory; `SqliteStore` in a database in the data directory, across restarts.
+// The hub and the commands are the same over either.
 //
-// Thread-safe: the hub opens mailboxes from every network thread, outside its own lock. The
-// store outlives the hub (the gateway holds both, the store first); a mailbox is owned by its
-// client.
+// Thread-safe: the hub calls it from every network thread, outside its own lock. Nothing here
+// waits for a disk: a durable store writes on its own thread, and `when_committed` says when
+// that is done. The store outlives the hub (the gateway holds both, the store first).
 class Store {
  public:
   virtual ~Store() = default;
 
   // The mailbox of the client with this id, bounded by `limits` (mailbox_messages,
-  // mailbox_bytes, poll_reply_bytes). A durable store returns what the client had waiting.
+  // mailbox_bytes, poll_reply_bytes), holding what the store kept for it.
   virtual std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
                                                 const SessionLimits& limits) = 0;
+
+  // The sessions kept from before the gateway started (read once, at start).
+  virtual std::vector<SavedSession> saved_sessions() { return {}; }
+  // Keeps (or replaces) the session with this id.
+  virtual void save_session(const SavedSession&) {}
+  // The session ended (idle, kicked): forgets it and its mailbox.
+  virtual void forget_session(const std::string& /*id*/) {}
+
+  // Calls `done` once everything handed to the store before this call is on disk; `stored`
+  // false when that failed (the disk or the store's size bound is full). Called on the
+  // store's own thread, or at once by a store that keeps nothing on disk.
+  virtual void when_committed(std::function<void(bool stored)> done) { done(true); }
+
+  // A line for the banner: where and how durably messages are kept.
+  virtual std::string describe() const = 0;
 };
 
 }  // namespace gw::gateway

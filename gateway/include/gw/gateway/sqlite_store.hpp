@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+
+#include <gw/gateway/storage_options.hpp>
+#include <gw/gateway/store.hpp>
+
+namespace gw::gateway {
+
+// Sessions and mailboxes in one SQLite database (WAL), written by one thread with group
+// commit; a restart, or a crash of the process, loses nothing it committed. Throws
+// std::runtime_error naming the file and the fix when the database cannot be opened, is not
+// one of gw's, is from a newer gw, or is in use by another gatewayd.
+class SqliteStore final : public Store {
+ public:
+  // `options.file` as it is (the daemon resolves it against the data directory).
+  explicit SqliteStore(const StorageOptions& options);
+  ~SqliteStore() override;
+
+  std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
+                                        const SessionLimits& limits) override;
+  std::vector<SavedSession> saved_sessions() override;
+  void save_session(const SavedSession& session) override;
+  void forget_session(const std::string& id) override;
+  void when_committed(std::function<void(bool stored)> done) override;
+  std::string describe() const override;
+
+  // The store's epoch: made when the database is, so that a new database (history lost) can be
+  // told from the old one.
+  const std::string& epoch() const noexcept;
+
+ private:
+  class State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace gw::gateway

@@ -1,0 +1,296 @@
+#include <array>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include <gw/gateway/sqlite_store.hpp>
+
+#include "sqlite_database.hpp"
+#include "sqlite_schema.hpp"
+#include "sqlite_writer.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::system_clock;
+
+std::string random_epoch() {
+  std::array<unsigned char, 8> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("the system's random generator failed");
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string text;
+  for (const auto byte : bytes) {
+    text += digits[byte >> 4];
+    text += digits[byte & 15];
+  }
+  return text;
+}
+
+std::int64_t unix_ms(system_clock::time_point time) {
+  return std::chrono::duration_cast<milliseconds>(time.time_since_epoch()).count();
+}
+
+// The start-up checks, each failure in words that say what to do.
+void take_ownership(SqliteDatabase& database) {
+  const auto file = database.file().string();
+  try {
+    database.exec("PRAGMA schema_version");
+    // Held until the gateway stops: a second gatewayd on the same data directory is refused.
+    database.exec("PRAGMA locking_mode = EXCLUSIVE");
+    database.exec("BEGIN IMMEDIATE");
+    database.exec("COMMIT");
+  } catch (const StoreError& error) {
+    if (error.code() == SQLITE_BUSY || error.code() == SQLITE_LOCKED)
+      throw StoreError(file +
+                           " is in use by another gatewayd (or another program): stop it, or "
+                           "give this one another data directory (--data-dir)",
+                       error.code());
+    if (error.code() == SQLITE_NOTADB || error.code() == SQLITE_CORRUPT)
+      throw StoreError(file +
+                           " is not a gw database, or is damaged: move it aside and gatewayd "
+                           "starts a new one (sessions and mailboxes start empty), or restore "
+                           "a backup",
+                       error.code());
+    throw;
+  }
+  auto check = database.prepare("PRAGMA quick_check");
+  const std::string verdict = check.next() ? check.text(0) : "no answer";
+  while (check.next()) {
+  }
+  if (verdict != "ok")
+    throw StoreError(file + " is damaged (" + verdict +
+                         "): move it aside and gatewayd starts a new one, or restore a backup",
+                     SQLITE_CORRUPT);
+}
+
+}  // namespace
+
+class SqliteStore::State final : public MailboxJournal {
+ public:
+  explicit State(const StorageOptions& options) : options_(options), database_(options.file) {
+    take_ownership(database_);
+    database_.exec("PRAGMA journal_mode = WAL");
+    database_.exec(options.synchronous == Synchronous::full ? "PRAGMA synchronous = FULL"
+                                                            : "PRAGMA synchronous = NORMAL");
+    migrate_sqlite_schema(database_);
+    limit_size();
+    epoch_ = read_epoch();
+    load();
+    sql_.emplace(database_);
+    writer_.emplace(database_, options.max_queued);
+  }
+  ~State() override { writer_.reset(); }  // commits what is queued, before the statements go
+
+  std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
+                                        const SessionLimits& limits,
+                                        std::shared_ptr<MailboxJournal> self) {
+    std::vector<Mailbox::Entry> kept;
+    std::uint64_t next_seq = 1;
+    {
+      std::lock_guard lock(loaded_mutex_);
+      if (auto found = kept_.find(client_id); found != kept_.end()) {
+        kept = std::move(found->second);
+        kept_.erase(found);
+      }
+      if (auto found = next_seq_.find(client_id); found != next_seq_.end()) {
+        next_seq = found->second;
+        next_seq_.erase(found);
+      }
+    }
+    return std::make_unique<Mailbox>(limits, client_id, std::move(self), std::move(kept),
+                                     next_seq);
+  }
+
+  std::vector<SavedSession> take_sessions() {
+    std::lock_guard lock(loaded_mutex_);
+    return std::move(sessions_);
+  }
+
+  void save_session(const SavedSession& session) {
+    auto subscriptions = nlohmann::json(session.subscriptions).dump();
+    writer_->write([this, session, subscriptions = std::move(subscriptions)] {
+      sql_->save_session
+          .bind(1, session.id)
+          .bind(2, session.token)
+          .bind(3, session.name)
+          .bind(4, transports::to_string(session.kind))
+          .bind(5, session.address)
+          .bind(6, subscriptions)
+          .bind(7, std::int64_t{session.admin})
+          .bind(8, unix_ms(session.last_seen))
+          .run();
+    });
+  }
+
+  void forget_session(const std::string& id) {
+    writer_->write([this, id] {
+      sql_->forget_session.bind(1, id).run();
+      sql_->forget_mailbox.bind(1, id).run();
+    });
+  }
+
+  void kept(const std::string& client_id, const Mailbox::Entry& entry) override {
+    writer_->write([this, client_id, seq = static_cast<std::int64_t>(entry.seq),
+                    bytes = static_cast<std::int64_t>(entry.bytes),
+                    json = entry.message->to_object().dump(
+                        -1, ' ', false, nlohmann::json::error_handler_t::replace)] {
+      sql_->keep_message.bind(1, client_id).bind(2, seq).bind(3, bytes).bind(4, json).run();
+    });
+  }
+
+  void forgotten_below(const std::string& client_id, std::uint64_t seq) override {
+    writer_->write([this, client_id, seq = static_cast<std::int64_t>(seq)] {
+      sql_->forget_messages.bind(1, client_id).bind(2, seq).run();
+      sql_->acked_below.bind(1, seq).bind(2, client_id).run();
+    });
+  }
+
+  void when_committed(std::function<void(bool)> done) { writer_->when_committed(std::move(done)); }
+
+  std::string describe() const {
+    return "sqlite " + options_.file.string() +
+           (options_.synchronous == Synchronous::full
+                ? " (synchronous full: survives a loss of power)"
+                : " (synchronous normal: survives a crash of gatewayd, not a loss of power)");
+  }
+
+  const std::string& epoch() const noexcept { return epoch_; }
+
+ private:
+  void limit_size() {
+    auto page = database_.prepare("PRAGMA page_size");
+    const auto page_size = page.next() ? page.number(0) : 4096;
+    while (page.next()) {
+    }
+    const auto pages = std::max<std::int64_t>(
+        16, static_cast<std::int64_t>(options_.max_bytes) / std::max<std::int64_t>(page_size, 1));
+    auto limit = database_.prepare("PRAGMA max_page_count = " + std::to_string(pages));
+    while (limit.next()) {
+    }
+  }
+
+  std::string read_epoch() {
+    auto read = database_.prepare("SELECT value FROM meta WHERE key = 'epoch'");
+    if (read.next()) {
+      auto epoch = read.text(0);
+      while (read.next()) {
+      }
+      return epoch;
+    }
+    auto epoch = random_epoch();
+    database_.prepare("INSERT INTO meta (key, value) VALUES ('epoch', ?)").bind(1, epoch).run();
+    return epoch;
+  }
+
+  // What the previous run left: its sessions and their mailboxes (rows of no session go).
+  void load() {
+    database_.exec("DELETE FROM mailbox WHERE client NOT IN (SELECT id FROM sessions)");
+    auto sessions = database_.prepare(
+        "SELECT id, token, name, kind, address, subscriptions, admin, last_seen_ms, acked_below "
+        "FROM sessions");
+    while (sessions.next()) {
+      SavedSession session;
+      session.id = sessions.text(0);
+      session.token = sessions.text(1);
+      session.name = sessions.text(2);
+      session.kind = sessions.text(3) == "udp" ? transports::TransportKind::udp
+                                               : transports::TransportKind::http;
+      session.address = sessions.text(4);
+      const auto subscriptions = nlohmann::json::parse(sessions.text(5), nullptr, false);
+      if (subscriptions.is_array())
+        for (const auto& filter : subscriptions)
+          if (filter.is_string()) session.subscriptions.insert(filter.get<std::string>());
+      session.admin = sessions.number(6) != 0;
+      session.last_seen = system_clock::time_point(milliseconds(sessions.number(7)));
+      next_seq_[session.id] = static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8)));
+      sessions_.push_back(std::move(session));
+    }
+    auto rows = database_.prepare("SELECT client, seq, bytes, message FROM mailbox ORDER BY client, seq");
+    while (rows.next()) {
+      auto message = message::Message::from_json(rows.text(3));
+      if (!message) continue;  // cannot happen for rows this store wrote
+      kept_[rows.text(0)].push_back(
+          {static_cast<std::uint64_t>(rows.number(1)),
+           std::make_shared<const message::Message>(std::move(*message)),
+           static_cast<std::size_t>(rows.number(2))});
+    }
+  }
+
+  const StorageOptions options_;
+  SqliteDatabase database_;
+  std::string epoch_;
+  // Prepared once the schema is there; used on the writer thread only.
+  struct Statements {
+    explicit Statements(SqliteDatabase& db)
+        : save_session(db.prepare(
+              "INSERT INTO sessions (id, token, name, kind, address, subscriptions, admin, "
+              "last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE "
+              "SET token = ?2, name = ?3, kind = ?4, address = ?5, subscriptions = ?6, "
+              "admin = ?7, last_seen_ms = ?8")),
+          forget_session(db.prepare("DELETE FROM sessions WHERE id = ?")),
+          forget_mailbox(db.prepare("DELETE FROM mailbox WHERE client = ?")),
+          keep_message(db.prepare(
+              "INSERT OR REPLACE INTO mailbox (client, seq, bytes, message) VALUES (?, ?, ?, ?)")),
+          forget_messages(db.prepare("DELETE FROM mailbox WHERE client = ? AND seq < ?")),
+          acked_below(db.prepare("UPDATE sessions SET acked_below = ? WHERE id = ?")) {}
+    SqliteStatement save_session;
+    SqliteStatement forget_session;
+    SqliteStatement forget_mailbox;
+    SqliteStatement keep_message;
+    SqliteStatement forget_messages;
+    SqliteStatement acked_below;
+  };
+  std::optional<Statements> sql_;
+
+  std::mutex loaded_mutex_;  // what load() read, taken once by the hub
+  std::vector<SavedSession> sessions_;
+  std::map<std::string, std::vector<Mailbox::Entry>> kept_;
+  std::map<std::string, std::uint64_t> next_seq_;
+  std::optional<SqliteWriter> writer_;  // last: stopped first
+};
+
+SqliteStore::SqliteStore(const StorageOptions& options)
+    : state_(std::make_unique<State>(options)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+std::unique_ptr<Mailbox> SqliteStore::open_mailbox(const std::string& client_id,
+                                                   const SessionLimits& limits) {
+  // The state outlives every mailbox (the store outlives the hub): no ownership to share.
+  std::shared_ptr<MailboxJournal> journal(std::shared_ptr<void>(), state_.get());
+  return state_->open_mailbox(client_id, limits, std::move(journal));
+}
+
+std::vector<SavedSession> SqliteStore::saved_sessions() {
+  return state_->take_sessions();
+}
+
+void SqliteStore::save_session(const SavedSession& session) {
+  state_->save_session(session);
+}
+
+void SqliteStore::forget_session(const std::string& id) {
+  state_->forget_session(id);
+}
+
+void SqliteStore::when_committed(std::function<void(bool stored)> done) {
+  state_->when_committed(std::move(done));
+}
+
+std::string SqliteStore::describe() const {
+  return state_->describe();
+}
+
+const std::string& SqliteStore::epoch() const noexcept {
+  return state_->epoch();
+}
+
+}  // namespace gw::gateway
