@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   using namespace gw;
 
   CLI::App app{"gateway_load: round trips per second of ping against a running gatewayd"};
-  std::string transport, host = "127.0.0.1", key_file;
+  std::string transport, host = "127.0.0.1", key_file, send_to;
   unsigned short port = 0;
   std::size_t connections = 32, verify_every = 1;
   double seconds = 5, warmup = 1;
@@ -52,7 +52,14 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", warmup, "Time before measuring")->check(CLI::Range(0.0, 60.0));
   app.add_option("--verify-every", verify_every, "Decrypt and check every Nth reply")
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--send-to", send_to,
+                 "Round trips are direct messages to this client (by name) instead of pings; "
+                 "http, websocket or tcp");
   CLI11_PARSE(app, argc, argv);
+  if (!send_to.empty() && transport == "udp") {
+    std::fprintf(stderr, "gateway_load: --send-to is for http, websocket or tcp\n");
+    return 2;
+  }
 
   auto keys = message::KeyFile::load(key_file, message::KeyFile::Permissions::allow_insecure);
   if (!keys) {
@@ -60,7 +67,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const message::Codec codec(std::move(*keys), {std::chrono::seconds(0), 64 * 1024});
-  bench::LoadRun run(codec, verify_every);
+  bench::LoadRun run(codec, verify_every, send_to);
 
   asio::io_context io(1);
   boost::system::error_code error;

@@ -61,7 +61,7 @@ class HttpLoadClient final : public LoadClient,
     if (response.result_int() != 200)
       return run_.count_failure("http status " + std::to_string(response.result_int()));
     if (!run_.check(response.body(), cmd)) return;
-    if (run_.complete(cmd)) post(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) post(run_.next_request(), run_.request_cmd());
   }
 
   tcp::socket socket_;

@@ -5,7 +5,7 @@
 namespace gw::bench {
 
 namespace {
-constexpr std::size_t ping_tokens = 65536;
+constexpr std::size_t request_tokens = 65536;
 constexpr std::size_t handshake_tokens = 4096;
 
 std::string encoded(const message::Codec& codec, const message::Message& m) {
@@ -15,12 +15,14 @@ std::string encoded(const message::Codec& codec, const message::Message& m) {
 }
 }  // namespace
 
-LoadRun::LoadRun(const message::Codec& codec, std::size_t verify_every)
-    : codec_(codec), verify_every_(verify_every == 0 ? 1 : verify_every) {
+LoadRun::LoadRun(const message::Codec& codec, std::size_t verify_every, std::string send_to)
+    : codec_(codec),
+      verify_every_(verify_every == 0 ? 1 : verify_every),
+      send_to_(std::move(send_to)) {
   for (std::size_t i = 0; i < handshake_tokens; ++i)
     handshakes_ring_.tokens.push_back(fresh_token("handshake"));
-  for (std::size_t i = 0; i < ping_tokens; ++i)
-    pings_.tokens.push_back(fresh_token("ping"));
+  for (std::size_t i = 0; i < request_tokens; ++i)
+    requests_.tokens.push_back(fresh_token(request_cmd()));
 }
 
 const std::string& LoadRun::next(TokenRing& ring, std::string_view cmd) {
@@ -38,6 +40,10 @@ std::string LoadRun::fresh_token(std::string_view cmd) {
   request.user_id = "gateway_load";
   request.cmd = std::string(cmd);
   request.id = "f" + std::to_string(++fresh_);
+  if (cmd == "send") {
+    request.to = send_to_;
+    request.text = "reading " + request.id + " from gateway_load";
+  }
   return encoded(codec_, request);
 }
 

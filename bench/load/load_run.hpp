@@ -15,13 +15,17 @@ namespace gw::bench {
 // and the tallies. The load generator runs on one thread, so nothing here is atomic.
 class LoadRun {
  public:
-  LoadRun(const message::Codec& codec, std::size_t verify_every);
+  // What each round trip sends: a ping, or with `send_to` a direct message to that client (a
+  // session that polls, say: its mailbox is where the message goes).
+  LoadRun(const message::Codec& codec, std::size_t verify_every, std::string send_to = {});
 
   // Every token is used once: the gateway acts on a token once. Tokens are made up front, so
   // that the client's CPU goes to the network rather than to encryption, in rings; a slot is
   // made anew when the ring comes round to it again, long after its last write completed.
   const std::string& handshake_token() { return next(handshakes_ring_, "handshake"); }
-  const std::string& next_ping() { return next(pings_, "ping"); }
+  const std::string& next_request() { return next(requests_, request_cmd()); }
+  // The command of every round trip: ping or send.
+  const char* request_cmd() const noexcept { return send_to_.empty() ? "ping" : "send"; }
   // A token made now, for UDP, where the gateway acts on each token once.
   std::string fresh_token(std::string_view cmd);
 
@@ -59,7 +63,8 @@ class LoadRun {
   const message::Codec& codec_;
   std::size_t verify_every_;
   TokenRing handshakes_ring_;
-  TokenRing pings_;
+  TokenRing requests_;
+  const std::string send_to_;
   std::uint64_t fresh_ = 0;
   std::uint64_t checked_ = 0;
   std::uint64_t round_trips_ = 0;

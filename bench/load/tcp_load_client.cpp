@@ -51,7 +51,7 @@ class TcpLoadClient final : public LoadClient, public std::enable_shared_from_th
     const bool good = run_.check(std::string_view(buffer_).substr(0, line_end - 1), cmd);
     buffer_.erase(0, line_end);
     if (!good) return;
-    if (run_.complete(cmd)) send(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) send(run_.next_request(), run_.request_cmd());
   }
 
   tcp::socket socket_;

@@ -61,7 +61,7 @@ class WebSocketLoadClient final : public LoadClient,
     if (!good) return;
     const std::string_view name(cmd);
     if (name == "welcome") return send(run_.handshake_token(), "handshake");
-    if (run_.complete(cmd)) send(run_.next_ping(), "ping");
+    if (run_.complete(cmd)) send(run_.next_request(), run_.request_cmd());
   }
 
   websocket::stream<tcp::socket> ws_;

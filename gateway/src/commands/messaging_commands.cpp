@@ -41,13 +41,14 @@ Message delivered_reply(Router::Reached reached, std::string where) {
 // `stored` knows it survives a restart. 503 when the store could not write it.
 std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
                                           const CommandContext& context, Message reply,
-                                          std::size_t stored) {
+                                          std::size_t stored, std::uint64_t since) {
   if (stored == 0 || reply.cmd == "error") return reply;
   use.hub.store().when_committed(
-      [respond = context.responder(), reply = std::move(reply)](bool written) mutable {
+      since, [respond = context.responder(), reply = std::move(reply)](bool written) mutable {
         if (written) return respond(std::move(reply));
-        respond(refusal(503, "storage full: the message reached the connected recipients, but "
-                             "the store could not keep it for those that poll; try again later"));
+        respond(refusal(503,
+                        "storage full: the message reached the connected recipients, but "
+                        "the store could not keep it for those that poll; try again later"));
       });
   return std::nullopt;
 }
@@ -60,8 +61,9 @@ std::optional<Message> route_and_acknowledge(const MessagingCommandsUse& use,
                                              Acknowledge acknowledge) {
   auto delivery = delivery_from_sender(use, context, std::move(message));
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
+  const auto since = use.hub.store().write_position();  // before the mailboxes write
   auto [reply, stored] = acknowledge(std::get<Delivery>(delivery));
-  return answer_when_stored(use, context, std::move(reply), stored);
+  return answer_when_stored(use, context, std::move(reply), stored, since);
 }
 
 // The original relay: a WebSocket sender of a message for everyone gets its own copy and no

@@ -92,8 +92,8 @@ Message poll_reply(const Mailbox::Drained& drained, bool kept) {
     text += "; " + std::to_string(drained.lost) +
             " older ones were lost because your mailbox was full: poll more often";
   if (drained.left > 0) text += "; " + std::to_string(drained.left) + " more waiting";
-  nlohmann::json data = {{"messages", std::move(messages)}, {"lost", drained.lost},
-                         {"left", drained.left}};
+  nlohmann::json data = {
+      {"messages", std::move(messages)}, {"lost", drained.lost}, {"left", drained.left}};
   if (last_seq > 0) data["last_seq"] = last_seq;
   return text_reply(std::move(text), std::move(data));
 }

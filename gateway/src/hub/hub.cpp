@@ -52,9 +52,10 @@ void Hub::restore_saved_sessions() {
       continue;
     }
     auto mailbox = store_->open_mailbox(saved.id, limits_);
-    auto client = std::make_shared<Client>(
-        saved, std::move(mailbox),
-        now - std::chrono::duration_cast<Clock::duration>(std::max(idle, std::chrono::system_clock::duration::zero())));
+    auto client =
+        std::make_shared<Client>(saved, std::move(mailbox),
+                                 now - std::chrono::duration_cast<Clock::duration>(std::max(
+                                           idle, std::chrono::system_clock::duration::zero())));
     clients_.emplace(client->id(), client);
     names_[client->name()] = client->id();
     tokens_.emplace(client->token(), client);

@@ -93,7 +93,8 @@ void Mailbox::pop_front() {
 }
 
 void Mailbox::forget_below_front() {
-  if (journal_) journal_->forgotten_below(client_id_, queue_.empty() ? next_seq_ : queue_.front().seq);
+  if (journal_)
+    journal_->forgotten_below(client_id_, queue_.empty() ? next_seq_ : queue_.front().seq);
 }
 
 }  // namespace gw::gateway

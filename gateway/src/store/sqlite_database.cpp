@@ -1,14 +1,13 @@
-#include <sqlite3.h>
-
 #include "sqlite_database.hpp"
+
+#include <sqlite3.h>
 
 namespace gw::gateway {
 
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file) : file_(file) {
-  const auto opened = sqlite3_open_v2(file.c_str(), &db_,
-                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                          SQLITE_OPEN_NOMUTEX,
-                                      nullptr);
+  const auto opened =
+      sqlite3_open_v2(file.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (opened != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(opened);
     sqlite3_close(db_);
@@ -36,14 +35,13 @@ void SqliteDatabase::exec(std::string_view sql) {
 
 SqliteStatement SqliteDatabase::prepare(std::string_view sql) {
   sqlite3_stmt* statement = nullptr;
-  check(sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr),
+  check(sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr),
         sql);
   return SqliteStatement(*this, statement, std::string(sql));
 }
 
-SqliteStatement::SqliteStatement(SqliteDatabase& database, sqlite3_stmt* statement,
-                                 std::string sql)
+SqliteStatement::SqliteStatement(SqliteDatabase& database, sqlite3_stmt* statement, std::string sql)
     : database_(database), statement_(statement), sql_(std::move(sql)) {}
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept

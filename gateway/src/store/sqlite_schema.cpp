@@ -1,7 +1,7 @@
+#include "sqlite_schema.hpp"
+
 #include <array>
 #include <string_view>
-
-#include "sqlite_schema.hpp"
 
 namespace gw::gateway {
 

@@ -2,11 +2,10 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
-
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include <gw/gateway/sqlite_store.hpp>
 
@@ -89,8 +88,7 @@ class SqliteStore::State final : public MailboxJournal {
   }
   ~State() override { writer_.reset(); }  // commits what is queued, before the statements go
 
-  std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
-                                        const SessionLimits& limits,
+  std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id, const SessionLimits& limits,
                                         std::shared_ptr<MailboxJournal> self) {
     std::vector<Mailbox::Entry> kept;
     std::uint64_t next_seq = 1;
@@ -105,8 +103,7 @@ class SqliteStore::State final : public MailboxJournal {
         next_seq_.erase(found);
       }
     }
-    return std::make_unique<Mailbox>(limits, client_id, std::move(self), std::move(kept),
-                                     next_seq);
+    return std::make_unique<Mailbox>(limits, client_id, std::move(self), std::move(kept), next_seq);
   }
 
   std::vector<SavedSession> take_sessions() {
@@ -117,8 +114,7 @@ class SqliteStore::State final : public MailboxJournal {
   void save_session(const SavedSession& session) {
     auto subscriptions = nlohmann::json(session.subscriptions).dump();
     writer_->write([this, session, subscriptions = std::move(subscriptions)] {
-      sql_->save_session
-          .bind(1, session.id)
+      sql_->save_session.bind(1, session.id)
           .bind(2, session.token)
           .bind(3, session.name)
           .bind(4, transports::to_string(session.kind))
@@ -153,7 +149,10 @@ class SqliteStore::State final : public MailboxJournal {
     });
   }
 
-  void when_committed(std::function<void(bool)> done) { writer_->when_committed(std::move(done)); }
+  std::uint64_t write_position() { return writer_->position(); }
+  void when_committed(std::uint64_t since, std::function<void(bool)> done) {
+    writer_->when_committed(since, std::move(done));
+  }
 
   std::string describe() const {
     return "sqlite " + options_.file.string() +
@@ -210,17 +209,18 @@ class SqliteStore::State final : public MailboxJournal {
           if (filter.is_string()) session.subscriptions.insert(filter.get<std::string>());
       session.admin = sessions.number(6) != 0;
       session.last_seen = system_clock::time_point(milliseconds(sessions.number(7)));
-      next_seq_[session.id] = static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8)));
+      next_seq_[session.id] =
+          static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8)));
       sessions_.push_back(std::move(session));
     }
-    auto rows = database_.prepare("SELECT client, seq, bytes, message FROM mailbox ORDER BY client, seq");
+    auto rows =
+        database_.prepare("SELECT client, seq, bytes, message FROM mailbox ORDER BY client, seq");
     while (rows.next()) {
       auto message = message::Message::from_json(rows.text(3));
       if (!message) continue;  // cannot happen for rows this store wrote
-      kept_[rows.text(0)].push_back(
-          {static_cast<std::uint64_t>(rows.number(1)),
-           std::make_shared<const message::Message>(std::move(*message)),
-           static_cast<std::size_t>(rows.number(2))});
+      kept_[rows.text(0)].push_back({static_cast<std::uint64_t>(rows.number(1)),
+                                     std::make_shared<const message::Message>(std::move(*message)),
+                                     static_cast<std::size_t>(rows.number(2))});
     }
   }
 
@@ -281,8 +281,12 @@ void SqliteStore::forget_session(const std::string& id) {
   state_->forget_session(id);
 }
 
-void SqliteStore::when_committed(std::function<void(bool stored)> done) {
-  state_->when_committed(std::move(done));
+std::uint64_t SqliteStore::write_position() {
+  return state_->write_position();
+}
+
+void SqliteStore::when_committed(std::uint64_t since, std::function<void(bool stored)> done) {
+  state_->when_committed(since, std::move(done));
 }
 
 std::string SqliteStore::describe() const {

@@ -1,8 +1,12 @@
-#include <spdlog/spdlog.h>
-
 #include "sqlite_writer.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace gw::gateway {
+
+namespace {
+constexpr std::size_t max_failed_remembered = 100'000;
+}
 
 SqliteWriter::SqliteWriter(SqliteDatabase& database, std::size_t max_queued)
     : database_(database), max_queued_(max_queued), thread_([this] { run(); }) {}
@@ -19,71 +23,113 @@ SqliteWriter::~SqliteWriter() {
 bool SqliteWriter::write(Work work) {
   {
     std::lock_guard lock(mutex_);
-    if (work_.size() >= max_queued_) {
-      overflowed_ = true;
+    const auto number = next_number_++;
+    if (queued_.size() >= max_queued_) {
+      failed_.insert(number);
+      failures_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    work_.push_back(std::move(work));
+    queued_.push_back({number, std::move(work)});
   }
   wake_.notify_one();
   return true;
 }
 
-void SqliteWriter::when_committed(Committed done) {
+std::uint64_t SqliteWriter::position() {
+  std::lock_guard lock(mutex_);
+  return next_number_;
+}
+
+void SqliteWriter::when_committed(std::uint64_t since, Committed done) {
   {
     std::lock_guard lock(mutex_);
-    waiting_.push_back(std::move(done));
+    waiting_.push_back({since, next_number_, std::move(done)});
   }
   wake_.notify_one();
 }
 
+bool SqliteWriter::all_written(const Waiter& waiter) const {
+  if (waiter.since < forgotten_below_) return false;
+  const auto failed = failed_.lower_bound(waiter.since);
+  return failed == failed_.end() || *failed >= waiter.until;
+}
+
 void SqliteWriter::run() {
-  std::vector<Work> work;
-  std::vector<Committed> waiting;
+  std::vector<Change> changes;
+  std::vector<Waiter> waiting;
+  std::vector<std::pair<Committed, bool>> answers;
   for (;;) {
-    bool overflowed = false;
     bool stopping = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !work_.empty() || !waiting_.empty(); });
-      work.swap(work_);
-      waiting.swap(waiting_);
-      overflowed = std::exchange(overflowed_, false);
+      wake_.wait(lock, [&] { return stopping_ || !queued_.empty() || !waiting_.empty(); });
+      changes.swap(queued_);
+      waiting.swap(waiting_);  // every change they ask about is in `changes` or done before
       stopping = stopping_;
     }
-    const bool stored = (work.empty() || commit(work)) && !overflowed;
-    for (auto& done : waiting)
+    const auto failed = changes.empty() ? std::vector<std::uint64_t>{} : commit(changes);
+    {
+      std::lock_guard lock(mutex_);
+      failed_.insert(failed.begin(), failed.end());
+      while (failed_.size() > max_failed_remembered) {
+        forgotten_below_ = *failed_.begin() + 1;
+        failed_.erase(failed_.begin());
+      }
+      for (auto& waiter : waiting)
+        answers.emplace_back(std::move(waiter.done), all_written(waiter));
+    }
+    for (auto& [done, stored] : answers)
       done(stored);
-    work.clear();
+    changes.clear();
     waiting.clear();
+    answers.clear();
     if (stopping) {
       std::lock_guard lock(mutex_);
-      if (work_.empty() && waiting_.empty()) return;
+      if (queued_.empty() && waiting_.empty()) return;
     }
   }
 }
 
-bool SqliteWriter::commit(std::vector<Work>& work) {
+void SqliteWriter::transaction(const std::function<void()>& body) {
+  database_.exec("BEGIN IMMEDIATE");
   try {
-    database_.exec("BEGIN IMMEDIATE");
+    body();
+    database_.exec("COMMIT");
+  } catch (...) {
     try {
-      for (auto& item : work)
-        item();
-      database_.exec("COMMIT");
-    } catch (...) {
-      try {
-        database_.exec("ROLLBACK");
-      } catch (const StoreError&) {  // SQLite may have rolled back already (disk full)
-      }
-      throw;
+      database_.exec("ROLLBACK");
+    } catch (const StoreError&) {  // SQLite may have rolled back already (disk full)
     }
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    return true;
-  } catch (const std::exception& error) {
-    failures_.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("storage: {} changes not written: {}", work.size(), error.what());
-    return false;
+    throw;
   }
+}
+
+std::vector<std::uint64_t> SqliteWriter::commit(std::vector<Change>& changes) {
+  try {
+    transaction([&] {
+      for (auto& change : changes)
+        change.work();
+    });
+    return {};
+  } catch (const std::exception& error) {
+    spdlog::warn("storage: a batch of {} changes failed ({}); writing them one at a time",
+                 changes.size(), error.what());
+  }
+  // One at a time, so that what still fits is written: an acknowledgement frees space, a
+  // session is kept, while a new message that does not fit is refused.
+  std::vector<std::uint64_t> failed;
+  for (auto& change : changes) {
+    try {
+      transaction(change.work);
+    } catch (const std::exception& error) {
+      if (failed.empty()) spdlog::error("storage: not written: {}", error.what());
+      failed.push_back(change.number);
+    }
+  }
+  failures_.fetch_add(failed.size(), std::memory_order_relaxed);
+  if (!failed.empty())
+    spdlog::error("storage: {} of {} changes not written", failed.size(), changes.size());
+  return failed;
 }
 
 }  // namespace gw::gateway

@@ -158,9 +158,9 @@ TEST_CASE("an HTTP client's mailbox is bounded and a waiting poll gets the next 
   std::vector<std::size_t> answered;
   const auto now = Hub::Clock::now();
   const auto waiter = [&](std::chrono::seconds wait) {
-    return gw::gateway::PollWaiter{now + wait, 1 << 20, false, [&](gw::gateway::Mailbox::Drained d) {
-                                     answered.push_back(d.entries.size());
-                                   }};
+    return gw::gateway::PollWaiter{
+        now + wait, 1 << 20, false,
+        [&](gw::gateway::Mailbox::Drained d) { answered.push_back(d.entries.size()); }};
   };
   CHECK_FALSE(http->poll(1 << 20, std::nullopt, waiter(30s)));  // nothing yet: held
   CHECK(answered.empty());

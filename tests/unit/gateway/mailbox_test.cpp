@@ -43,8 +43,7 @@ std::vector<std::uint64_t> seqs(const Mailbox::Drained& drained) {
 struct RecordingJournal final : gw::gateway::MailboxJournal {
   std::vector<std::string> lines;
   void kept(const std::string& client, const Mailbox::Entry& entry) override {
-    lines.push_back("keep " + client + " " + std::to_string(entry.seq) + " " +
-                    entry.message->text);
+    lines.push_back("keep " + client + " " + std::to_string(entry.seq) + " " + entry.message->text);
   }
   void forgotten_below(const std::string& client, std::uint64_t seq) override {
     lines.push_back("forget " + client + " below " + std::to_string(seq));

@@ -73,9 +73,9 @@ struct Config {
 
   std::filesystem::path ready_file;  // empty: none
 
-  std::filesystem::path config_path() const;  // config_file, or its default in data_dir
-  std::filesystem::path key_path() const;     // key_file resolved against data_dir
-  std::filesystem::path log_path() const;     // log_file resolved against data_dir
+  std::filesystem::path config_path() const;   // config_file, or its default in data_dir
+  std::filesystem::path key_path() const;      // key_file resolved against data_dir
+  std::filesystem::path log_path() const;      // log_file resolved against data_dir
   std::filesystem::path storage_path() const;  // storage.file resolved against data_dir
   bool tls() const { return !tls_certificate.empty() || tls_self_signed; }
   // TLS with the pair the gateway makes itself: asked for, and no certificate given.

@@ -23,8 +23,7 @@ class LocalRouter final : public Router {
   Reached to_everyone(const Delivery& delivery) override;
 
  private:
-  Reached deliver(const std::vector<std::shared_ptr<Client>>& recipients,
-                      const Delivery& delivery);
+  Reached deliver(const std::vector<std::shared_ptr<Client>>& recipients, const Delivery& delivery);
 
   Hub& hub_;
   Metrics& metrics_;

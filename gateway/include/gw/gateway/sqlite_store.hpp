@@ -22,7 +22,8 @@ class SqliteStore final : public Store {
   std::vector<SavedSession> saved_sessions() override;
   void save_session(const SavedSession& session) override;
   void forget_session(const std::string& id) override;
-  void when_committed(std::function<void(bool stored)> done) override;
+  std::uint64_t write_position() override;
+  void when_committed(std::uint64_t since, std::function<void(bool stored)> done) override;
   std::string describe() const override;
 
   // The store's epoch: made when the database is, so that a new database (history lost) can be

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -48,10 +49,15 @@ class Store {
   // The session ended (idle, kicked): forgets it and its mailbox.
   virtual void forget_session(const std::string& /*id*/) {}
 
-  // Calls `done` once everything handed to the store before this call is on disk; `stored`
-  // false when that failed (the disk or the store's size bound is full). Called on the
-  // store's own thread, or at once by a store that keeps nothing on disk.
-  virtual void when_committed(std::function<void(bool stored)> done) { done(true); }
+  // Where the store's changes are up to: taken before making changes, to ask about them.
+  virtual std::uint64_t write_position() { return 0; }
+  // Calls `done` once every change handed to the store from `since` (a write_position) until
+  // this call is on disk; `stored` false when one of them could not be written (the disk or
+  // the store's size bound is full). Called on the store's own thread, or at once by a store
+  // that keeps nothing on disk.
+  virtual void when_committed(std::uint64_t /*since*/, std::function<void(bool stored)> done) {
+    done(true);
+  }
 
   // A line for the banner: where and how durably messages are kept.
   virtual std::string describe() const = 0;

@@ -1,0 +1,243 @@
+"""Nothing acknowledged is lost: HTTP and UDP sessions and their mailboxes survive a restart of
+gatewayd, clean or kill -9, in the SQLite store in the data directory; at-least-once polls; and
+the store's start-up faults, each a clear error naming the file."""
+import os
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+
+from gateway_support import GATEWAYD, TIMEOUT, Gateway, message
+from session_clients import HttpClient, WebSocketClient
+
+
+def restart(gateway, sig):
+    """Stops the gateway with `sig` and starts it again on the same data directory and key."""
+    gateway.stop(sig)
+    return gateway.start()
+
+
+class DurableSessions(unittest.TestCase):
+    def setUp(self):
+        self.data = tempfile.TemporaryDirectory(prefix="gw-durable-")
+        self.gateway = Gateway(data_dir=self.data.name).start()
+
+    def tearDown(self):
+        self.gateway.stop()
+        self.data.cleanup()
+
+    def fill_mailbox(self, name, count):
+        printer = HttpClient(self.gateway, name)
+        sender = WebSocketClient(self.gateway, "sender")
+        for i in range(count):
+            reply = sender.request(message("send", text=f"page {i}", to=name))
+            self.assertEqual(reply["code"], 200, reply)
+            self.assertEqual(reply["data"], {"delivered": 1, "stored": 1})
+        sender.close()
+        return printer
+
+    def test_kill_9_loses_no_message_and_keeps_the_session(self):
+        printer = self.fill_mailbox("printer", 20)
+        restart(self.gateway, signal.SIGKILL)
+        # The same session token, its name, and all twenty messages, in order.
+        whoami = printer.request(message("whoami"))
+        self.assertEqual(whoami["code"], 200, whoami)
+        self.assertEqual(whoami["data"]["name"], "printer")
+        self.assertEqual(whoami["data"]["id"], printer.id)
+        polled = printer.request(message("poll"))
+        texts = [m["text"] for m in polled["data"]["messages"]]
+        self.assertEqual(texts, [f"page {i}" for i in range(20)])
+        self.assertEqual([m["seq"] for m in polled["data"]["messages"]], list(range(1, 21)))
+        self.assertIn("storage", self.gateway.stdout())
+        self.assertIn("1 session(s) restored", self.gateway.stderr())
+
+    def test_a_clean_restart_keeps_subscriptions_and_what_was_taken_is_gone(self):
+        sensor = HttpClient(self.gateway, "console")
+        self.assertEqual(sensor.request(message("subscribe", topic="home/#"))["code"], 200)
+        publisher = WebSocketClient(self.gateway, "thermometer")
+        reply = publisher.request(message("publish", topic="home/kitchen", text="21.5"))
+        self.assertEqual(reply["data"], {"delivered": 1, "stored": 1})
+        self.assertEqual(len(sensor.request(message("poll"))["data"]["messages"]), 1)
+        publisher.close()
+        restart(self.gateway, signal.SIGTERM)
+        self.assertEqual(sensor.request(message("poll"))["data"]["messages"], [])  # taken before
+        publisher = WebSocketClient(self.gateway, "thermometer")
+        reply = publisher.request(message("publish", topic="home/hall", text="19.0"))
+        self.assertEqual(reply["data"], {"delivered": 1, "stored": 1})  # still subscribed
+        publisher.close()
+        polled = sensor.request(message("poll"))["data"]["messages"]
+        self.assertEqual([(m["topic"], m["text"]) for m in polled], [("home/hall", "19.0")])
+        self.assertEqual(polled[0]["seq"], 2)  # numbering goes on after the restart
+
+    def test_a_poll_whose_reply_is_not_acknowledged_is_answered_again(self):
+        printer = self.fill_mailbox("printer", 5)
+        first = printer.request(message("poll", args="ack=0"))["data"]
+        self.assertEqual([m["seq"] for m in first["messages"]], [1, 2, 3, 4, 5])
+        self.assertEqual(first["last_seq"], 5)
+        # The client died before it handled the reply: the same messages, even after a crash.
+        again = printer.request(message("poll", args="ack=0"))["data"]
+        self.assertEqual([m["seq"] for m in again["messages"]], [1, 2, 3, 4, 5])
+        restart(self.gateway, signal.SIGKILL)
+        partly = printer.request(message("poll", args="ack=3"))["data"]
+        self.assertEqual([m["text"] for m in partly["messages"]], ["page 3", "page 4"])
+        restart(self.gateway, signal.SIGKILL)
+        done = printer.request(message("poll", args="ack=5"))["data"]
+        self.assertEqual(done["messages"], [])
+        self.assertEqual(done["left"], 0)
+
+    def test_bad_poll_arguments_say_what_was_expected(self):
+        printer = HttpClient(self.gateway, "printer")
+        for args in ("ack=-1", "ack=x", "wait=2 please"):
+            reply = printer.request(message("poll", args=args))
+            self.assertEqual(reply["code"], 400, args)
+            self.assertIn("ack=SEQ", reply["text"])
+
+    def test_an_expired_session_is_not_restored(self):
+        self.gateway.stop()
+        short = Gateway("--session-idle", "3", "--poll-wait-max", "1",
+                        data_dir=self.data.name).start()
+        try:
+            printer = HttpClient(short, "printer")
+            short.stop(signal.SIGKILL)
+            db = sqlite3.connect(os.path.join(self.data.name, "gw.db"))
+            db.execute("UPDATE sessions SET last_seen_ms = last_seen_ms - 10000")
+            db.commit()
+            db.close()
+            short.start()
+            reply = printer.request(message("whoami"))
+            self.assertEqual(reply["code"], 401, reply)
+        finally:
+            short.stop()
+
+
+def mount_small_filesystem(size):
+    """A tmpfs of `size` made for the test (root only), or None where mounting is not allowed."""
+    where = tempfile.mkdtemp(prefix="gw-small-fs-")
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", where],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        os.rmdir(where)
+        return None
+    return where
+
+
+class DiskFull(unittest.TestCase):
+    """The database on a filesystem that fills up while gatewayd runs."""
+
+    def setUp(self):
+        self.mount = mount_small_filesystem("1m")
+        if self.mount is None:
+            self.skipTest("mounting a tmpfs needs root")
+        self.data = tempfile.TemporaryDirectory(prefix="gw-diskfull-")
+        self.database = os.path.join(self.mount, "gw.db")
+        self.gateway = Gateway("--storage-file", self.database, "--mailbox-messages", "5000",
+                               "--mailbox-bytes", str(64 << 20), data_dir=self.data.name).start()
+
+    def tearDown(self):
+        self.gateway.stop()
+        subprocess.run(["umount", self.mount], check=True)
+        os.rmdir(self.mount)
+        self.data.cleanup()
+
+    def test_a_full_disk_refuses_storing_serves_live_clients_and_recovers(self):
+        filler = os.path.join(self.mount, "filler")
+        with open(filler, "wb") as f:
+            f.write(b"\0" * (600 << 10))
+        printer = HttpClient(self.gateway, "printer")
+        live = WebSocketClient(self.gateway, "screen")
+        sender = WebSocketClient(self.gateway, "sender")
+        stored, refused = [], None
+        for i in range(400):  # bounded: the filesystem holds far fewer
+            text = f"page {i} " + "x" * 3000
+            reply = sender.request(message("send", text=text, to="printer"))
+            if reply["code"] == 503:
+                refused = reply
+                break
+            self.assertEqual(reply["data"]["stored"], 1, reply)
+            stored.append(text)
+        self.assertIsNotNone(refused, "the filesystem never filled")
+        self.assertIn("storage full", refused["text"])
+        self.assertGreater(len(stored), 0)
+        # Live delivery goes on while nothing can be stored.
+        reply = sender.request(message("send", text="still live", to="screen"))
+        self.assertEqual(reply["data"], {"delivered": 1, "stored": 0})
+        self.assertEqual(live.next_delivery()["text"], "still live")
+        # Space returns: storing works again without a restart.
+        os.unlink(filler)
+        reply = sender.request(message("send", text="after", to="printer"))
+        self.assertEqual(reply["code"], 200, reply)
+        self.assertEqual(reply["data"]["stored"], 1)
+        stored.append("after")
+        # Nothing that was acknowledged as stored is lost, across a crash.
+        restart(self.gateway, signal.SIGKILL)
+        polled = printer.request(message("poll", args="ack=0"))["data"]
+        texts = [m["text"] for m in polled["messages"]]
+        while polled["left"] > 0:
+            polled = printer.request(message("poll", args=f"ack={polled['last_seq']}"))["data"]
+            texts += [m["text"] for m in polled["messages"]]
+        self.assertEqual([t for t in texts if t in stored], stored)
+        for client in (live, sender, printer):
+            client.close()
+
+
+class StoreFaults(unittest.TestCase):
+    def refused(self, data_dir, *args):
+        result = subprocess.run([GATEWAYD, "--data-dir", data_dir, "--bind", "127.0.0.1",
+                                 "--http-port", "0", "--ws-port", "0", "--udp-port", "0",
+                                 "--tcp-port", "0", *args],
+                                capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        return result.stderr
+
+    def test_a_database_that_cannot_be_created_names_the_file(self):
+        with tempfile.TemporaryDirectory() as data:
+            missing = os.path.join(data, "no-such-dir", "gw.db")
+            error = self.refused(data, "--storage-file", missing)
+            self.assertIn(missing, error)
+            self.assertIn("cannot open the database", error)
+
+    def test_a_file_that_is_not_a_database_is_refused_with_the_fix(self):
+        with tempfile.TemporaryDirectory() as data:
+            with open(os.path.join(data, "gw.db"), "wb") as f:
+                f.write(b"this is not SQLite" * 300)
+            error = self.refused(data)
+            self.assertIn(os.path.join(data, "gw.db"), error)
+            self.assertIn("not a gw database, or is damaged: move it aside", error)
+
+    def test_a_second_gatewayd_on_the_same_database_is_refused(self):
+        with tempfile.TemporaryDirectory() as data:
+            first = Gateway(data_dir=data).start()
+            try:
+                error = self.refused(data)
+                self.assertIn("in use by another gatewayd", error)
+                self.assertEqual(HttpClient(first, "still-served").request(
+                    message("whoami"))["code"], 200)
+            finally:
+                first.stop()
+
+    def test_a_database_from_a_newer_gatewayd_is_refused(self):
+        with tempfile.TemporaryDirectory() as data:
+            Gateway(data_dir=data).start().stop()
+            db = sqlite3.connect(os.path.join(data, "gw.db"))
+            db.execute("PRAGMA user_version = 99")
+            db.commit()
+            db.close()
+            error = self.refused(data)
+            self.assertIn("written by a newer gatewayd (schema 99", error)
+
+    def test_memory_storage_keeps_nothing(self):
+        with tempfile.TemporaryDirectory() as data:
+            gateway = Gateway("--storage", "memory", data_dir=data).start()
+            try:
+                self.assertIn("in memory", gateway.stdout())
+                printer = HttpClient(gateway, "printer")
+                restart(gateway, signal.SIGTERM)
+                self.assertEqual(printer.request(message("whoami"))["code"], 401)
+                self.assertFalse(os.path.exists(os.path.join(data, "gw.db")))
+            finally:
+                gateway.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
