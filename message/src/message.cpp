@@ -84,6 +84,10 @@ Result<Message> Message::from_json(std::string_view text, std::size_t max_depth)
     if (!fits) return field_type_error("code", "an integer");
     message.code = it->get<std::int64_t>();
   }
+  if (const auto it = json.find("retain"); it != json.end() && !it->is_null()) {
+    if (!it->is_boolean()) return field_type_error("retain", "true or false");
+    message.retain = it->get<bool>();
+  }
   if (const auto it = json.find("data"); it != json.end()) message.data = std::move(*it);
   return message;
 }
@@ -98,6 +102,7 @@ Json fields_of(const Message& message) {
     if (i < original_fields || !(message.*member).empty()) json[name] = message.*member;
   }
   if (message.code) json["code"] = *message.code;
+  if (message.retain) json["retain"] = true;
   if (!message.data.is_null()) json["data"] = message.data;
   return json;
 }

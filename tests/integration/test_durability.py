@@ -86,6 +86,31 @@ class DurableSessions(unittest.TestCase):
         self.assertEqual(done["messages"], [])
         self.assertEqual(done["left"], 0)
 
+    def test_retained_messages_survive_a_crash_and_reach_later_subscribers_first(self):
+        sensor = WebSocketClient(self.gateway, "thermometer")
+        reply = sensor.request(message("publish", topic="home/kitchen/temp", text="21.5",
+                                       retain=True))
+        self.assertEqual(reply["data"], {"delivered": 0, "stored": 0, "retained": True})
+        cleared = sensor.request(message("publish", topic="home/hall/temp", text="19", retain=True))
+        self.assertTrue(cleared["data"]["retained"])
+        cleared = sensor.request(message("publish", topic="home/hall/temp", retain=True))
+        self.assertEqual(cleared["text"], "cleared the retained message of home/hall/temp")
+        sensor.close()
+        restart(self.gateway, signal.SIGKILL)
+        # A console opened a minute later: the last reading first, then the reply.
+        console = WebSocketClient(self.gateway, "console")
+        reply = console.request(message("subscribe", topic="home/+/temp"))
+        self.assertEqual(reply["data"]["retained"], 1)
+        retained = console.next_delivery()
+        self.assertEqual((retained["topic"], retained["text"], retained["retain"]),
+                         ("home/kitchen/temp", "21.5", True))
+        # An HTTP poller gets it in its mailbox.
+        poller = HttpClient(self.gateway, "poller")
+        self.assertEqual(poller.request(message("subscribe", topic="home/#"))["data"]["retained"], 1)
+        self.assertEqual([m["text"] for m in poller.request(message("poll"))["data"]["messages"]],
+                         ["21.5"])
+        console.close()
+
     def test_bad_poll_arguments_say_what_was_expected(self):
         printer = HttpClient(self.gateway, "printer")
         for args in ("ack=-1", "ack=x", "wait=2 please"):

@@ -17,6 +17,7 @@ std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse&
                                                      Message message) {
   message.token.clear();
   message.code.reset();
+  message.retain = false;  // a live message; a retained one is marked when it is handed out
   if (context.client) {
     message.from = context.client->id();
     message.user_id = context.client->name();
@@ -95,14 +96,52 @@ std::optional<Message> to_one(const MessagingCommandsUse& use, const CommandCont
   });
 }
 
+// An empty publish with retain: the topic's retained message goes, and nobody is sent anything.
+std::optional<Message> clear_retained(const MessagingCommandsUse& use,
+                                      const CommandContext& context, const std::string& topic) {
+  const auto since = use.hub.store().write_position();
+  use.hub.retain(topic, nullptr);
+  return answer_when_stored(use, context,
+                            text_reply("cleared the retained message of " + topic,
+                                       {{"delivered", 0}, {"stored", 0}, {"retained", false}}),
+                            1, since);
+}
+
 std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandContext& context,
                                 Message message) {
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
   const auto topic = message.topic;
+  const bool retain = message.retain;
+  if (retain && message.text.empty() && message.data.is_null())
+    return clear_retained(use, context, topic);
   return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
     const auto reached = context.router.to_topic(topic, delivery);
-    return Acknowledged{delivered_reply(reached, "subscribers of " + topic), reached.stored};
+    auto reply = delivered_reply(reached, "subscribers of " + topic);
+    if (!retain) return Acknowledged{std::move(reply), reached.stored};
+    auto kept = std::make_shared<Message>(*delivery.message);
+    kept->retain = true;
+    const bool retained = use.hub.retain(topic, std::move(kept)) == Hub::Retained::kept;
+    reply.data["retained"] = retained;
+    reply.text += retained ? "; retained for later subscribers"
+                           : "; not retained: the gateway holds its limit of " +
+                                 std::to_string(use.hub.limits().max_retained) +
+                                 " retained topics (clear some with an empty retained publish)";
+    return Acknowledged{std::move(reply), reached.stored + (retained ? 1 : 0)};
   });
+}
+
+// Hands a new subscriber the retained messages of its filter, before the reply; returns how
+// many.
+std::size_t hand_out_retained(const MessagingCommandsUse& use, const CommandContext& context,
+                              const std::string& filter) {
+  std::size_t handed = 0;
+  for (const auto& retained : use.hub.retained_for(filter)) {
+    auto delivery = make_delivery(*use.codec.current(), *retained);
+    if (!delivery) continue;  // it was encoded when published; a key rotation cannot undo that
+    context.client->deliver(*delivery);
+    ++handed;
+  }
+  return handed;
 }
 
 std::optional<Message> to_everyone(const MessagingCommandsUse& use, const CommandContext& context,
@@ -175,9 +214,13 @@ std::optional<Message> subscribe(const MessagingCommandsUse& use, const CommandC
   if (result == Hub::Subscribed::too_many)
     return refusal(400, "at most " + std::to_string(hub.limits().max_subscriptions) +
                             " subscriptions per session; unsubscribe from some first");
+  const auto retained = hand_out_retained(use, context, filter);
   return text_reply(
-      (result == Hub::Subscribed::added ? "subscribed to " : "already subscribed to ") + filter,
-      {{"topic", filter}, {"subscriptions", context.client->subscriptions()}});
+      (result == Hub::Subscribed::added ? "subscribed to " : "already subscribed to ") + filter +
+          (retained > 0 ? "; " + std::to_string(retained) + " retained messages sent first" : ""),
+      {{"topic", filter},
+       {"subscriptions", context.client->subscriptions()},
+       {"retained", retained}});
 }
 
 std::optional<Message> unsubscribe(const MessagingCommandsUse& use, const CommandContext& context) {

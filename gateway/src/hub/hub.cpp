@@ -4,6 +4,7 @@
 
 #include <gw/gateway/hub.hpp>
 
+#include "retained_messages.hpp"
 #include "topic_tree.hpp"
 
 namespace gw::gateway {
@@ -30,8 +31,13 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
 }
 
 Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store)
-    : limits_(limits), store_(std::move(store)), topics_(std::make_unique<TopicTree<Client>>()) {
+    : limits_(limits),
+      store_(std::move(store)),
+      topics_(std::make_unique<TopicTree<Client>>()),
+      retained_(std::make_unique<RetainedMessages>(limits.max_retained)) {
   restore_saved_sessions();
+  for (auto& [topic, message] : store_->retained_messages())
+    retained_->keep(topic, std::make_shared<const message::Message>(std::move(message)));
 }
 
 Hub::~Hub() = default;
@@ -237,6 +243,27 @@ bool Hub::unsubscribe(Client& client, const std::string& filter) {
   }
   save(client);
   return true;
+}
+
+Hub::Retained Hub::retain(const std::string& topic,
+                          std::shared_ptr<const message::Message> message) {
+  const auto kept = message;  // for the store, whatever another publish does meanwhile
+  switch (retained_->keep(topic, std::move(message))) {
+    case RetainedMessages::Kept::too_many:
+      return Retained::too_many;
+    case RetainedMessages::Kept::cleared:
+      store_->forget_retained(topic);
+      return Retained::cleared;
+    case RetainedMessages::Kept::kept:
+      break;
+  }
+  store_->keep_retained(topic, *kept);
+  return Retained::kept;
+}
+
+std::vector<std::shared_ptr<const message::Message>> Hub::retained_for(
+    std::string_view filter) const {
+  return retained_->matching(filter);
 }
 
 std::vector<std::shared_ptr<Client>> Hub::subscribers(std::string_view topic) const {

@@ -33,6 +33,10 @@ CREATE TABLE mailbox (
   PRIMARY KEY (client, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 2: each topic's retained message, as JSON.
+    R"sql(
+CREATE TABLE retained (topic TEXT PRIMARY KEY, message TEXT NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 int user_version(SqliteDatabase& database) {

@@ -133,11 +133,25 @@ class SqliteStore::State final : public MailboxJournal {
     });
   }
 
+  std::vector<std::pair<std::string, message::Message>> take_retained() {
+    std::lock_guard lock(loaded_mutex_);
+    return std::move(retained_);
+  }
+
+  void keep_retained(const std::string& topic, const message::Message& message) {
+    writer_->write([this, topic, json = stored_json(message)] {
+      sql_->keep_retained.bind(1, topic).bind(2, json).run();
+    });
+  }
+
+  void forget_retained(const std::string& topic) {
+    writer_->write([this, topic] { sql_->forget_retained.bind(1, topic).run(); });
+  }
+
   void kept(const std::string& client_id, const Mailbox::Entry& entry) override {
     writer_->write([this, client_id, seq = static_cast<std::int64_t>(entry.seq),
                     bytes = static_cast<std::int64_t>(entry.bytes),
-                    json = entry.message->to_object().dump(
-                        -1, ' ', false, nlohmann::json::error_handler_t::replace)] {
+                    json = stored_json(*entry.message)] {
       sql_->keep_message.bind(1, client_id).bind(2, seq).bind(3, bytes).bind(4, json).run();
     });
   }
@@ -164,6 +178,10 @@ class SqliteStore::State final : public MailboxJournal {
   const std::string& epoch() const noexcept { return epoch_; }
 
  private:
+  static std::string stored_json(const message::Message& message) {
+    return message.to_object().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
   void limit_size() {
     auto page = database_.prepare("PRAGMA page_size");
     const auto page_size = page.next() ? page.number(0) : 4096;
@@ -213,6 +231,11 @@ class SqliteStore::State final : public MailboxJournal {
           static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8)));
       sessions_.push_back(std::move(session));
     }
+    auto retained = database_.prepare("SELECT topic, message FROM retained");
+    while (retained.next()) {
+      auto message = message::Message::from_json(retained.text(1));
+      if (message) retained_.emplace_back(retained.text(0), std::move(*message));
+    }
     auto rows =
         database_.prepare("SELECT client, seq, bytes, message FROM mailbox ORDER BY client, seq");
     while (rows.next()) {
@@ -240,13 +263,18 @@ class SqliteStore::State final : public MailboxJournal {
           keep_message(db.prepare(
               "INSERT OR REPLACE INTO mailbox (client, seq, bytes, message) VALUES (?, ?, ?, ?)")),
           forget_messages(db.prepare("DELETE FROM mailbox WHERE client = ? AND seq < ?")),
-          acked_below(db.prepare("UPDATE sessions SET acked_below = ? WHERE id = ?")) {}
+          acked_below(db.prepare("UPDATE sessions SET acked_below = ? WHERE id = ?")),
+          keep_retained(
+              db.prepare("INSERT OR REPLACE INTO retained (topic, message) VALUES (?, ?)")),
+          forget_retained(db.prepare("DELETE FROM retained WHERE topic = ?")) {}
     SqliteStatement save_session;
     SqliteStatement forget_session;
     SqliteStatement forget_mailbox;
     SqliteStatement keep_message;
     SqliteStatement forget_messages;
     SqliteStatement acked_below;
+    SqliteStatement keep_retained;
+    SqliteStatement forget_retained;
   };
   std::optional<Statements> sql_;
 
@@ -254,6 +282,7 @@ class SqliteStore::State final : public MailboxJournal {
   std::vector<SavedSession> sessions_;
   std::map<std::string, std::vector<Mailbox::Entry>> kept_;
   std::map<std::string, std::uint64_t> next_seq_;
+  std::vector<std::pair<std::string, message::Message>> retained_;
   std::optional<SqliteWriter> writer_;  // last: stopped first
 };
 
@@ -279,6 +308,18 @@ void SqliteStore::save_session(const SavedSession& session) {
 
 void SqliteStore::forget_session(const std::string& id) {
   state_->forget_session(id);
+}
+
+std::vector<std::pair<std::string, message::Message>> SqliteStore::retained_messages() {
+  return state_->take_retained();
+}
+
+void SqliteStore::keep_retained(const std::string& topic, const message::Message& message) {
+  state_->keep_retained(topic, message);
+}
+
+void SqliteStore::forget_retained(const std::string& topic) {
+  state_->forget_retained(topic);
 }
 
 std::uint64_t SqliteStore::write_position() {

@@ -21,6 +21,7 @@ SqliteWriter::~SqliteWriter() {
 }
 
 bool SqliteWriter::write(Work work) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     const auto number = next_number_++;
@@ -30,8 +31,9 @@ bool SqliteWriter::write(Work work) {
       return false;
     }
     queued_.push_back({number, std::move(work)});
+    wake = std::exchange(asleep_, false);
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();  // a busy writer finds the change in its next batch
   return true;
 }
 
@@ -41,11 +43,13 @@ std::uint64_t SqliteWriter::position() {
 }
 
 void SqliteWriter::when_committed(std::uint64_t since, Committed done) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     waiting_.push_back({since, next_number_, std::move(done)});
+    wake = std::exchange(asleep_, false);
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 bool SqliteWriter::all_written(const Waiter& waiter) const {
@@ -62,7 +66,12 @@ void SqliteWriter::run() {
     bool stopping = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queued_.empty() || !waiting_.empty(); });
+      const auto ready = [&] { return stopping_ || !queued_.empty() || !waiting_.empty(); };
+      if (!ready()) {
+        asleep_ = true;
+        wake_.wait(lock, ready);
+        asleep_ = false;
+      }
       changes.swap(queued_);
       waiting.swap(waiting_);  // every change they ask about is in `changes` or done before
       stopping = stopping_;

@@ -73,6 +73,7 @@ class SqliteWriter {
   std::set<std::uint64_t> failed_;
   std::uint64_t forgotten_below_ = 0;
   bool stopping_ = false;
+  bool asleep_ = false;  // waiting for work: only then does a write wake it
   std::atomic<std::uint64_t> failures_{0};
   std::thread thread_;  // last: starts once the rest is ready
 };

@@ -1,4 +1,5 @@
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -253,4 +254,61 @@ TEST_CASE_METHOD(Messaging, "ask relays a command to a client and its reply back
   CHECK(last(asker).code == 504);
   CHECK(last(asker).id == "a2");
   CHECK(request(asker, command("ask", "nobody status")).code == 404);
+}
+
+TEST_CASE_METHOD(Messaging, "a retained message is sent first to each later subscriber",
+                 "[messaging][retain]") {
+  auto sensor = connect(TransportKind::tcp);
+  auto reading = gw::test::addressed("publish", "", "home/kitchen/temp", "21.5");
+  reading.retain = true;
+  const auto published = request(sensor, reading);
+  CHECK(published.code == 200);
+  CHECK(published.data["retained"] == true);
+  CHECK(published.data["delivered"] == 0);
+  reading.text = "22.0";  // replaces the first
+  request(sensor, reading);
+  auto other = gw::test::addressed("publish", "", "home/hall/temp", "19.0");
+  other.retain = true;
+  request(sensor, other);
+  request(sensor, gw::test::addressed("publish", "", "home/hall/door", "open"));  // not retained
+
+  auto console = connect(TransportKind::websocket);
+  const auto before = console->count();
+  const auto subscribed = request(console, gw::test::addressed("subscribe", "", "home/+/temp", ""));
+  CHECK(subscribed.data["retained"] == 2);
+  const auto frames = console->frames();
+  REQUIRE(frames.size() == before + 3);  // two retained messages, then the reply
+  std::set<std::string> texts;
+  for (std::size_t i = before; i < before + 2; ++i) {
+    const auto got = decoded(frames[i]);
+    CHECK(got.retain);
+    texts.insert(got.text);
+  }
+  CHECK(texts == std::set<std::string>{"22.0", "19.0"});
+
+  // Live messages are not marked, even when published with retain.
+  reading.text = "22.5";
+  request(sensor, reading);
+  CHECK_FALSE(last(console).retain);
+  CHECK(last(console).text == "22.5");
+
+  // An empty retained publish clears it, and is delivered to nobody.
+  auto clear = gw::test::addressed("publish", "", "home/kitchen/temp", "");
+  clear.retain = true;
+  const auto count = console->count();
+  CHECK(request(sensor, clear).text == "cleared the retained message of home/kitchen/temp");
+  CHECK(console->count() == count);
+  auto late = connect(TransportKind::websocket);
+  CHECK(request(late, gw::test::addressed("subscribe", "", "home/#", "")).data["retained"] == 1);
+}
+
+TEST_CASE("retain must be true or false", "[message][retain]") {
+  const auto parsed = gw::message::Message::from_json(R"({"cmd":"publish","retain":"yes"})");
+  REQUIRE_FALSE(parsed);
+  CHECK(parsed.error().text == "field \"retain\" must be true or false");
+  const auto kept = gw::message::Message::from_json(R"({"cmd":"publish","retain":true})");
+  REQUIRE(kept);
+  CHECK(kept->retain);
+  CHECK(kept->to_object()["retain"] == true);
+  CHECK_FALSE(gw::message::Message{}.to_object().contains("retain"));
 }

@@ -78,10 +78,21 @@ TEST_CASE("what one SQLite store kept, the next one opened on its file gives bac
       REQUIRE(box->push(delivery(text)).kept);
     box->acknowledge(1);
     store.forget_session("c9");
+    gw::message::Message reading;
+    reading.text = "21.5";
+    reading.retain = true;
+    store.keep_retained("home/kitchen", reading);
+    store.keep_retained("home/hall", reading);
+    store.forget_retained("home/hall");
     CHECK(committed(store, since));
   }
   SqliteStore again(database.options());
   CHECK(again.epoch() == epoch);  // the same database: the same epoch
+  const auto retained = again.retained_messages();
+  REQUIRE(retained.size() == 1);
+  CHECK(retained[0].first == "home/kitchen");
+  CHECK(retained[0].second.text == "21.5");
+  CHECK(retained[0].second.retain);
   const auto sessions = again.saved_sessions();
   REQUIRE(sessions.size() == 1);
   const auto& saved = sessions.front();

@@ -22,6 +22,7 @@ namespace gw::gateway {
 
 template <typename Subscriber>
 class TopicTree;
+class RetainedMessages;
 
 // Every client of the gateway and how to find it: by id, name, session token, a UDP client's
 // address, and the topic filters it subscribed to. Thread-safe; socket-free. The hub's lock
@@ -80,6 +81,12 @@ class Hub {
   enum class Subscribed { added, already, too_many };
   Subscribed subscribe(const std::shared_ptr<Client>& client, const std::string& filter);
   bool unsubscribe(Client& client, const std::string& filter);
+  enum class Retained { kept, cleared, too_many };
+  // Keeps `message` as the topic's retained message (a null one clears it), in the store too.
+  Retained retain(const std::string& topic, std::shared_ptr<const message::Message> message);
+  // The retained messages of the topics `filter` matches.
+  std::vector<std::shared_ptr<const message::Message>> retained_for(std::string_view filter) const;
+
   // Each client whose filters match the topic, once.
   std::vector<std::shared_ptr<Client>> subscribers(std::string_view topic) const;
   // [{filter, subscribers}] by filter.
@@ -124,6 +131,7 @@ class Hub {
   std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;  // found_by_address
   mutable std::shared_mutex topics_mutex_;
   std::unique_ptr<TopicTree<Client>> topics_;  // changed under both locks
+  std::unique_ptr<RetainedMessages> retained_;
 };
 
 // Why a name cannot be a client's name, or nothing: 1 to 64 bytes, no control character, and

@@ -14,6 +14,7 @@ struct SessionLimits {
   std::chrono::seconds poll_wait_max{60};    // the longest a poll may be held open
   std::size_t max_sessions = 10000;          // HTTP and UDP sessions held at once
   std::size_t max_subscriptions = 256;       // topic filters per session
+  std::size_t max_retained = 10000;          // topics with a retained message
   std::chrono::seconds request_timeout{10};  // for a client to answer the gateway's request
   // Tokens one poll reply carries, so that it stays under the token size limit (half of it);
   // a message larger than this is counted lost rather than queued.

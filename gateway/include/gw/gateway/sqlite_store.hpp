@@ -22,6 +22,9 @@ class SqliteStore final : public Store {
   std::vector<SavedSession> saved_sessions() override;
   void save_session(const SavedSession& session) override;
   void forget_session(const std::string& id) override;
+  std::vector<std::pair<std::string, message::Message>> retained_messages() override;
+  void keep_retained(const std::string& topic, const message::Message& message) override;
+  void forget_retained(const std::string& topic) override;
   std::uint64_t write_position() override;
   void when_committed(std::uint64_t since, std::function<void(bool stored)> done) override;
   std::string describe() const override;

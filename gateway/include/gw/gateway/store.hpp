@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gw/gateway/mailbox.hpp>
@@ -48,6 +49,12 @@ class Store {
   virtual void save_session(const SavedSession&) {}
   // The session ended (idle, kicked): forgets it and its mailbox.
   virtual void forget_session(const std::string& /*id*/) {}
+
+  // The topics' retained messages kept from before the gateway started (read once, at start).
+  virtual std::vector<std::pair<std::string, message::Message>> retained_messages() { return {}; }
+  // Keeps `message` as the topic's retained message; `forget_retained` clears it.
+  virtual void keep_retained(const std::string& /*topic*/, const message::Message& /*message*/) {}
+  virtual void forget_retained(const std::string& /*topic*/) {}
 
   // Where the store's changes are up to: taken before making changes, to ask about them.
   virtual std::uint64_t write_position() { return 0; }

@@ -28,6 +28,9 @@ struct Message {
   std::string topic;
   std::string from;  // set by the gateway on delivered messages: the sender's client id
   std::optional<std::int64_t> code;  // status of a reply
+  // On publish: keep this as the topic's last message for later subscribers; on a delivery:
+  // this is a topic's retained message, not a live one. Written only when true.
+  bool retain = false;
   nlohmann::json data;               // structured payload; null when absent
 
   // Objects and arrays nested deeper than this are refused before they are parsed: the
