@@ -263,34 +263,34 @@ Parsed parse_log_level(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
-Parsed parse_log_format(Config& config, std::string_view text) {
-  if (text == "text")
-    config.log_format = LogFormat::text;
-  else if (text == "json")
-    config.log_format = LogFormat::json;
+// One of two words, each naming a value of an enum option.
+template <typename Enum>
+Parsed parse_either(Enum& out, std::string_view text, std::string_view first, Enum first_value,
+                    std::string_view second, Enum second_value, const char* complaint) {
+  if (text == first)
+    out = first_value;
+  else if (text == second)
+    out = second_value;
   else
-    return std::string("expected text or json");
+    return std::string(complaint);
   return std::nullopt;
+}
+
+Parsed parse_log_format(Config& config, std::string_view text) {
+  return parse_either(config.log_format, text, "text", LogFormat::text, "json", LogFormat::json,
+                      "expected text or json");
 }
 
 Parsed parse_storage_kind(Config& config, std::string_view text) {
-  if (text == "sqlite")
-    config.storage.kind = StorageKind::sqlite;
-  else if (text == "memory")
-    config.storage.kind = StorageKind::memory;
-  else
-    return std::string("expected sqlite (kept across restarts) or memory (lost when it stops)");
-  return std::nullopt;
+  return parse_either(config.storage.kind, text, "sqlite", StorageKind::sqlite, "memory",
+                      StorageKind::memory,
+                      "expected sqlite (kept across restarts) or memory (lost when it stops)");
 }
 
 Parsed parse_synchronous(Config& config, std::string_view text) {
-  if (text == "normal")
-    config.storage.synchronous = Synchronous::normal;
-  else if (text == "full")
-    config.storage.synchronous = Synchronous::full;
-  else
-    return std::string("expected normal (survives a crash of gatewayd) or full (a loss of power)");
-  return std::nullopt;
+  return parse_either(config.storage.synchronous, text, "normal", Synchronous::normal, "full",
+                      Synchronous::full,
+                      "expected normal (survives a crash of gatewayd) or full (a loss of power)");
 }
 
 Parsed parse_storage_file(Config& config, std::string_view text) {
