@@ -31,7 +31,7 @@ struct Message {
   // On publish: keep this as the topic's last message for later subscribers; on a delivery:
   // this is a topic's retained message, not a live one. Written only when true.
   bool retain = false;
-  nlohmann::json data;               // structured payload; null when absent
+  nlohmann::json data;  // structured payload; null when absent
 
   // Objects and arrays nested deeper than this are refused before they are parsed: the
   // library's copies and writes recurse once per level, and the stack must not be the limit.
