@@ -112,22 +112,19 @@ SavedSession Client::saved() const {
               std::chrono::duration_cast<std::chrono::system_clock::duration>(idle_for)};
 }
 
-bool Client::due_seen_save(Clock::time_point now, Clock::duration every) {
-  std::lock_guard lock(mutex_);
-  if (now - seen_saved_ < every) return false;
-  seen_saved_ = now;
-  return true;
-}
-
-void Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request) {
+bool Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request,
+                  Clock::duration save_every) {
   std::lock_guard lock(mutex_);
   last_seen_ = now;
   // Only a session that can be written to later may become where deliveries go.
-  if (traits_.delivery != DeliveryPath::latest_request ||
-      request->traits().delivery != DeliveryPath::latest_request)
-    return;
-  latest_request_ = request;
-  address_ = request->remote_address();
+  if (traits_.delivery == DeliveryPath::latest_request &&
+      request->traits().delivery == DeliveryPath::latest_request) {
+    latest_request_ = request;
+    address_ = request->remote_address();
+  }
+  if (now - seen_saved_ < save_every) return false;
+  seen_saved_ = now;
+  return true;
 }
 
 Client::Clock::time_point Client::last_seen() const {

@@ -136,15 +136,18 @@ std::shared_ptr<Client> Hub::find_by_address(const std::string& address) const {
 void Hub::touch(const std::shared_ptr<Client>& client, const std::shared_ptr<Session>& request,
                 Clock::time_point now) {
   // Often enough that a session restored after a crash ends about when it would have.
-  if (client->due_seen_save(now, limits_.session_idle / 10)) save(*client);
-  if (!client->traits().found_by_address || !request->traits().found_by_address)
-    return client->seen(now, request);
+  const auto save_every = limits_.session_idle / 10;
+  if (!client->traits().found_by_address || !request->traits().found_by_address) {
+    if (client->seen(now, request, save_every)) save(*client);
+    return;
+  }
   std::lock_guard lock(mutex_);
   const auto previous = client->address();
-  client->seen(now, request);
+  const bool save_due = client->seen(now, request, save_every);
   if (!tokens_.contains(client->token())) return;  // it has just ended
   if (previous != request->remote_address()) forget_address_locked(*client, previous);
   addresses_[request->remote_address()] = client;
+  if (save_due) save(*client);
 }
 
 void Hub::forget_address_locked(const Client& client, const std::string& address) {

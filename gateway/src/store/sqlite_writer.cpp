@@ -27,7 +27,6 @@ bool SqliteWriter::write(Work work) {
     const auto number = next_number_++;
     if (queued_.size() >= max_queued_) {
       failed_.insert(number);
-      failures_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
     queued_.push_back({number, std::move(work)});
@@ -135,7 +134,6 @@ std::vector<std::uint64_t> SqliteWriter::commit(std::vector<Change>& changes) {
       failed.push_back(change.number);
     }
   }
-  failures_.fetch_add(failed.size(), std::memory_order_relaxed);
   if (!failed.empty())
     spdlog::error("storage: {} of {} changes not written", failed.size(), changes.size());
   return failed;

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -42,9 +41,6 @@ class SqliteWriter {
   // Calls `done` once the changes numbered from `since` to now are done: true if all written.
   void when_committed(std::uint64_t since, Committed done);
 
-  // Changes not written since the start.
-  std::uint64_t failures() const noexcept { return failures_.load(std::memory_order_relaxed); }
-
  private:
   struct Change {
     std::uint64_t number;
@@ -74,8 +70,7 @@ class SqliteWriter {
   std::uint64_t forgotten_below_ = 0;
   bool stopping_ = false;
   bool asleep_ = false;  // waiting for work: only then does a write wake it
-  std::atomic<std::uint64_t> failures_{0};
-  std::thread thread_;  // last: starts once the rest is ready
+  std::thread thread_;   // last: starts once the rest is ready
 };
 
 }  // namespace gw::gateway

@@ -68,13 +68,12 @@ class Client {
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
-  // Whether the store should be told of the client's last request again (it is, at most once
-  // every `every`), so that after a restart the session ends when it would have.
-  bool due_seen_save(Clock::time_point now, Clock::duration every);
-
   // A request came from this client. One whose deliveries follow its latest request (UDP) now
-  // gets them where this one came from.
-  void seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request);
+  // gets them where this one came from. Returns whether the store should be told of it again
+  // (at most once every `save_every`), so that after a restart the session ends when it would
+  // have.
+  bool seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request,
+            Clock::duration save_every = Clock::duration::max());
   Clock::time_point last_seen() const;
 
   // Pushes the message (to the connection or the latest request's session) or queues it for
