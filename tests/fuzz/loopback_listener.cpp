@@ -34,7 +34,7 @@ class EchoHandler final : public transports::Handler {
   void on_too_large(const std::shared_ptr<transports::Session>& session) override {
     session->reply(std::make_shared<const std::string>("too large"), 413);
   }
-  void on_close(const transports::Session&) override {}
+  void on_close(const transports::Session&, Ending) override {}
   transports::HttpPage page(std::string_view target) override {
     return {target == "/healthz" ? 200 : 404, "text/plain; charset=utf-8", "page\n"};
   }

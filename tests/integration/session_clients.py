@@ -16,13 +16,17 @@ _ids = itertools.count(1)
 class SessionClient:
     transport = None
 
-    def __init__(self, gateway, name):
+    def __init__(self, gateway, name, resume=None):
+        """Opens a session with a handshake asking for `name`, or (a connection) goes on as the
+        one whose resume token is `resume`; `opening` is the reply."""
         self.gateway = gateway
         self.token = None
         self.deliveries = []
-        reply = self.request(message("handshake", user=name))
-        session = reply["data"]["session"]
-        self.id, self.name, self.token = session["id"], session["name"], session["token"]
+        opening = message("resume", args=resume) if resume else message("handshake", user=name)
+        self.opening = self.request(opening)
+        session = (self.opening.get("data") or {}).get("session") or {}
+        self.id, self.name, self.token = session.get("id"), session.get("name"), session.get("token")
+        self.resume_token = session.get("resume")
 
     def request(self, body):
         """Sends `body` (with an id and this session's token) and returns the reply."""
@@ -86,9 +90,9 @@ class HttpClient(SessionClient):
 class WebSocketClient(SessionClient):
     transport = "websocket"
 
-    def __init__(self, gateway, name):
+    def __init__(self, gateway, name, resume=None):
         self.ws, _welcome = gateway.websocket()
-        super().__init__(gateway, name)
+        super().__init__(gateway, name, resume)
 
     def _send(self, body):
         self.ws.send(self.gateway.encrypt(body).decode())
@@ -99,6 +103,11 @@ class WebSocketClient(SessionClient):
 
     def close(self):
         self.ws.close()
+
+    def drop(self):
+        """Ends the connection without a goodbye (no close frame), as a lost Wi-Fi link does."""
+        self.ws.sock.shutdown(socket.SHUT_RDWR)
+        self.ws.sock.close()
 
 
 class UdpClient(SessionClient):
@@ -123,9 +132,9 @@ class UdpClient(SessionClient):
 class TcpClient(SessionClient):
     transport = "tcp"
 
-    def __init__(self, gateway, name):
+    def __init__(self, gateway, name, resume=None):
         self.sock, self.lines = gateway.tcp_connection()
-        super().__init__(gateway, name)
+        super().__init__(gateway, name, resume)
 
     def _send(self, body):
         self.sock.sendall(self.gateway.encrypt(body) + b"\n")
@@ -138,6 +147,16 @@ class TcpClient(SessionClient):
         return self.gateway.decrypt(line)
 
     def close(self):
+        """Leaves: a TCP stream ends the same way whether the client left or was cut off, so it
+        says bye first (nothing waits for the answer), or the session would wait to be resumed."""
+        try:
+            self._send(message("bye", id="bye"))
+        except OSError:
+            pass  # closed by the gateway already
+        self.drop()
+
+    def drop(self):
+        """Ends the connection without a goodbye."""
         self.lines.close()
         self.sock.close()
 

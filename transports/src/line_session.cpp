@@ -173,7 +173,8 @@ void LineSession::end(std::string_view why, const boost::system::error_code& err
   admission_timer_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
-  if (opened_) context_->handler.on_close(*this);
+  // A line-framed stream ends the same way whether the client left or was cut off.
+  if (opened_) context_->handler.on_close(*this, Handler::Ending::lost);
 }
 
 }  // namespace gw::transports

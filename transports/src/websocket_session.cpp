@@ -161,7 +161,10 @@ void WebSocketSession<Stream>::end(const boost::system::error_code& error) {
   } else if (error) {
     log_end("websocket: connection", remote_address(), error);
   }
-  if (opened_) context_->handler.on_close(*this);
+  // A close frame the client sent (not the echo of the gateway's own) is a goodbye.
+  const bool goodbye = error == websocket::error::closed && !closing_;
+  if (opened_)
+    context_->handler.on_close(*this, goodbye ? Handler::Ending::goodbye : Handler::Ending::lost);
 }
 
 template class WebSocketSession<PlainStream>;

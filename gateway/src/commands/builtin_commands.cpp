@@ -10,8 +10,10 @@ namespace gw::gateway {
 void add_builtin_commands(Gateway& gateway) {
   auto& registry = gateway.commands();
   add_basic_commands(registry);
-  add_session_commands(registry,
-                       {.hub = gateway.hub(), .server = gateway.server(), .commands = registry});
+  add_session_commands(registry, {.hub = gateway.hub(),
+                                  .server = gateway.server(),
+                                  .commands = registry,
+                                  .codec = gateway.codec()});
   add_messaging_commands(registry, {.hub = gateway.hub(), .codec = gateway.codec()});
   add_admin_commands(registry, {.admin_key = gateway.settings().admin_key,
                                 .auth_throttle = gateway.auth_throttle(),

@@ -29,11 +29,12 @@ struct GatewayControl;
 // ping, error, commands, help
 void add_basic_commands(CommandRegistry& registry);
 
-// handshake, whoami, rename, clients, poll
+// handshake, resume, whoami, rename, clients, poll
 struct SessionCommandsUse {
   Hub& hub;
   const ServerInfo& server;
   const CommandRegistry& commands;
+  CodecSlot& codec;  // what waited for a resumed client is encoded afresh
 };
 void add_session_commands(CommandRegistry& registry, SessionCommandsUse use);
 

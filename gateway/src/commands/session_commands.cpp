@@ -1,5 +1,6 @@
 #include <array>
 #include <charconv>
+#include <variant>
 
 #include <openssl/rand.h>
 
@@ -33,8 +34,11 @@ nlohmann::json command_names(const CommandRegistry& registry) {
 nlohmann::json session_data(const ServerInfo& server, const CommandRegistry& commands,
                             const Client& client) {
   const auto token = client.token().empty() ? nlohmann::json() : nlohmann::json(client.token());
+  const auto resume_token = client.resume_token();
+  const auto resume = resume_token.empty() ? nlohmann::json() : nlohmann::json(resume_token);
   auto data = server.discovery_json();  // server and endpoints, as a probe gets
-  data["session"] = {{"id", client.id()}, {"token", token}, {"name", client.name()}};
+  data["session"] = {
+      {"id", client.id()}, {"token", token}, {"name", client.name()}, {"resume", resume}};
   data["commands"] = command_names(commands);
   return data;
 }
@@ -49,10 +53,61 @@ std::optional<Message> handshake(const SessionCommandsUse& use, const CommandCon
                               std::to_string(hub.limits().max_sessions) +
                               " HTTP and UDP sessions; try again later");
   }
+  std::string not_resumable;
+  // A connection that handshakes may come back: the original clients, which never do, end
+  // with their connection and hold no name or storage while away.
+  if (client->traits().connection && !client->resumable() &&
+      !hub.make_resumable(client, new_session_token()))
+    not_resumable =
+        "; this session cannot be resumed after a disconnect: the gateway holds its "
+        "limit of " +
+        std::to_string(hub.limits().max_sessions) + " resumable sessions";
   const auto& wanted = context.request.user_id;
   const auto name = wanted.empty() ? client->name() : hub.claim_name(*client, wanted);
-  return text_reply("hello " + name + ", this is " + use.server.name,
+  return text_reply("hello " + name + ", this is " + use.server.name + not_resumable,
                     session_data(use.server, use.commands, *client));
+}
+
+std::optional<Message> resume(const SessionCommandsUse& use, const CommandContext& context) {
+  if (!context.session->traits().connection)
+    return refusal(400,
+                   "resume is for WebSocket and TCP connections; an HTTP or UDP session goes on "
+                   "by sending its token in the token field");
+  const auto resume_token = trimmed_args(context.request.args);
+  if (resume_token.empty())
+    return refusal(400,
+                   "resume needs the resume token in args: data.session.resume of the handshake "
+                   "reply");
+  const auto codec = use.codec.current();
+  const auto encode = [&codec](const Message& message) -> transports::Frame {
+    auto frame = codec->encode(message);
+    return frame ? std::make_shared<const std::string>(std::move(*frame)) : nullptr;
+  };
+  auto outcome = use.hub.resume(context.session, resume_token, encode);
+  if (const auto* refused = std::get_if<Hub::Refusal>(&outcome))
+    return refusal(refused->code, refused->text);
+  const auto& resumed = std::get<Hub::Resumed>(outcome);
+  const auto& client = *resumed.client;
+  auto text = "welcome back " + client.name() + " (" + client.id() +
+              "): " + std::to_string(resumed.sent) + " messages that waited were sent first";
+  if (resumed.lost > 0)
+    text += "; " + std::to_string(resumed.lost) +
+            " older ones were lost because your mailbox was full while you were away";
+  auto data = session_data(use.server, use.commands, client);
+  data["subscriptions"] = client.subscriptions();
+  data["missed"] = resumed.sent;
+  data["lost"] = resumed.lost;
+  return text_reply(std::move(text), std::move(data));
+}
+
+std::optional<Message> bye(const SessionCommandsUse& use, const CommandContext& context) {
+  const auto& client = context.client;
+  use.hub.leave(client);
+  if (client->traits().connection)
+    return text_reply("goodbye " + client->name() +
+                      ": your session ends with this connection and cannot be resumed");
+  return text_reply("goodbye " + client->name() + ": your session has ended and its token " +
+                    "is no longer valid");
 }
 
 std::optional<Message> whoami(const CommandContext& context) {
@@ -140,6 +195,11 @@ std::optional<Message> poll(const SessionCommandsUse& use, const CommandContext&
     return refusal(400,
                    "poll args: expected wait=SECONDS and/or ack=SEQ (whole numbers), such as "
                    "\"wait=30 ack=12\"; ack keeps what is returned until acknowledged");
+  if (args->ack && *args->ack > context.client->last_seq())
+    return refusal(400, "ack=" + std::to_string(*args->ack) +
+                            " is above the newest message of your session (" +
+                            std::to_string(context.client->last_seq()) +
+                            "): acknowledge the last_seq of a poll reply");
   const auto seconds =
       std::min<std::uint64_t>(args->wait, static_cast<std::uint64_t>(limits.poll_wait_max.count()));
   const bool keep = args->ack.has_value();
@@ -164,6 +224,16 @@ void add_session_commands(CommandRegistry& registry, SessionCommandsUse use) {
                     "Open a session: the gateway's name, id, clock and endpoints, your session id "
                     "and token, and the commands; userID asks for a name",
                 .handler = handler_using(use, handshake)});
+  registry.add({.name = "resume",
+                .description =
+                    "Go on as the WebSocket or TCP session whose resume token is in args "
+                    "(data.session.resume of its handshake): its id, name and subscriptions, and "
+                    "first what arrived for it while it was away",
+                .handler = handler_using(use, resume)});
+  registry.add({.name = "bye",
+                .description = "End your session now: its token and resume token stop working",
+                .handler = handler_using(use, bye),
+                .needs_session = true});
   registry.add({.name = "whoami",
                 .description = "Your session: id, name, transport, address, since, subscriptions",
                 .handler = whoami,

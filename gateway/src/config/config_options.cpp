@@ -453,10 +453,12 @@ constexpr ConfigOption options[] = {
      "On shutdown, time given to connections to flush and close cleanly",
      parse_limit_seconds<&L::close_timeout>, show_limit<&L::close_timeout>},
     {"sessions", "idle", "session-idle", "SECONDS",
-     "An HTTP or UDP session not heard from for this long ends",
+     "An HTTP or UDP session not heard from for this long ends, as does a resumable WebSocket "
+     "or TCP session away from its lost connection",
      parse_session_seconds<&S::session_idle>, show_session<&S::session_idle>},
     {"sessions", "max_sessions", "max-sessions", "N",
-     "HTTP and UDP sessions held at once; a handshake beyond gets 503",
+     "HTTP and UDP sessions held at once, a handshake beyond gets 503; and resumable "
+     "WebSocket and TCP sessions",
      parse_session_size<&S::max_sessions, 1, 10000000>, show_session<&S::max_sessions>},
     {"sessions", "mailbox_messages", "mailbox-messages", "N",
      "Messages kept for an HTTP client until it polls; more push out the oldest (the next poll "

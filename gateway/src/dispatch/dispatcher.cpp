@@ -39,8 +39,8 @@ void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
   session->send(std::make_shared<const std::string>(std::move(*frame)));
 }
 
-void Dispatcher::on_close(const Session& session) {
-  gateway_.hub().disconnect(session);
+void Dispatcher::on_close(const Session& session, Ending ending) {
+  gateway_.hub().disconnect(session, ending == Ending::goodbye);
   spdlog::debug("{} client c{} disconnected", session.label(), session.id());
 }
 

@@ -29,7 +29,7 @@ class Dispatcher final : public transports::Handler, public ReplySink {
   void on_frame(const std::shared_ptr<transports::Session>& session,
                 std::string_view frame) override;
   void on_too_large(const std::shared_ptr<transports::Session>& session) override;
-  void on_close(const transports::Session& session) override;
+  void on_close(const transports::Session& session, Ending ending) override;
   transports::HttpPage page(std::string_view target) override;
 
   void complete(const std::shared_ptr<transports::Session>& session, message::Message reply,

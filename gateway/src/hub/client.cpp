@@ -1,3 +1,6 @@
+#include <limits>
+#include <utility>
+
 #include <gw/gateway/client.hpp>
 #include <gw/gateway/server_info.hpp>
 
@@ -10,6 +13,7 @@ Client::Client(std::string id, const std::shared_ptr<transports::Session>& conne
     : id_(std::move(id)),
       traits_(connection->traits()),
       connection_(connection),
+      connection_id_(connection->id()),
       name_(id_),
       address_(connection->remote_address()),
       mailbox_(std::move(mailbox)) {}
@@ -29,13 +33,77 @@ Client::Client(const SavedSession& saved, std::unique_ptr<Mailbox> mailbox,
                Clock::time_point last_seen)
     : id_(saved.id),
       traits_(transports::traits_of(saved.kind)),
-      token_(saved.token),
+      // A connection's session is kept only when resumable, and its token resumes it.
+      token_(traits_.connection ? std::string() : saved.token),
+      resume_token_(traits_.connection ? saved.token : std::string()),
       name_(saved.name),
       address_(saved.address),
       admin_(saved.admin),
       subscriptions_(saved.subscriptions),
       last_seen_(last_seen),
       mailbox_(std::move(mailbox)) {}
+
+void Client::make_resumable(std::string resume_token, std::unique_ptr<Mailbox> mailbox) {
+  std::lock_guard lock(mutex_);
+  resume_token_ = std::move(resume_token);
+  mailbox_ = std::move(mailbox);
+}
+
+bool Client::resumable() const {
+  std::lock_guard lock(mutex_);
+  return !resume_token_.empty();
+}
+
+std::string Client::end_resumable() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(resume_token_, {});
+}
+
+std::string Client::resume_token() const {
+  std::lock_guard lock(mutex_);
+  return resume_token_;
+}
+
+bool Client::away() const {
+  std::lock_guard lock(mutex_);
+  return !resume_token_.empty() && connection_id_ == 0;
+}
+
+bool Client::detach(const transports::Session& from, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (connection_id_ != from.id()) return false;
+  connection_.reset();
+  connection_id_ = 0;
+  last_seen_ = now;
+  return true;
+}
+
+Client::Attached Client::attach(
+    const std::shared_ptr<transports::Session>& connection,
+    const std::function<transports::Frame(const message::Message&)>& encode) {
+  Attached attached;
+  // Under the lock, so that a delivery meanwhile waits and comes after what waited.
+  std::lock_guard lock(mutex_);
+  attached.previous = connection_.lock();
+  auto waited = mailbox_->take(std::numeric_limits<std::size_t>::max());
+  for (const auto& entry : waited.entries) {
+    if (auto frame = encode(*entry.message)) {
+      connection->send(std::move(frame));
+      ++attached.sent;
+    }
+  }
+  attached.lost = waited.lost;
+  connection_ = connection;
+  connection_id_ = connection->id();
+  address_ = connection->remote_address();
+  last_seen_ = Clock::now();
+  return attached;
+}
+
+std::uint64_t Client::connection_id() const {
+  std::lock_guard lock(mutex_);
+  return connection_id_;
+}
 
 std::string Client::name() const {
   std::lock_guard lock(mutex_);
@@ -89,20 +157,23 @@ bool Client::remove_subscription(const std::string& filter) {
 
 nlohmann::json Client::info() const {
   std::lock_guard lock(mutex_);
-  return {{"id", id_},
-          {"name", name_},
-          {"transport", transports::to_string(traits_.kind)},
-          {"address", address_},
-          {"since", iso8601(since_)},
-          {"subscriptions", subscriptions_},
-          {"permission", admin_ ? "admin" : "user"}};
+  nlohmann::json info = {{"id", id_},
+                         {"name", name_},
+                         {"transport", transports::to_string(traits_.kind)},
+                         {"address", address_},
+                         {"since", iso8601(since_)},
+                         {"subscriptions", subscriptions_},
+                         {"permission", admin_ ? "admin" : "user"}};
+  if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
+  return info;
 }
 
 SavedSession Client::saved() const {
   std::lock_guard lock(mutex_);
-  const auto idle_for = Clock::now() - last_seen_;
+  // A connected client is being heard from now, as far as its idle time goes.
+  const auto idle_for = connection_id_ != 0 ? Clock::duration::zero() : Clock::now() - last_seen_;
   return {id_,
-          token_,
+          token_.empty() ? resume_token_ : token_,
           name_,
           traits_.kind,
           address_,
@@ -133,11 +204,18 @@ Client::Clock::time_point Client::last_seen() const {
 }
 
 Client::Delivered Client::deliver(const Delivery& delivery) {
-  if (traits_.delivery == DeliveryPath::connection) {
-    if (auto connection = connection_.lock()) connection->send(delivery.frame);
-    return {};
-  }
   std::unique_lock lock(mutex_);
+  if (traits_.delivery == DeliveryPath::connection) {
+    auto connection = connection_.lock();
+    if (connection || resume_token_.empty()) {
+      lock.unlock();
+      if (connection) connection->send(delivery.frame);
+      return {};
+    }
+    // Away: it waits in the mailbox for the client to resume.
+    const auto pushed = mailbox_->push(delivery);
+    return {pushed.kept, pushed.dropped};
+  }
   if (traits_.delivery == DeliveryPath::latest_request) {
     auto peer = latest_request_;
     lock.unlock();
@@ -173,6 +251,11 @@ std::optional<Mailbox::Drained> Client::poll(std::size_t byte_budget,
   return std::nullopt;
 }
 
+std::uint64_t Client::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return mailbox_->next_seq() - 1;
+}
+
 void Client::end_poll(Clock::time_point now, bool all) {
   std::unique_lock lock(mutex_);
   if (!waiter_ || (!all && waiter_->deadline > now)) return;
@@ -185,7 +268,10 @@ void Client::end_poll(Clock::time_point now, bool all) {
 
 void Client::close() {
   end_poll(Clock::now(), true);
-  if (auto connection = connection_.lock()) connection->close();
+  std::unique_lock lock(mutex_);
+  auto connection = connection_.lock();
+  lock.unlock();
+  if (connection) connection->close();
 }
 
 bool Client::take_message_token(const Rate& rate, Clock::time_point now) {

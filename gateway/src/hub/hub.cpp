@@ -64,7 +64,10 @@ void Hub::restore_saved_sessions() {
                                            idle, std::chrono::system_clock::duration::zero())));
     clients_.emplace(client->id(), client);
     names_[client->name()] = client->id();
-    tokens_.emplace(client->token(), client);
+    if (client->resumable())
+      resumable_.emplace(saved.token, client);  // away until a connection resumes it
+    else
+      tokens_.emplace(client->token(), client);
     if (client->traits().found_by_address) addresses_[client->address()] = client;
     for (const auto& filter : client->subscriptions())
       topics_->insert(filter, client);
@@ -79,7 +82,7 @@ std::string Hub::client_id(const Session& connection) const {
 }
 
 void Hub::save(const Client& client) {
-  if (!client.token().empty()) store_->save_session(client.saved());
+  if (!client.token().empty() || client.resumable()) store_->save_session(client.saved());
 }
 
 std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection) {
@@ -90,19 +93,75 @@ std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection)
   std::lock_guard lock(mutex_);
   clients_.emplace(client->id(), client);
   names_.emplace(client->id(), client->id());
+  connections_.emplace(connection->id(), client);
   return client;
 }
 
-void Hub::disconnect(const Session& connection) {
+void Hub::disconnect(const Session& connection, bool goodbye) {
   std::lock_guard lock(mutex_);
-  const auto found = clients_.find(client_id(connection));
-  if (found != clients_.end()) erase_locked(*found->second);
+  const auto found = connections_.find(connection.id());
+  if (found == connections_.end()) return;
+  const auto client = found->second;
+  connections_.erase(found);
+  if (goodbye || !client->resumable())
+    erase_locked(*client);
+  else if (client->detach(connection, Clock::now()))
+    save(*client);  // away: idle from now, also across a restart
 }
 
 std::shared_ptr<Client> Hub::find_connection(const Session& connection) const {
   std::shared_lock lock(mutex_);
-  const auto found = clients_.find(client_id(connection));
-  return found == clients_.end() ? nullptr : found->second;
+  const auto found = connections_.find(connection.id());
+  return found == connections_.end() ? nullptr : found->second;
+}
+
+bool Hub::make_resumable(const std::shared_ptr<Client>& client, std::string resume_token) {
+  auto mailbox = store_->open_mailbox(client->id(), limits_);  // outside the lock: it may read
+  std::lock_guard lock(mutex_);
+  if (resumable_.size() >= limits_.max_sessions || !clients_.contains(client->id())) return false;
+  client->make_resumable(resume_token, std::move(mailbox));
+  resumable_.emplace(std::move(resume_token), client);
+  save(*client);
+  return true;
+}
+
+std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
+    const std::shared_ptr<Session>& connection, const std::string& resume_token,
+    const std::function<transports::Frame(const message::Message&)>& encode) {
+  Resumed resumed;
+  std::shared_ptr<Session> previous;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = resumable_.find(resume_token);
+    if (found == resumable_.end())
+      return Refusal{404,
+                     "no session to resume with that token: it ended (away longer than "
+                     "sessions.idle, or kicked) or never was; send handshake for a new one"};
+    const auto client = found->second;
+    const auto current = connections_.find(connection->id());
+    if (current == connections_.end()) return Refusal{409, "this connection is closing"};
+    if (current->second == client)
+      return Refusal{409, "this connection is " + client->id() + " already"};
+    if (client->kind() != connection->kind())
+      return Refusal{400, "that token resumes a " +
+                              std::string(transports::to_string(client->kind())) +
+                              " session; resume it over " +
+                              std::string(transports::to_string(client->kind()))};
+    if (current->second->resumable() || current->second->subscription_count() > 0)
+      return Refusal{409, "this connection is session " + current->second->id() +
+                              " already (it sent handshake or subscribed); resume on a new "
+                              "connection"};
+    const auto opened_as = current->second;  // the client the connection opened as: it goes
+    erase_locked(*opened_as);
+    auto attached = client->attach(connection, encode);
+    if (attached.previous) connections_.erase(attached.previous->id());
+    connections_[connection->id()] = client;
+    previous = std::move(attached.previous);
+    resumed = {client, attached.sent, attached.lost};
+  }
+  if (previous) previous->close();  // taken over: the client has moved
+  save(*resumed.client);
+  return resumed;
 }
 
 std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
@@ -176,6 +235,22 @@ void Hub::remove(const std::shared_ptr<Client>& client) {
   client->close();
 }
 
+void Hub::leave(const std::shared_ptr<Client>& client) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!clients_.contains(client->id())) return;
+    if (client->traits().connection) {
+      if (const auto token = client->end_resumable(); !token.empty()) {
+        resumable_.erase(token);
+        store_->forget_session(client->id());
+      }
+      return;
+    }
+    erase_locked(*client);
+  }
+  client->end_poll(Clock::now(), true);  // a poll it left waiting is answered
+}
+
 void Hub::erase_locked(const Client& client) {
   if (const auto filters = client.subscriptions(); !filters.empty()) {
     std::unique_lock topics_lock(topics_mutex_);
@@ -188,6 +263,13 @@ void Hub::erase_locked(const Client& client) {
     store_->forget_session(client.id());
   }
   if (client.traits().found_by_address) forget_address_locked(client, client.address());
+  if (const auto token = client.resume_token(); !token.empty()) {
+    resumable_.erase(token);
+    store_->forget_session(client.id());
+  }
+  if (const auto connection = connections_.find(client.connection_id());
+      connection != connections_.end() && connection->second.get() == &client)
+    connections_.erase(connection);
   clients_.erase(client.id());
 }
 
@@ -315,16 +397,32 @@ std::size_t Hub::count(TransportKind kind) const {
 }
 
 void Hub::tick(Clock::time_point now) {
-  std::vector<std::shared_ptr<Client>> polled, expired;
+  std::vector<std::shared_ptr<Client>> polled, expired, connected;
+  // Resumable clients still connected are saved as heard from now and then, so that after a
+  // crash they can be resumed for about as long as after a disconnect.
+  bool save_connected = false;
   {
     std::lock_guard lock(mutex_);
+    if (now - connected_saved_ >= limits_.session_idle / 10) {
+      save_connected = true;
+      connected_saved_ = now;
+    }
     for (const auto& [token, client] : tokens_) {
       polled.push_back(client);
       if (now - client->last_seen() > limits_.session_idle) expired.push_back(client);
     }
+    for (const auto& [token, client] : resumable_) {
+      if (!client->away()) {
+        if (save_connected) connected.push_back(client);
+      } else if (now - client->last_seen() > limits_.session_idle)
+        expired.push_back(client);
+    }
     for (const auto& client : expired)
       erase_locked(*client);
   }
+  if (save_connected)
+    for (const auto& client : connected)
+      save(*client);
   for (const auto& client : polled)
     client->end_poll(now);
   for (const auto& client : expired)
@@ -332,7 +430,8 @@ void Hub::tick(Clock::time_point now) {
 }
 
 void Hub::clear() {
-  std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, addresses;
+  std::unordered_map<std::string, std::shared_ptr<Client>> clients, tokens, addresses, resumable;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Client>> connections;
   auto topics = std::make_unique<TopicTree<Client>>();
   {
     std::lock_guard lock(mutex_);
@@ -340,11 +439,16 @@ void Hub::clear() {
     clients.swap(clients_);
     tokens.swap(tokens_);
     addresses.swap(addresses_);
+    resumable.swap(resumable_);
+    connections.swap(connections_);
     topics.swap(topics_);
     names_.clear();
   }
+  // When each was last heard from, for the next start (a connected one: now).
   for (const auto& [token, client] : tokens)
-    save(*client);  // when each was last heard from, for the next start
+    save(*client);
+  for (const auto& [token, client] : resumable)
+    save(*client);
   // Destroyed here, outside the lock.
 }
 

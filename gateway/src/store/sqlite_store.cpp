@@ -20,6 +20,13 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
+// The kind a session row names (as to_string writes it); HTTP for a name this build lacks.
+transports::TransportKind transport_kind(const std::string& name) {
+  for (const auto kind : transports::all_transport_kinds)
+    if (transports::to_string(kind) == name) return kind;
+  return transports::TransportKind::http;
+}
+
 std::string random_epoch() {
   std::array<unsigned char, 8> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
@@ -218,8 +225,7 @@ class SqliteStore::State final : public MailboxJournal {
       session.id = sessions.text(0);
       session.token = sessions.text(1);
       session.name = sessions.text(2);
-      session.kind = sessions.text(3) == "udp" ? transports::TransportKind::udp
-                                               : transports::TransportKind::http;
+      session.kind = transport_kind(sessions.text(3));
       session.address = sessions.text(4);
       const auto subscriptions = nlohmann::json::parse(sessions.text(5), nullptr, false);
       if (subscriptions.is_array())

@@ -114,7 +114,7 @@ TEST_CASE_METHOD(Fixture, "a chat message reaches every client, its sender too",
   const auto ack = request(poster, chat);
   CHECK(ack.text == "delivered to 3 clients");
   CHECK(decoded(bob->frames().back()).from == "anonymous");  // no session: nobody to answer
-  handler.on_close(*bob);
+  handler.on_close(*bob, gw::transports::Handler::Ending::lost);
   CHECK(request(poster, chat).text == "delivered to 2 clients");
 }
 

@@ -1,3 +1,6 @@
+#include <functional>
+#include <variant>
+
 #include <catch2/catch.hpp>
 
 #include <gw/gateway/hub.hpp>
@@ -20,6 +23,13 @@ gw::gateway::Delivery delivery(std::string text) {
   auto message = std::make_shared<gw::message::Message>();
   message->text = text;
   return {std::make_shared<const std::string>(std::move(text)), std::move(message)};
+}
+
+// What waited for a resumed client, "encoded" as its text.
+std::function<gw::transports::Frame(const gw::message::Message&)> encoded_as_text() {
+  return [](const gw::message::Message& message) {
+    return std::make_shared<const std::string>(message.text);
+  };
 }
 
 }  // namespace
@@ -176,4 +186,79 @@ TEST_CASE("an HTTP client's mailbox is bounded and a waiting poll gets the next 
   CHECK_FALSE(http->poll(1 << 20, std::nullopt, waiter(5s)));
   hub.end_all_polls();  // stopping
   CHECK(answered == std::vector<std::size_t>{1, 0, 0});
+}
+
+TEST_CASE("a resumable connection is kept while away and resumed with what waited first",
+          "[hub][resume]") {
+  gw::gateway::SessionLimits limits;
+  limits.session_idle = 300s;
+  Hub hub(limits);
+  auto first = session(TransportKind::websocket);
+  const auto client = hub.connect(first);
+  REQUIRE(hub.make_resumable(client, "resume-1"));
+  CHECK(hub.subscribe(client, "home/#") == Hub::Subscribed::added);
+  const auto plain = encoded_as_text();
+
+  hub.disconnect(*first);  // lost, not a goodbye
+  CHECK(client->away());
+  CHECK(client->info()["away"] == true);
+  CHECK(hub.find(client->id()) == client);
+  const auto waiting = client->deliver(delivery("while away"));
+  CHECK(waiting.stored);
+  CHECK(hub.subscribers("home/kitchen").size() == 1);
+
+  auto second = session(TransportKind::websocket);
+  const auto opened_as = hub.connect(second);
+  const auto outcome = hub.resume(second, "resume-1", plain);
+  const auto* resumed = std::get_if<Hub::Resumed>(&outcome);
+  REQUIRE(resumed);
+  CHECK(resumed->client == client);
+  CHECK(resumed->sent == 1);
+  CHECK(second->frames() == std::vector<std::string>{"while away"});
+  CHECK_FALSE(hub.find(opened_as->id()));  // the client it opened as is gone
+  CHECK(hub.find_connection(*second) == client);
+  CHECK_FALSE(client->away());
+  client->deliver(delivery("live"));
+  CHECK(second->frames().back() == "live");
+
+  // A third connection takes it over while the second still looks open; the second is closed
+  // and its end later changes nothing.
+  auto third = session(TransportKind::websocket);
+  hub.connect(third);
+  REQUIRE(std::holds_alternative<Hub::Resumed>(hub.resume(third, "resume-1", plain)));
+  CHECK(second->closed());
+  hub.disconnect(*second);
+  CHECK_FALSE(client->away());
+  CHECK(hub.find_connection(*third) == client);
+
+  // A goodbye ends it: its token resumes nothing.
+  hub.disconnect(*third, true);
+  CHECK_FALSE(hub.find(client->id()));
+  auto fourth = session(TransportKind::websocket);
+  hub.connect(fourth);
+  const auto refused = hub.resume(fourth, "resume-1", plain);
+  REQUIRE(std::holds_alternative<Hub::Refusal>(refused));
+  CHECK(std::get<Hub::Refusal>(refused).code == 404);
+}
+
+TEST_CASE("a resumable client away past the idle time ends; one never resumable ends at once",
+          "[hub][resume]") {
+  gw::gateway::SessionLimits limits;
+  limits.session_idle = 300s;
+  limits.max_sessions = 1;
+  Hub hub(limits);
+  auto ws = session(TransportKind::websocket);
+  const auto kept = hub.connect(ws);
+  REQUIRE(hub.make_resumable(kept, "resume-1"));
+  auto tcp = session(TransportKind::tcp);
+  const auto plain = hub.connect(tcp);
+  CHECK_FALSE(hub.make_resumable(plain, "resume-2"));  // at max_sessions
+  const auto start = Hub::Clock::now();
+  hub.disconnect(*ws);
+  hub.disconnect(*tcp);
+  CHECK_FALSE(hub.find(plain->id()));
+  hub.tick(start + 200s);
+  CHECK(hub.find(kept->id()) == kept);
+  hub.tick(start + 400s);
+  CHECK_FALSE(hub.find(kept->id()));
 }

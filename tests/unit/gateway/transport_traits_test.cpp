@@ -76,7 +76,7 @@ TEST_CASE_METHOD(Fixture, "a connection whose deliveries wait for poll is welcom
   REQUIRE(polled.data["messages"].size() == 1);
   CHECK(polled.data["messages"][0]["text"] == "over");
 
-  handler.on_close(*line);
+  handler.on_close(*line, gw::transports::Handler::Ending::lost);
   CHECK(request(ws, addressed("send", "radio", "", "gone?")).code == 404);
 }
 

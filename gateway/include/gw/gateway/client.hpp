@@ -30,12 +30,15 @@ struct PollWaiter {
 // A client of the gateway, whatever its transport: a WebSocket or TCP connection, or an HTTP or
 // UDP client known by its session token. Thread-safe. The hub keeps the indexes (names,
 // tokens, topics) and calls the setters in step with them.
+//
+// A connection's client made resumable outlives its connection: while it is away, what is
+// delivered to it waits in its mailbox, and a new connection that resumes it gets that first.
 class Client {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // A connection (WebSocket, TCP); the client lives as long as the connection. The hub gives
-  // the id, as it does a session's.
+  // A connection (WebSocket, TCP); the client lives as long as the connection unless it is made
+  // resumable. The hub gives the id, as it does a session's.
   Client(std::string id, const std::shared_ptr<transports::Session>& connection,
          std::unique_ptr<Mailbox> mailbox);
   // A client known by its session token (HTTP, UDP); it lives while it keeps sending within
@@ -43,7 +46,8 @@ class Client {
   Client(std::string id, const std::shared_ptr<transports::Session>& first_request,
          std::string token, std::unique_ptr<Mailbox> mailbox);
   // A session the store kept from before a restart, last heard from at `last_seen`; its
-  // deliveries wait (UDP: are dropped) until it is heard from again.
+  // deliveries wait (UDP: are dropped) until it is heard from again (a connection's: until it is
+  // resumed).
   Client(const SavedSession& saved, std::unique_ptr<Mailbox> mailbox, Clock::time_point last_seen);
 
   const std::string& id() const noexcept { return id_; }
@@ -51,6 +55,32 @@ class Client {
   transports::TransportKind kind() const noexcept { return traits_.kind; }
   // Empty for a connection.
   const std::string& token() const noexcept { return token_; }
+
+  // A connection's client that outlives its connection, resumed with its resume token; its
+  // mailbox is `mailbox`, the store's (the one it had while connected held nothing).
+  void make_resumable(std::string resume_token, std::unique_ptr<Mailbox> mailbox);
+  bool resumable() const;
+  // No longer resumable: it ends with its connection. Returns the resume token it had.
+  std::string end_resumable();
+  // Empty unless resumable.
+  std::string resume_token() const;
+  // A resumable client whose connection has gone: its deliveries wait in its mailbox.
+  bool away() const;
+  // The connection `from` has gone; false when the client is no longer on it (resumed on
+  // another meanwhile). Its idle time counts from `now`.
+  bool detach(const transports::Session& from, Clock::time_point now);
+  // The client goes on over `connection`, which is first sent what waited in the mailbox,
+  // encoded by `encode` (null when it cannot be). Returns the connection it was on before, if
+  // that is still open, how many were sent and how many were lost while it was away.
+  struct Attached {
+    std::shared_ptr<transports::Session> previous;
+    std::size_t sent = 0;
+    std::uint64_t lost = 0;
+  };
+  Attached attach(const std::shared_ptr<transports::Session>& connection,
+                  const std::function<transports::Frame(const message::Message&)>& encode);
+  // The id of the connection it is on (0: none).
+  std::uint64_t connection_id() const;
 
   std::string name() const;
   void set_name(std::string name);
@@ -64,7 +94,8 @@ class Client {
   bool add_subscription(const std::string& filter);
   bool remove_subscription(const std::string& filter);
 
-  // {id, name, transport, address, since, subscriptions, permission}.
+  // {id, name, transport, address, since, subscriptions, permission}, and away: true for a
+  // resumable client whose connection has gone.
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
@@ -92,6 +123,8 @@ class Client {
   std::optional<Mailbox::Drained> poll(std::size_t byte_budget,
                                        std::optional<std::uint64_t> acknowledged,
                                        std::optional<PollWaiter> waiter);
+  // The number of the newest message its mailbox was given (0: none yet).
+  std::uint64_t last_seq() const;
   // Ends a waiting poll whose deadline has passed (any waiting poll if `all`).
   void end_poll(Clock::time_point now, bool all = false);
 
@@ -113,10 +146,12 @@ class Client {
   const std::string id_;
   const transports::SessionTraits traits_;
   const std::string token_;
-  const std::weak_ptr<transports::Session> connection_;
   const std::chrono::system_clock::time_point since_ = std::chrono::system_clock::now();
 
   mutable std::mutex mutex_;
+  std::weak_ptr<transports::Session> connection_;
+  std::uint64_t connection_id_ = 0;
+  std::string resume_token_;
   std::string name_;
   std::string address_;
   bool admin_ = false;
@@ -124,7 +159,7 @@ class Client {
   Clock::time_point last_seen_ = Clock::now();
   Clock::time_point seen_saved_ = Clock::now();
   std::shared_ptr<transports::Session> latest_request_;
-  const std::unique_ptr<Mailbox> mailbox_;
+  std::unique_ptr<Mailbox> mailbox_;
   std::optional<PollWaiter> waiter_;
   TokenBucket messages_{Clock::now()};
   TokenBucket refusals_{Clock::now()};

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,10 +45,30 @@ class Hub {
   const SessionLimits& limits() const noexcept { return limits_; }
   Store& store() const noexcept { return *store_; }
 
-  // A WebSocket or TCP connection becomes a client; it ends with the connection.
+  // A WebSocket or TCP connection becomes a client; it ends with the connection unless it is
+  // resumable and did not say goodbye, when it is kept, away, for sessions.idle.
   std::shared_ptr<Client> connect(const std::shared_ptr<transports::Session>& connection);
-  void disconnect(const transports::Session& connection);
+  void disconnect(const transports::Session& connection, bool goodbye = false);
   std::shared_ptr<Client> find_connection(const transports::Session& connection) const;
+
+  // Makes a connection's client resumable with `resume_token` (kept in the store too); false
+  // when max_sessions resumable clients exist.
+  bool make_resumable(const std::shared_ptr<Client>& client, std::string resume_token);
+  // The resumable client known by `resume_token` goes on over `connection`, in place of the
+  // client the connection opened as; what waited for it is sent first, encoded by `encode`.
+  // A client still on another connection is taken from it, and that connection closed.
+  struct Resumed {
+    std::shared_ptr<Client> client;
+    std::size_t sent = 0;
+    std::uint64_t lost = 0;
+  };
+  struct Refusal {
+    int code;  // 400, 404 or 409
+    std::string text;
+  };
+  std::variant<Resumed, Refusal> resume(
+      const std::shared_ptr<transports::Session>& connection, const std::string& resume_token,
+      const std::function<transports::Frame(const message::Message&)>& encode);
 
   // An HTTP or UDP client opens a session known by `token`; null when max_sessions are held.
   std::shared_ptr<Client> open_session(const std::shared_ptr<transports::Session>& request,
@@ -67,11 +89,10 @@ class Hub {
   std::shared_ptr<Client> find(std::string_view id_or_name) const;
   // Ends a client (kick): removed from every index, connection closed, poll answered.
   void remove(const std::shared_ptr<Client>& client);
+  // The client asked to end its session (bye): an HTTP or UDP one ends now, a connection's is
+  // no longer resumable and ends with the connection.
+  void leave(const std::shared_ptr<Client>& client);
 
-  struct Refusal {
-    int code;  // 400 or 409
-    std::string text;
-  };
   // Gives `client` the name, unless it is invalid (400) or another client's (409).
   std::optional<Refusal> rename(Client& client, const std::string& name);
   // The handshake's name: `wanted` if free, else `wanted-2`, `wanted-3`, ...; the client's
@@ -97,7 +118,8 @@ class Hub {
   nlohmann::json clients() const;
   std::size_t count(transports::TransportKind kind) const;
 
-  // Answers polls past their deadline and ends sessions idle past session_idle.
+  // Answers polls past their deadline and ends sessions (and resumable clients away) idle past
+  // session_idle.
   void tick(Clock::time_point now);
   // Answers every waiting poll now (the gateway is stopping).
   void end_all_polls();
@@ -128,7 +150,11 @@ class Hub {
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
   std::unordered_map<std::string, std::string> names_;                // name -> id
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
-  std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;  // found_by_address
+  std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;      // found_by_address
+  std::unordered_map<std::uint64_t, std::shared_ptr<Client>> connections_;  // by Session::id
+  std::unordered_map<std::string, std::shared_ptr<Client>> resumable_;      // by resume token
+  // When the resumable clients still connected were last saved as heard from.
+  Clock::time_point connected_saved_ = Clock::now();
   mutable std::shared_mutex topics_mutex_;
   std::unique_ptr<TopicTree<Client>> topics_;  // changed under both locks
   std::unique_ptr<RetainedMessages> retained_;

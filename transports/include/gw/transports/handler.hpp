@@ -20,6 +20,11 @@ struct HttpPage {
 // session. Called on network threads: implementations must not block.
 class Handler {
  public:
+  // How a connection ended: the client said goodbye (a WebSocket close frame it sent), or the
+  // connection was lost (end of stream, an error, a timeout, or closed by the gateway), when
+  // the client may come back.
+  enum class Ending { goodbye, lost };
+
   virtual ~Handler() = default;
 
   // A WebSocket or TCP connection is ready for frames.
@@ -30,7 +35,7 @@ class Handler {
   // UDP deal with it on their own). The transport closes the session after the reply.
   virtual void on_too_large(const std::shared_ptr<Session>& session) = 0;
   // A WebSocket or TCP connection has ended.
-  virtual void on_close(const Session& session) = 0;
+  virtual void on_close(const Session& session, Ending ending) = 0;
   // A GET on the HTTP port for anything but the WebSocket path.
   virtual HttpPage page(std::string_view target) = 0;
 };
