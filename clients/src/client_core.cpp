@@ -93,15 +93,19 @@ void ClientCore::start() {
 
 void ClientCore::close() {
   if (closed_.exchange(true)) return;
-  asio::post(io_, [this] {
-    closing_ = true;
-    if (link_) link_->close();
-    if (http_) http_->close();
-    keepalive_timer_.cancel();
-    retry_timer_.cancel();
-    fail_pending(ErrorKind::closed, "the client was closed");
-    set_state(ConnectionState::closed, "closed");
-  });
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        co_await leave();
+        closing_ = true;
+        if (link_) link_->close();
+        if (http_) http_->close();
+        keepalive_timer_.cancel();
+        retry_timer_.cancel();
+        fail_pending(ErrorKind::closed, "the client was closed");
+        set_state(ConnectionState::closed, "closed");
+      },
+      asio::detached);
   work_.reset();
   if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
   // A WebSocket close handshake gets a moment; nothing else may hold the thread up.
@@ -197,14 +201,46 @@ asio::awaitable<void> ClientCore::open() {
     asio::co_spawn(
         io_, [self = shared_from_this(), link] { return self->read_loop(link); }, asio::detached);
   }
+  bool resumed = false;
   try {
-    co_await handshake();
-    co_await restore_subscriptions();
+    resumed = co_await resume();
+    if (!resumed) {
+      co_await handshake();
+      co_await restore_subscriptions();
+    }
   } catch (const ClientError&) {
     if (link_) link_->close();
     throw;
   }
-  set_state(ConnectionState::connected, "connected to " + url_.to_string());
+  set_state(ConnectionState::connected,
+            (resumed ? "resumed the session on " : "connected to ") + url_.to_string());
+}
+
+asio::awaitable<bool> ClientCore::resume() {
+  if (resume_token_.empty() || http_) co_return false;
+  Message request;
+  request.cmd = "resume";
+  request.args = resume_token_;
+  // What waited comes before the reply and goes to the handlers like any message.
+  const auto reply = co_await exchange_once(request, options_.timeout);
+  if (reply.code.value_or(0) != 200) {
+    resume_token_.clear();  // ended meanwhile (idle, or the gateway lost it): a new session
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> ClientCore::leave() {
+  // Only a session that would otherwise stay behind: resumable, or an HTTP or UDP one.
+  if (state() != ConnectionState::connected || (resume_token_.empty() && session_token_.empty()))
+    co_return;
+  Message bye;
+  bye.cmd = "bye";
+  try {
+    co_await exchange_once(bye, std::min(options_.timeout, milliseconds(1000)));
+  } catch (const ClientError&) {
+    // Gone already: the gateway ends the session when its idle time runs out.
+  }
 }
 
 asio::awaitable<void> ClientCore::handshake() {
@@ -233,6 +269,8 @@ asio::awaitable<void> ClientCore::handshake() {
   if (const auto time = server.find("unix_time"); time != server.end() && time->is_number())
     clock_offset_ = time->get<double>() - (sent + unix_seconds_now()) / 2;
   session_token_ = string_at(session, "token");
+  resume_token_ = string_at(session, "resume");
+  acknowledged_ = 0;  // a new session numbers its messages from 1
   std::lock_guard lock(info_mutex_);
   info_.name = string_at(server, "name");
   info_.id = string_at(server, "id");
@@ -393,11 +431,18 @@ asio::awaitable<void> ClientCore::poll_loop() {
   for (unsigned failures = 0; !closing_;) {
     Message poll;
     poll.cmd = "poll";
-    poll.args = "wait=" + std::to_string(options_.poll_wait.count());
+    // At least once: what a poll returns stays until the next poll acknowledges it, so a reply
+    // lost on its way is sent again.
+    poll.args = "wait=" + std::to_string(options_.poll_wait.count()) +
+                " ack=" + std::to_string(acknowledged_);
     std::optional<std::string> failure;
     try {
       const auto reply = co_await exchange(poll, hold + options_.timeout);
       failures = 0;
+      if (reply.code.value_or(0) == 400 && acknowledged_ != 0) {
+        acknowledged_ = 0;  // a new session meanwhile, whose numbers start again
+        continue;
+      }
       if (reply.code.value_or(0) != 200) {
         co_await pause(retry_timer_, options_.reconnect_last);
         continue;
@@ -408,6 +453,9 @@ asio::awaitable<void> ClientCore::poll_loop() {
         auto message = Message::from_json(item.dump());
         if (message) deliver(*message);
       }
+      if (const auto last = reply.data.find("last_seq");
+          last != reply.data.end() && last->is_number_unsigned())
+        acknowledged_ = last->get<std::uint64_t>();
     } catch (const ClientError& error) {
       failure = error.what();
     }

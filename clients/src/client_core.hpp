@@ -61,6 +61,11 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   boost::asio::awaitable<void> open();
   boost::asio::awaitable<void> start_loops();
   boost::asio::awaitable<void> handshake();
+  // Goes on as the session of the last handshake on a new connection, with its subscriptions
+  // and, first, what arrived while the connection was down; false when there is none to resume.
+  boost::asio::awaitable<bool> resume();
+  // Ends the session at the gateway (bye), so that it does not wait to be resumed.
+  boost::asio::awaitable<void> leave();
   boost::asio::awaitable<void> restore_subscriptions();
   boost::asio::awaitable<message::Message> exchange(message::Message request,
                                                     std::chrono::milliseconds timeout);
@@ -107,6 +112,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer retry_timer_;
   std::string session_token_;
+  std::string resume_token_;        // WebSocket, TCP: to resume the session after a reconnect
+  std::uint64_t acknowledged_ = 0;  // HTTP: the last message number handled, acked by polls
   std::string id_prefix_;
   std::uint64_t next_id_ = 1;
   double clock_offset_ = 0;

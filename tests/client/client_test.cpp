@@ -41,6 +41,15 @@ class Inbox {
     });
     return found;
   }
+  // The texts of what arrived once `count` have (or `limit` has passed), in order.
+  std::vector<std::string> texts_after(std::size_t count, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    arrived_.wait_for(lock, limit, [&] { return messages_.size() >= count; });
+    std::vector<std::string> texts;
+    for (const auto& message : messages_)
+      texts.push_back(message.text);
+    return texts;
+  }
 
  private:
   std::mutex mutex_;
@@ -168,6 +177,37 @@ TEST_CASE("after the gateway restarts, subscriptions are restored", "[client]") 
       CHECK(received);
       CHECK(listener.state() == gw::client::ConnectionState::connected);
       CHECK(listener.ping().code == 200);
+    }
+  }
+}
+
+TEST_CASE("a WebSocket or TCP client resumes its session and misses nothing meanwhile",
+          "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : {"ws", "tcp"}) {
+    SECTION(scheme) {
+      auto listener =
+          Client::connect(gateway.url(scheme), gateway.keys(), quick_options("listener"));
+      const auto id = listener.gateway().session_id;
+      Inbox inbox;
+      REQUIRE(listener.subscribe("meter/#", [&](const Message& m) { inbox.add(m); }).code == 200);
+      gateway.restart();
+      // Published at once: while the listener is still away (kept in its mailbox) or after it
+      // is back (live), each reading arrives once and in order.
+      auto sender = Client::connect(gateway.url("http"), gateway.keys(), quick_options("meter"));
+      std::vector<std::string> expected;
+      for (int i = 0; i < 50; ++i) {
+        expected.push_back("reading " + std::to_string(i));
+        REQUIRE(sender.publish("meter/power", expected.back()).code == 200);
+      }
+      CHECK(inbox.texts_after(expected.size(), 10s) == expected);
+      CHECK(listener.state() == gw::client::ConnectionState::connected);
+      Message whoami;
+      whoami.cmd = "whoami";
+      CHECK(listener.request(whoami).data.value("id", "") == id);  // the same session
+      sender.close();
+      listener.close();
     }
   }
 }
