@@ -65,7 +65,7 @@ def ask(body):
     return json.loads(fernet.decrypt(s.recv(65536)))
 token = ask({"cmd": "handshake", "userID": "udp-sensor"})["data"]["session"]["token"]
 reply = ask({"cmd": "publish", "topic": "sensors/kitchen/temperature", "text": "21.5 C from UDP",
-             "data": {"celsius": 21.5}, "token": token})
+             "data": {"celsius": 21.5}, "retain": True, "token": token})
 print(reply["code"], reply["data"]["delivered"])
 `;
 
@@ -153,6 +153,14 @@ async function main() {
     for (const name of ['page-one', 'page-two', 'udp-sensor']) {
       await one.locator('#clients tbody tr', { hasText: name }).first().waitFor({ timeout: waitLimitMs });
     }
+    // A console opened later is shown the sensor's last reading first, marked retained.
+    const late = await openConsole(browser, consoleUrl, key, 'page-late', { width: 800, height: 600 });
+    await late.getByRole('status').filter({ hasText: 'connected as page-late' }).waitFor({ timeout: waitLimitMs });
+    await late.getByLabel('Subscribe to').fill('sensors/#');
+    await late.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await late.locator('#log li', { hasText: '21.5 C from UDP' }).locator('.retained').waitFor({ timeout: waitLimitMs });
+    await late.close();
+
     // Filters: by sender.
     await one.getByLabel('Sender contains').fill('udp-sensor');
     await until('the filter to hide other messages', async () =>

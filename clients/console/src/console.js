@@ -18,6 +18,7 @@ const connection = {
   clockOffset: 0, // seconds to add to our clock to get the gateway's
   pending: new Map(), // request id -> {resolve, reject, timer}
   subscriptions: new Set(),
+  resumeToken: null, // the session to go on with after a lost connection
   nextId: 1,
   attempts: 0,
   stopped: true,
@@ -80,17 +81,29 @@ function onFrame(event) {
     return;
   }
   if (message.cmd === 'welcome') {
-    handshake().catch((error) => showError(`Handshake failed: ${error.message}`));
+    openSession().catch((error) => showError(`Handshake failed: ${error.message}`));
     return;
   }
   if (message.cmd === 'kick') showError(`The gateway ended this session: ${message.text}`);
   addToLog(message);
 }
 
+// After a lost connection, the same session (its subscriptions, and what arrived meanwhile,
+// which comes before the reply); else, or when the gateway no longer has it, a new one.
+async function openSession() {
+  if (connection.resumeToken) {
+    const reply = await request({ cmd: 'resume', args: connection.resumeToken });
+    if (reply.code === 200) return sessionOpened(reply, 'resumed as');
+    connection.resumeToken = null;
+  }
+  await handshake();
+}
+
 async function handshake() {
   const sent = Date.now() / 1000;
   const reply = await request({ cmd: 'handshake' });
   if (reply.code !== 200) throw new Error(`${reply.code} ${reply.text}`);
+  connection.resumeToken = reply.data?.session?.resume ?? null;
   const server = reply.data?.server ?? {};
   if (typeof server.unix_time === 'number') connection.clockOffset = server.unix_time - (sent + Date.now() / 1000) / 2;
   $('gateway-name').textContent = `· ${server.name ?? ''}`;
@@ -101,9 +114,13 @@ async function handshake() {
     const again = await request({ cmd: 'subscribe', topic: filter });
     if (again.code !== 200) connection.subscriptions.delete(filter);
   }
+  sessionOpened(reply, 'connected as');
+}
+
+function sessionOpened(reply, how) {
   connection.attempts = 0;
   showError('');
-  setState('connected', `connected as ${reply.data?.session?.name ?? connection.name}`);
+  setState('connected', `${how} ${reply.data?.session?.name ?? connection.name}`);
   $('connect-panel').hidden = true;
   $('app').hidden = false;
   renderSubscriptions();
@@ -145,6 +162,7 @@ function start(key, name) {
   connection.name = name || 'browser';
   connection.stopped = false;
   connection.attempts = 0;
+  connection.resumeToken = null; // a new start is a new session
   showError('');
   connect();
   clearInterval(connection.refreshTimer);
@@ -215,6 +233,13 @@ function addToLog(message) {
     topic.className = 'topic';
     topic.textContent = message.topic;
     item.append(topic);
+  }
+  if (message.retain) {
+    const retained = document.createElement('span');
+    retained.className = 'retained';
+    retained.textContent = 'retained';
+    retained.title = 'the topic\'s last message, kept by the gateway for new subscribers';
+    item.append(retained);
   }
   const text = document.createElement('span');
   text.className = 'text';
