@@ -88,6 +88,10 @@ Result<Message> Message::from_json(std::string_view text, std::size_t max_depth)
     if (!it->is_boolean()) return field_type_error("retain", "true or false");
     message.retain = it->get<bool>();
   }
+  if (const auto it = json.find("offset"); it != json.end() && !it->is_null()) {
+    if (!it->is_number_unsigned()) return field_type_error("offset", "a whole number");
+    message.offset = it->get<std::uint64_t>();
+  }
   if (const auto it = json.find("data"); it != json.end()) message.data = std::move(*it);
   return message;
 }
@@ -103,6 +107,7 @@ Json fields_of(const Message& message) {
   }
   if (message.code) json["code"] = *message.code;
   if (message.retain) json["retain"] = true;
+  if (message.offset != 0) json["offset"] = message.offset;
   if (!message.data.is_null()) json["data"] = message.data;
   return json;
 }

@@ -57,4 +57,24 @@ bool matches(std::string_view filter, std::string_view name) {
   }
 }
 
+bool covers(std::string_view wider, std::string_view filter) {
+  // Every topic the filter matches is one `wider` matches: level by level, a literal by itself
+  // or '+', a '+' only by '+', and anything by a '#'.
+  if (filter.starts_with('$') && (wider.starts_with('+') || wider.starts_with('#'))) return false;
+  constexpr auto npos = std::string_view::npos;
+  for (;;) {
+    const auto wider_cut = wider.find('/');
+    const auto wider_level = wider.substr(0, wider_cut);
+    if (wider_level == "#") return true;
+    const auto filter_cut = filter.find('/');
+    const auto filter_level = filter.substr(0, filter_cut);
+    if (filter_level == "#") return false;
+    if (wider_level != "+" && wider_level != filter_level) return false;
+    if (filter_cut == npos) return wider_cut == npos || wider.substr(wider_cut + 1) == "#";
+    if (wider_cut == npos) return false;
+    wider.remove_prefix(wider_cut + 1);
+    filter.remove_prefix(filter_cut + 1);
+  }
+}
+
 }  // namespace gw::message::topic

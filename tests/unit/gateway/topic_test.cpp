@@ -49,6 +49,38 @@ TEST_CASE("topic filters match as in MQTT", "[topic]") {
   }
 }
 
+TEST_CASE("a filter covers another when it matches every topic the other does", "[topic]") {
+  struct Case {
+    const char* wider;
+    const char* filter;
+    bool covers;
+  };
+  const Case cases[] = {
+      {"home/#", "home/#", true},
+      {"home/#", "home/+/temp", true},
+      {"home/#", "home", true},
+      {"home/#", "home/kitchen", true},
+      {"home/+", "home/kitchen", true},
+      {"home/+", "home/+", true},
+      {"home/+", "home/#", false},
+      {"home/+", "home", false},
+      {"home/kitchen", "home/+", false},
+      {"#", "a/b", true},
+      {"#", "$SYS/x", false},
+      {"+/x", "a/x", true},
+      {"a/b", "a/b/c", false},
+      {"a/b/c", "a/b", false},
+      {"a/b/#", "a/+", false},
+      {"a/+/#", "a/b/c/d", true},
+  };
+  for (const auto& c : cases) {
+    INFO(c.wider << " over " << c.filter);
+    CHECK(topic::covers(c.wider, c.filter) == c.covers);
+    // Covering means matching every topic: spot-checked on the filter's own name.
+    if (c.covers && !topic::check_name(c.filter)) CHECK(topic::matches(c.wider, c.filter));
+  }
+}
+
 TEST_CASE("topic names and filters are checked with reasons", "[topic]") {
   CHECK_FALSE(topic::check_name("home/kitchen/temperature"));
   CHECK(*topic::check_name("") == "topic is empty");

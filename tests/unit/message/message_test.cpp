@@ -28,6 +28,8 @@ TEST_CASE("every field survives a round trip", "[message]") {
   m.topic = "sensors/kitchen/temp";
   m.from = "c7";
   m.code = 200;
+  m.retain = true;
+  m.offset = 77;
   m.data = {{"celsius", 21.5}, {"tags", {"a", "b"}}};
   auto json = m.to_json();
   REQUIRE(json);
@@ -71,6 +73,8 @@ TEST_CASE("fields of the wrong type are named", "[message]") {
   CHECK(refusal(R"({"code":18446744073709551615})").text == R"(field "code" must be an integer)");
   CHECK(refusal(R"({"text":5})").text == R"(field "text" must be a string)");
   CHECK(refusal(R"({"userID":["a"]})").text == R"(field "userID" must be a string)");
+  CHECK(refusal(R"({"offset":-1})").text == R"(field "offset" must be a whole number)");
+  CHECK(refusal(R"({"offset":"7"})").text == R"(field "offset" must be a whole number)");
   CHECK(refusal(R"({"to":{}})").kind == ErrorKind::bad_field_type);
   auto negative = Message::from_json(R"({"code":-1})");
   REQUIRE(negative);

@@ -31,6 +31,9 @@ struct Message {
   // On publish: keep this as the topic's last message for later subscribers; on a delivery:
   // this is a topic's retained message, not a live one. Written only when true.
   bool retain = false;
+  // On a delivered topic message the gateway keeps history for: its place in that history, for
+  // `subscribe` with since (0: none; written only when set).
+  std::uint64_t offset = 0;
   nlohmann::json data;  // structured payload; null when absent
 
   // Objects and arrays nested deeper than this are refused before they are parsed: the

@@ -21,5 +21,8 @@ std::optional<std::string> check_filter(std::string_view filter);
 // Whether a valid filter matches a valid topic name. As MQTT does, a filter that starts with a
 // wildcard does not match a topic that starts with '$' (system topics are asked for by name).
 bool matches(std::string_view filter, std::string_view name);
+// Whether every topic the valid filter `filter` matches is matched by the valid filter `wider`
+// ("home/#" covers "home/+/temp" and "home"; "home/+" does not cover "home/#").
+bool covers(std::string_view wider, std::string_view filter);
 
 }  // namespace gw::message::topic
