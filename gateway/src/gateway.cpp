@@ -6,6 +6,7 @@
 #include "admission/replay_guard.hpp"
 #include "commands/command_sets.hpp"
 #include "dispatch/dispatcher.hpp"
+#include "hub/topic_history.hpp"
 
 namespace gw::gateway {
 
@@ -15,6 +16,8 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       settings_(std::move(settings)),
       codec_(std::move(codec)),
       hub_(settings_.sessions, std::move(store)),
+      history_(std::make_unique<TopicHistory>(settings_.history,
+                                              settings_.sessions.max_history_topics, hub_.store())),
       router_(std::make_unique<LocalRouter>(hub_, metrics_)),
       tables_(settings_.tables),
       replay_guard_(
@@ -39,6 +42,7 @@ transports::Handler& Gateway::handler() noexcept {
 
 void Gateway::tick(std::chrono::steady_clock::time_point now) {
   hub_.tick(now);
+  history_->expire(std::chrono::system_clock::now());
   outgoing_.tick(now);
 }
 

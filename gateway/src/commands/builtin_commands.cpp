@@ -2,6 +2,7 @@
 #include <gw/gateway/gateway.hpp>
 
 #include "command_sets.hpp"
+#include "history_commands.hpp"
 
 // The one place that knows both the gateway and its commands: each group is handed the parts
 // it uses.
@@ -14,7 +15,10 @@ void add_builtin_commands(Gateway& gateway) {
                                   .server = gateway.server(),
                                   .commands = registry,
                                   .codec = gateway.codec()});
-  add_messaging_commands(registry, {.hub = gateway.hub(), .codec = gateway.codec()});
+  add_messaging_commands(
+      registry, {.hub = gateway.hub(), .codec = gateway.codec(), .history = gateway.history()});
+  add_history_commands(registry, {.history = gateway.history(),
+                                  .reply_bytes = gateway.settings().sessions.poll_reply_bytes});
   add_admin_commands(registry, {.admin_key = gateway.settings().admin_key,
                                 .auth_throttle = gateway.auth_throttle(),
                                 .hub = gateway.hub(),

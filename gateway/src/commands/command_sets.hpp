@@ -25,6 +25,7 @@ namespace gw::gateway {
 
 class Gateway;
 struct GatewayControl;
+class TopicHistory;
 
 // ping, error, commands, help
 void add_basic_commands(CommandRegistry& registry);
@@ -42,6 +43,7 @@ void add_session_commands(CommandRegistry& registry, SessionCommandsUse use);
 struct MessagingCommandsUse {
   Hub& hub;
   CodecSlot& codec;
+  TopicHistory& history;
 };
 void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use);
 

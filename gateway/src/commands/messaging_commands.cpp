@@ -3,6 +3,7 @@
 #include <gw/gateway/topic.hpp>
 
 #include "command_sets.hpp"
+#include "history_commands.hpp"
 
 namespace gw::gateway {
 
@@ -13,11 +14,12 @@ using message::Message;
 // The message as recipients get it: the sender's, without its session token, with `from` and
 // `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
 std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse& use,
-                                                     const CommandContext& context,
-                                                     Message message) {
+                                                     const CommandContext& context, Message message,
+                                                     std::uint64_t offset = 0) {
   message.token.clear();
   message.code.reset();
-  message.retain = false;  // a live message; a retained one is marked when it is handed out
+  message.retain = false;   // a live message; a retained one is marked when it is handed out
+  message.offset = offset;  // set by the gateway only
   if (context.client) {
     message.from = context.client->id();
     message.user_id = context.client->name();
@@ -59,8 +61,8 @@ std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
 template <typename Acknowledge>
 std::optional<Message> route_and_acknowledge(const MessagingCommandsUse& use,
                                              const CommandContext& context, Message message,
-                                             Acknowledge acknowledge) {
-  auto delivery = delivery_from_sender(use, context, std::move(message));
+                                             Acknowledge acknowledge, std::uint64_t offset = 0) {
+  auto delivery = delivery_from_sender(use, context, std::move(message), offset);
   if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
   const auto since = use.hub.store().write_position();  // before the mailboxes write
   auto [reply, stored] = acknowledge(std::get<Delivery>(delivery));
@@ -114,10 +116,17 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
   const bool retain = message.retain;
   if (retain && message.text.empty() && message.data.is_null())
     return clear_retained(use, context, topic);
-  return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
+  // A publication history keeps carries its offset, so that its subscribers can resume from it.
+  const auto offset = use.history.keeps(topic) ? use.history.next_offset() : 0;
+  const auto acknowledge = [&](const Delivery& delivery) {
+    // Kept before it is routed: a subscriber catching up finds it in one or the other.
+    const bool in_history =
+        offset != 0 && use.history.keep(topic, delivery.message, std::chrono::system_clock::now());
     const auto reached = context.router.to_topic(topic, delivery);
     auto reply = delivered_reply(reached, "subscribers of " + topic);
-    if (!retain) return Acknowledged{std::move(reply), reached.stored};
+    auto stored = reached.stored + (in_history ? 1 : 0);
+    if (in_history) reply.data["offset"] = offset;
+    if (!retain) return Acknowledged{std::move(reply), stored};
     auto kept = std::make_shared<Message>(*delivery.message);
     kept->retain = true;
     const bool retained = use.hub.retain(topic, std::move(kept)) == Hub::Retained::kept;
@@ -126,8 +135,9 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
                            : "; not retained: the gateway holds its limit of " +
                                  std::to_string(use.hub.limits().max_retained) +
                                  " retained topics (clear some with an empty retained publish)";
-    return Acknowledged{std::move(reply), reached.stored + (retained ? 1 : 0)};
-  });
+    return Acknowledged{std::move(reply), stored + (retained ? 1 : 0)};
+  };
+  return route_and_acknowledge(use, context, std::move(message), acknowledge, offset);
 }
 
 // Hands a new subscriber the retained messages of its filter, before the reply; returns how
@@ -207,20 +217,43 @@ std::string filter_of(const Message& request) {
 }
 
 std::optional<Message> subscribe(const MessagingCommandsUse& use, const CommandContext& context) {
-  const auto filter = filter_of(context.request);
+  auto parsed = subscribe_args(context.request);
+  if (auto* refused = std::get_if<Message>(&parsed)) return std::move(*refused);
+  const auto& [filter, since] = std::get<SubscribeArgs>(parsed);
   if (auto problem = topic::check_filter(filter)) return refusal(400, *problem);
   auto& hub = use.hub;
-  const auto result = hub.subscribe(context.client, filter);
+  auto result = Hub::Subscribed::added;
+  std::optional<CaughtUp> caught_up;
+  if (since) {
+    auto outcome =
+        subscribe_catching_up(hub, use.history, use.codec, context.client, filter, *since, result);
+    if (auto* refused = std::get_if<Message>(&outcome)) return std::move(*refused);
+    caught_up = std::get<CaughtUp>(std::move(outcome));
+  } else {
+    result = hub.subscribe(context.client, filter);
+  }
   if (result == Hub::Subscribed::too_many)
     return refusal(400, "at most " + std::to_string(hub.limits().max_subscriptions) +
                             " subscriptions per session; unsubscribe from some first");
-  const auto retained = hand_out_retained(use, context, filter);
-  return text_reply(
+  // After a full catch-up the retained messages are old news; otherwise they come first.
+  const auto retained =
+      caught_up && caught_up->recovered ? 0 : hand_out_retained(use, context, filter);
+  auto text =
       (result == Hub::Subscribed::added ? "subscribed to " : "already subscribed to ") + filter +
-          (retained > 0 ? "; " + std::to_string(retained) + " retained messages sent first" : ""),
-      {{"topic", filter},
-       {"subscriptions", context.client->subscriptions()},
-       {"retained", retained}});
+      (retained > 0 ? "; " + std::to_string(retained) + " retained messages sent first" : "");
+  nlohmann::json data = {{"topic", filter},
+                         {"subscriptions", context.client->subscriptions()},
+                         {"retained", retained},
+                         {"epoch", use.history.epoch()},
+                         {"offset", use.history.newest_offset()}};
+  if (caught_up) {
+    text += "; " + std::to_string(caught_up->sent) + " missed messages sent first" +
+            (caught_up->recovered ? ", all there were"
+                                  : ", but not all could be recovered: " + caught_up->why);
+    data["missed"] = caught_up->sent;
+    data["recovered"] = caught_up->recovered;
+  }
+  return text_reply(std::move(text), std::move(data));
 }
 
 std::optional<Message> unsubscribe(const MessagingCommandsUse& use, const CommandContext& context) {
@@ -260,7 +293,8 @@ void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use)
   registry.add({.name = "subscribe",
                 .description =
                     "Receive what is published to `topic` (or args); + matches one level, a last # "
-                    "the rest",
+                    "the rest; a last arg since=EPOCH:OFFSET or since=TIME first sends what was "
+                    "missed",
                 .handler = handler_using(use, subscribe),
                 .needs_session = true});
   registry.add({.name = "unsubscribe",

@@ -6,6 +6,7 @@
 
 #include <gw/gateway/config_loader.hpp>
 #include <gw/gateway/config_options.hpp>
+#include <gw/gateway/topic.hpp>
 
 namespace gw::gateway {
 
@@ -86,6 +87,49 @@ void apply_tables(Config& config, const toml::node& node, const std::filesystem:
   }
 }
 
+// A whole number field of a [[history]] block, from `low` to `high`.
+std::size_t history_number(const toml::table& entry, std::string_view field, std::size_t fallback,
+                           std::size_t low, std::size_t high, const std::string& where) {
+  const auto* node = entry.get(field);
+  if (!node) return fallback;
+  const auto number = node->value_exact<std::int64_t>();
+  if (!number || *number < static_cast<std::int64_t>(low) ||
+      *number > static_cast<std::int64_t>(high))
+    throw ConfigError(where + ": " + std::string(field) + " must be a whole number from " +
+                      std::to_string(low) + " to " + std::to_string(high));
+  return static_cast<std::size_t>(*number);
+}
+
+// [[history]]: filter, messages and seconds for each set of topics that keeps history.
+void apply_history(Config& config, const toml::node& node, const std::filesystem::path& path) {
+  const auto* entries = node.as_array();
+  if (!entries)
+    throw ConfigError("config file " + path.string() + ": history must be [[history]] blocks");
+  for (const auto& element : *entries) {
+    const auto where =
+        "[[history]] in " + path.string() + " line " + std::to_string(element.source().begin.line);
+    const auto* entry = element.as_table();
+    if (!entry) throw ConfigError(where + ": expected a table");
+    const auto* filter = entry->get("filter");
+    const auto text = filter ? filter->value_exact<std::string>() : std::nullopt;
+    if (!text)
+      throw ConfigError(where + ": needs filter = \"...\" (a topic filter, such as \"home/#\")");
+    if (auto problem = topic::check_filter(*text)) throw ConfigError(where + ": " + *problem);
+    HistorySpec spec{*text};
+    spec.messages = history_number(*entry, "messages", spec.messages, 1, 100000, where);
+    spec.seconds = std::chrono::seconds(history_number(
+        *entry, "seconds", static_cast<std::size_t>(spec.seconds.count()), 1, 366 * 86400, where));
+    for (const auto& [name, value] : *entry)
+      if (name != "filter" && name != "messages" && name != "seconds")
+        throw ConfigError(where + ": unknown field " + std::string(name.str()) +
+                          " (filter, messages and seconds)");
+    for (const auto& other : config.history)
+      if (other.filter == spec.filter)
+        throw ConfigError(where + ": a second [[history]] for '" + spec.filter + "'");
+    config.history.push_back(std::move(spec));
+  }
+}
+
 void apply_file(Config& config, const std::filesystem::path& path) {
   toml::table table;
   try {
@@ -101,11 +145,16 @@ void apply_file(Config& config, const std::filesystem::path& path) {
       apply_tables(config, node, path);
       continue;
     }
+    if (section.str() == "history") {
+      apply_history(config, node, path);
+      continue;
+    }
     const auto* entries = node.as_table();
     if (!entries)
-      throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
-                        "' is not a [section]; options live in [gateway], [listeners], [limits], "
-                        "[sessions] and [log], and lookup tables in [[tables]]");
+      throw ConfigError(
+          "config file " + path.string() + ": '" + std::string(section.str()) +
+          "' is not a [section]; options live in [gateway], [listeners], [limits], "
+          "[sessions] and [log], lookup tables in [[tables]] and topic history in [[history]]");
     for (const auto& [name, value] : *entries) {
       const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
                          path.string() + " line " + std::to_string(value.source().begin.line);

@@ -474,6 +474,10 @@ constexpr ConfigOption options[] = {
     {"sessions", "max_retained", "max-retained", "N",
      "Topics with a retained message (publish with retain); past it, a new topic's is not kept",
      parse_session_size<&S::max_retained, 0, 10000000>, show_session<&S::max_retained>},
+    {"sessions", "max_history_topics", "max-history-topics", "N",
+     "Topics keeping history ([[history]]); past it, a new topic's publications are delivered but "
+     "not kept, and a subscribe since then says it could not recover",
+     parse_session_size<&S::max_history_topics, 0, 10000000>, show_session<&S::max_history_topics>},
     {"sessions", "request_timeout", "request-timeout", "SECONDS",
      "How long the gateway waits for a client to answer a request it sent",
      parse_session_seconds<&S::request_timeout>, show_session<&S::request_timeout>},
@@ -553,6 +557,15 @@ std::string render_config_file(const Config& config) {
     text += "\n[[tables]]\nname = " + toml_string(spec.name) +
             "\nfile = " + toml_string(spec.file.string()) + "\nkey = " + toml_string(spec.key) +
             "\n";
+  text +=
+      "\n# Topic history, one [[history]] block per topic filter (none by default): each topic it\n"
+      "# matches keeps its last `messages` publications for at most `seconds`, for `history\n"
+      "# TOPIC` and for `subscribe FILTER since=...` after a reconnect. Kept in the store.\n"
+      "# [[history]]\n# filter = \"home/#\"\n# messages = 100\n# seconds = 3600\n";
+  for (const auto& spec : config.history)
+    text += "\n[[history]]\nfilter = " + toml_string(spec.filter) +
+            "\nmessages = " + std::to_string(spec.messages) +
+            "\nseconds = " + std::to_string(spec.seconds.count()) + "\n";
   return text;
 }
 

@@ -1,4 +1,5 @@
 #include <limits>
+#include <unordered_set>
 #include <utility>
 
 #include <gw/gateway/client.hpp>
@@ -203,8 +204,50 @@ Client::Clock::time_point Client::last_seen() const {
   return last_seen_;
 }
 
+namespace {
+// Deliveries held while a subscriber catches up; the copies past it are dropped.
+constexpr std::size_t max_held = 10000;
+}  // namespace
+
 Client::Delivered Client::deliver(const Delivery& delivery) {
   std::unique_lock lock(mutex_);
+  if (holds_ > 0) {
+    if (held_.size() >= max_held) return {false, 1};
+    held_.push_back(delivery);
+    return {};
+  }
+  return deliver_now(lock, delivery);
+}
+
+void Client::hold_deliveries() {
+  std::lock_guard lock(mutex_);
+  ++holds_;
+}
+
+void Client::release_deliveries(const std::vector<Delivery>& missed) {
+  std::unordered_set<std::uint64_t> offsets;
+  for (const auto& delivery : missed) {
+    if (delivery.message->offset != 0) offsets.insert(delivery.message->offset);
+    std::unique_lock lock(mutex_);
+    deliver_now(lock, delivery);
+  }
+  // What came meanwhile, in order; more may come while it is delivered.
+  std::unique_lock lock(mutex_);
+  while (!held_.empty() && holds_ == 1) {
+    auto held = std::exchange(held_, {});
+    lock.unlock();
+    for (const auto& delivery : held) {
+      if (offsets.contains(delivery.message->offset)) continue;
+      std::unique_lock again(mutex_);
+      deliver_now(again, delivery);
+    }
+    lock.lock();
+  }
+  --holds_;
+}
+
+Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
+                                      const Delivery& delivery) {
   if (traits_.delivery == DeliveryPath::connection) {
     auto connection = connection_.lock();
     if (connection || resume_token_.empty()) {

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <ctime>
 
 #include <gw/gateway/server_info.hpp>
@@ -53,6 +54,38 @@ std::string iso8601(std::chrono::system_clock::time_point when) {
   char fraction[8];
   std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
   return std::string(text, length) + fraction;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
+  using namespace std::chrono;
+  const std::string copy(text.substr(0, 40));
+  std::tm utc{};
+  int consumed = 0;
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &utc.tm_year, &utc.tm_mon,
+                  &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &consumed) != 6 ||
+      consumed != 19)
+    return std::nullopt;
+  std::string_view rest = std::string_view(copy).substr(19);
+  milliseconds millis{0};
+  if (rest.starts_with('.')) {
+    rest.remove_prefix(1);
+    int digits = 0, value = 0;
+    while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+      if (digits < 3) value = value * 10 + (rest.front() - '0'), ++digits;
+      rest.remove_prefix(1);
+    }
+    if (digits == 0) return std::nullopt;
+    while (digits++ < 3)
+      value *= 10;
+    millis = milliseconds(value);
+  }
+  if (rest != "Z" || utc.tm_mon < 1 || utc.tm_mon > 12 || utc.tm_mday < 1 || utc.tm_mday > 31 ||
+      utc.tm_hour > 23 || utc.tm_min > 59 || utc.tm_sec > 60)
+    return std::nullopt;
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  const auto seconds = timegm(&utc);
+  return system_clock::from_time_t(seconds) + millis;
 }
 
 std::string iso8601_now() {

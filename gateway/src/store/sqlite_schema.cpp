@@ -37,6 +37,22 @@ CREATE TABLE mailbox (
     R"sql(
 CREATE TABLE retained (topic TEXT PRIMARY KEY, message TEXT NOT NULL) WITHOUT ROWID;
 )sql",
+    // 3: topic history, numbered by offset over every topic, and each topic's last trim (the
+    // offset and time of the newest publication it no longer holds).
+    R"sql(
+CREATE TABLE history (
+  offset INTEGER PRIMARY KEY,
+  topic TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX history_by_topic ON history (topic, offset);
+CREATE TABLE history_trims (
+  topic TEXT PRIMARY KEY,
+  offset INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 int user_version(SqliteDatabase& database) {

@@ -1,11 +1,9 @@
-#include <array>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
 #include <gw/gateway/sqlite_store.hpp>
 
@@ -25,19 +23,6 @@ transports::TransportKind transport_kind(const std::string& name) {
   for (const auto kind : transports::all_transport_kinds)
     if (transports::to_string(kind) == name) return kind;
   return transports::TransportKind::http;
-}
-
-std::string random_epoch() {
-  std::array<unsigned char, 8> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-    throw std::runtime_error("the system's random generator failed");
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string text;
-  for (const auto byte : bytes) {
-    text += digits[byte >> 4];
-    text += digits[byte & 15];
-  }
-  return text;
 }
 
 std::int64_t unix_ms(system_clock::time_point time) {
@@ -155,6 +140,30 @@ class SqliteStore::State final : public MailboxJournal {
     writer_->write([this, topic] { sql_->forget_retained.bind(1, topic).run(); });
   }
 
+  std::vector<HistoryEntry> take_history() {
+    std::lock_guard lock(loaded_mutex_);
+    return std::move(history_);
+  }
+  std::vector<HistoryTrim> take_history_trims() {
+    std::lock_guard lock(loaded_mutex_);
+    return std::move(history_trims_);
+  }
+
+  void keep_history(const HistoryEntry& entry) {
+    writer_->write([this, topic = entry.topic, offset = static_cast<std::int64_t>(entry.offset),
+                    time = unix_ms(entry.time), json = stored_json(entry.message)] {
+      sql_->keep_history.bind(1, offset).bind(2, topic).bind(3, time).bind(4, json).run();
+    });
+  }
+
+  void trim_history(const HistoryTrim& trim) {
+    writer_->write([this, trim] {
+      const auto offset = static_cast<std::int64_t>(trim.offset);
+      sql_->trim_history.bind(1, trim.topic).bind(2, offset).run();
+      sql_->keep_trim.bind(1, trim.topic).bind(2, offset).bind(3, unix_ms(trim.time)).run();
+    });
+  }
+
   void kept(const std::string& client_id, const Mailbox::Entry& entry) override {
     writer_->write([this, client_id, seq = static_cast<std::int64_t>(entry.seq),
                     bytes = static_cast<std::int64_t>(entry.bytes),
@@ -209,7 +218,7 @@ class SqliteStore::State final : public MailboxJournal {
       }
       return epoch;
     }
-    auto epoch = random_epoch();
+    auto epoch = new_store_epoch();
     database_.prepare("INSERT INTO meta (key, value) VALUES ('epoch', ?)").bind(1, epoch).run();
     return epoch;
   }
@@ -242,6 +251,20 @@ class SqliteStore::State final : public MailboxJournal {
       auto message = message::Message::from_json(retained.text(1));
       if (message) retained_.emplace_back(retained.text(0), std::move(*message));
     }
+    auto history = database_.prepare(
+        "SELECT offset, topic, time_ms, message FROM history "
+        "ORDER BY offset");
+    while (history.next()) {
+      auto message = message::Message::from_json(history.text(3));
+      if (!message) continue;
+      history_.push_back({history.text(1), static_cast<std::uint64_t>(history.number(0)),
+                          system_clock::time_point(milliseconds(history.number(2))),
+                          std::move(*message)});
+    }
+    auto trims = database_.prepare("SELECT topic, offset, time_ms FROM history_trims");
+    while (trims.next())
+      history_trims_.push_back({trims.text(0), static_cast<std::uint64_t>(trims.number(1)),
+                                system_clock::time_point(milliseconds(trims.number(2)))});
     auto rows =
         database_.prepare("SELECT client, seq, bytes, message FROM mailbox ORDER BY client, seq");
     while (rows.next()) {
@@ -272,7 +295,15 @@ class SqliteStore::State final : public MailboxJournal {
           acked_below(db.prepare("UPDATE sessions SET acked_below = ? WHERE id = ?")),
           keep_retained(
               db.prepare("INSERT OR REPLACE INTO retained (topic, message) VALUES (?, ?)")),
-          forget_retained(db.prepare("DELETE FROM retained WHERE topic = ?")) {}
+          forget_retained(db.prepare("DELETE FROM retained WHERE topic = ?")),
+          keep_history(
+              db.prepare("INSERT OR REPLACE INTO history (offset, topic, time_ms, message) "
+                         "VALUES (?, ?, ?, ?)")),
+          trim_history(db.prepare("DELETE FROM history WHERE topic = ? AND offset <= ?")),
+          keep_trim(
+              db.prepare("INSERT INTO history_trims (topic, offset, time_ms) VALUES (?1, ?2, ?3) "
+                         "ON CONFLICT (topic) DO UPDATE SET offset = max(offset, ?2), "
+                         "time_ms = max(time_ms, ?3)")) {}
     SqliteStatement save_session;
     SqliteStatement forget_session;
     SqliteStatement forget_mailbox;
@@ -281,6 +312,9 @@ class SqliteStore::State final : public MailboxJournal {
     SqliteStatement acked_below;
     SqliteStatement keep_retained;
     SqliteStatement forget_retained;
+    SqliteStatement keep_history;
+    SqliteStatement trim_history;
+    SqliteStatement keep_trim;
   };
   std::optional<Statements> sql_;
 
@@ -289,6 +323,8 @@ class SqliteStore::State final : public MailboxJournal {
   std::map<std::string, std::vector<Mailbox::Entry>> kept_;
   std::map<std::string, std::uint64_t> next_seq_;
   std::vector<std::pair<std::string, message::Message>> retained_;
+  std::vector<HistoryEntry> history_;
+  std::vector<HistoryTrim> history_trims_;
   std::optional<SqliteWriter> writer_;  // last: stopped first
 };
 
@@ -328,6 +364,22 @@ void SqliteStore::forget_retained(const std::string& topic) {
   state_->forget_retained(topic);
 }
 
+std::vector<HistoryEntry> SqliteStore::history_entries() {
+  return state_->take_history();
+}
+
+std::vector<HistoryTrim> SqliteStore::history_trims() {
+  return state_->take_history_trims();
+}
+
+void SqliteStore::keep_history(const HistoryEntry& entry) {
+  state_->keep_history(entry);
+}
+
+void SqliteStore::trim_history(const HistoryTrim& trim) {
+  state_->trim_history(trim);
+}
+
 std::uint64_t SqliteStore::write_position() {
   return state_->write_position();
 }
@@ -340,7 +392,7 @@ std::string SqliteStore::describe() const {
   return state_->describe();
 }
 
-const std::string& SqliteStore::epoch() const noexcept {
+const std::string& SqliteStore::epoch() const {
   return state_->epoch();
 }
 

@@ -123,6 +123,16 @@ TEST_CASE("invalid values are refused with the option and the value named", "[co
   CHECK_THAT(refusal({data_dir}, env), Catch::Contains("is not a [section]"));
   write(dir.path() / "gatewayd.toml", "[gateway\n");
   CHECK_THAT(refusal({data_dir}, env), Catch::Contains("gatewayd.toml line 1"));
+  write(dir.path() / "gatewayd.toml", "[[history]]\nmessages = 5\n");
+  CHECK_THAT(refusal({data_dir}, env), Catch::Contains("[[history]] in") &&
+                                           Catch::Contains("line 1") &&
+                                           Catch::Contains("needs filter"));
+  write(dir.path() / "gatewayd.toml", "[[history]]\nfilter = \"a/#/b\"\n");
+  CHECK_THAT(refusal({data_dir}, env), Catch::Contains("#"));
+  write(dir.path() / "gatewayd.toml", "[[history]]\nfilter = \"a\"\nmessages = 0\n");
+  CHECK_THAT(refusal({data_dir}, env), Catch::Contains("messages must be a whole number from 1"));
+  write(dir.path() / "gatewayd.toml", "[[history]]\nfilter = \"a\"\nkeep = 1\n");
+  CHECK_THAT(refusal({data_dir}, env), Catch::Contains("unknown field keep"));
 }
 
 TEST_CASE("the rendered config file reads back as the same configuration", "[config]") {
@@ -133,6 +143,7 @@ TEST_CASE("the rendered config file reads back as the same configuration", "[con
   original.tcp_port = std::nullopt;
   original.limits.write_queue_bytes = 4096;
   original.log_format = gw::gateway::LogFormat::json;
+  original.history = {{"home/#", 50, std::chrono::seconds(60)}, {"alarm", 10}};
   write(dir.path() / "gatewayd.toml", gw::gateway::render_config_file(original));
   const auto loaded =
       load_config(std::vector{FlagValue{"data-dir", dir.path().string()}}, environment());
@@ -141,6 +152,11 @@ TEST_CASE("the rendered config file reads back as the same configuration", "[con
   CHECK_FALSE(loaded.tcp_port.has_value());
   CHECK(loaded.limits.write_queue_bytes == 4096);
   CHECK(loaded.log_format == gw::gateway::LogFormat::json);
+  REQUIRE(loaded.history.size() == 2);
+  CHECK(loaded.history[0].filter == "home/#");
+  CHECK(loaded.history[0].messages == 50);
+  CHECK(loaded.history[0].seconds == std::chrono::seconds(60));
+  CHECK(loaded.history[1].seconds == std::chrono::seconds(3600));
   CHECK(gw::gateway::render_config_file(loaded) == gw::gateway::render_config_file(original));
 }
 

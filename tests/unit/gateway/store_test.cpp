@@ -34,6 +34,7 @@ class JournalStore final : public gw::gateway::Store,
     write("save " + session.id + " as " + session.name);
   }
   std::string describe() const override { return "a journal"; }
+  const std::string& epoch() const override { return epoch_; }
   void kept(const std::string& client_id, const Mailbox::Entry& entry) override {
     write("keep " + client_id + " " + std::to_string(entry.seq) + ": " + entry.message->text);
   }
@@ -52,6 +53,7 @@ class JournalStore final : public gw::gateway::Store,
   }
   mutable std::mutex mutex_;
   std::vector<std::string> journal_;
+  const std::string epoch_ = "journal";
 };
 
 // The journal is a base so that it is built before the fixture's gateway, which holds it.

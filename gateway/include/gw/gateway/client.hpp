@@ -114,6 +114,12 @@ class Client {
     std::size_t dropped = 0;  // queued messages dropped to make room (or this one, too large)
   };
   Delivered deliver(const Delivery& delivery);
+  // While a subscribe hands out what the client missed, deliveries wait (up to a bound), so
+  // that what was missed comes first and live messages after it.
+  void hold_deliveries();
+  // Delivers `missed`, then what waited meanwhile, less the copies of messages in `missed`
+  // (the same offset), and stops holding.
+  void release_deliveries(const std::vector<Delivery>& missed);
 
   // What is waiting, at most `byte_budget` of it; or nothing, when nothing is waiting and
   // `waiter` is given, which is then called when a message comes or at its deadline. A second
@@ -141,6 +147,8 @@ class Client {
 
  private:
   // What a waiting poll answers with (called under the lock).
+  // Delivers as the traits say; may release `lock` (held on entry) to send.
+  Delivered deliver_now(std::unique_lock<std::mutex>& lock, const Delivery& delivery);
   Mailbox::Drained take_for(const PollWaiter& waiter);
 
   const std::string id_;
@@ -161,6 +169,8 @@ class Client {
   std::shared_ptr<transports::Session> latest_request_;
   std::unique_ptr<Mailbox> mailbox_;
   std::optional<PollWaiter> waiter_;
+  unsigned holds_ = 0;          // subscribes handing out what was missed
+  std::vector<Delivery> held_;  // what came meanwhile
   TokenBucket messages_{Clock::now()};
   TokenBucket refusals_{Clock::now()};
   Clock::time_point last_refusal_notice_{};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard_options.hpp>
@@ -66,6 +67,8 @@ struct Config {
   std::size_t json_depth = message::Message::default_max_depth;
   // [[tables]] in the config file only; a relative file is in data_dir.
   std::vector<TableSpec> tables;
+  // [[history]] in the config file only: the topics that keep history. None by default.
+  std::vector<HistorySpec> history;
 
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;

@@ -11,6 +11,7 @@
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/gateway_control.hpp>
+#include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/memory_store.hpp>
@@ -35,6 +36,7 @@ class Dispatcher;
 class AddressRates;
 class AuthThrottle;
 class ReplayGuard;
+class TopicHistory;  // gateway/src/hub/
 
 // What the gateway is told besides its keys.
 struct GatewaySettings {
@@ -46,6 +48,8 @@ struct GatewaySettings {
   std::size_t worker_queue = WorkerPool::default_queue;
   // The tables `lookup` reads ([[tables]] in the configuration).
   std::vector<TableSpec> tables;
+  // The topics that keep history ([[history]]); none by default.
+  std::vector<HistorySpec> history;
   RateLimits rates;
   // Addresses exempt from the per-address rate limit (the transports' trusted networks).
   transports::NetworkList trusted_networks;
@@ -69,6 +73,7 @@ class Gateway {
   CodecSlot& codec() noexcept { return codec_; }
   CommandRegistry& commands() noexcept { return commands_; }
   Hub& hub() noexcept { return hub_; }
+  TopicHistory& history() noexcept { return *history_; }
   // Where deliveries to someone go: this gateway's hub unless another router was put in place.
   Router& router() noexcept { return *router_; }
   // Replaces the router (a cluster's, or one that watches the local one), before serving.
@@ -118,6 +123,7 @@ class Gateway {
   CodecSlot codec_;
   CommandRegistry commands_;
   Hub hub_;
+  std::unique_ptr<TopicHistory> history_;
   Metrics metrics_;
   std::unique_ptr<Router> router_;
   transports::TransportStatsBoard transport_stats_;

@@ -9,7 +9,11 @@ class MemoryStore final : public Store {
  public:
   std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id,
                                         const SessionLimits& limits) override;
+  const std::string& epoch() const override { return epoch_; }
   std::string describe() const override;
+
+ private:
+  const std::string epoch_ = new_store_epoch();
 };
 
 }  // namespace gw::gateway

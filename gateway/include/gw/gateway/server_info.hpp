@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,9 @@ struct ServerInfo {
 std::string iso8601(std::chrono::system_clock::time_point when);
 // The wall clock as ISO-8601 UTC with milliseconds, e.g. 2026-11-21T09:30:00.123Z.
 std::string iso8601_now();
+// A time as iso8601 writes it ("2026-12-04T10:00:00Z", the fraction optional); nothing when
+// `text` is not one.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 // {time, unix_time}: one reading of the wall clock, as ISO-8601 and as Unix seconds with
 // milliseconds, for clients that correct their clock by the gateway's.
 nlohmann::json clock_json();

@@ -15,6 +15,7 @@ struct SessionLimits {
   std::size_t max_sessions = 10000;          // HTTP and UDP sessions held at once
   std::size_t max_subscriptions = 256;       // topic filters per session
   std::size_t max_retained = 10000;          // topics with a retained message
+  std::size_t max_history_topics = 10000;    // topics keeping history ([[history]])
   std::chrono::seconds request_timeout{10};  // for a client to answer the gateway's request
   // Tokens one poll reply carries, so that it stays under the token size limit (half of it);
   // a message larger than this is counted lost rather than queued.

@@ -7,9 +7,9 @@
 
 namespace gw::gateway {
 
-// Sessions and mailboxes in one SQLite database (WAL), written by one thread with group
-// commit; a restart, or a crash of the process, loses nothing it committed. Throws
-// std::runtime_error naming the file and the fix when the database cannot be opened, is not
+// Sessions, mailboxes, retained messages and topic history in one SQLite database (WAL), written by
+// one thread with group commit; a restart, or a crash of the process, loses nothing it committed.
+// Throws std::runtime_error naming the file and the fix when the database cannot be opened, is not
 // one of gw's, is from a newer gw, or is in use by another gatewayd.
 class SqliteStore final : public Store {
  public:
@@ -25,13 +25,16 @@ class SqliteStore final : public Store {
   std::vector<std::pair<std::string, message::Message>> retained_messages() override;
   void keep_retained(const std::string& topic, const message::Message& message) override;
   void forget_retained(const std::string& topic) override;
+  std::vector<HistoryEntry> history_entries() override;
+  std::vector<HistoryTrim> history_trims() override;
+  void keep_history(const HistoryEntry& entry) override;
+  void trim_history(const HistoryTrim& trim) override;
   std::uint64_t write_position() override;
   void when_committed(std::uint64_t since, std::function<void(bool stored)> done) override;
   std::string describe() const override;
 
-  // The store's epoch: made when the database is, so that a new database (history lost) can be
-  // told from the old one.
-  const std::string& epoch() const noexcept;
+  // Made when the database is, so that a new database (history lost) can be told from the old.
+  const std::string& epoch() const override;
 
  private:
   class State;

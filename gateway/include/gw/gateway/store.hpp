@@ -27,6 +27,25 @@ struct SavedSession {
   std::chrono::system_clock::time_point last_seen;
 };
 
+// One publication kept in a topic's history, at `offset`: one numbering over every topic, so
+// that a subscriber of a wildcard filter resumes from one number.
+struct HistoryEntry {
+  std::string topic;
+  std::uint64_t offset = 0;
+  std::chrono::system_clock::time_point time;
+  message::Message message;
+};
+// A topic's history was trimmed: its publications up to `offset`, the last at `time`, are gone.
+// The topic "" stands for publications no history could keep (too many topics).
+struct HistoryTrim {
+  std::string topic;
+  std::uint64_t offset = 0;
+  std::chrono::system_clock::time_point time;
+};
+
+// A new store epoch: random, so that offsets of one history are never taken for another's.
+std::string new_store_epoch();
+
 // Where the gateway keeps what it holds for its clients: mailboxes and sessions. `MemoryStore`
 // keeps them in memory; `SqliteStore` in a database in the data directory, across restarts.
 // The hub and the commands are the same over either.
@@ -55,6 +74,18 @@ class Store {
   // Keeps `message` as the topic's retained message; `forget_retained` clears it.
   virtual void keep_retained(const std::string& /*topic*/, const message::Message& /*message*/) {}
   virtual void forget_retained(const std::string& /*topic*/) {}
+
+  // The epoch of its topic history: the same for as long as the history is kept (a memory
+  // store's lasts one run).
+  virtual const std::string& epoch() const = 0;
+  // The topics' history kept from before the gateway started, by offset, and the trims of each
+  // topic (read once, at start).
+  virtual std::vector<HistoryEntry> history_entries() { return {}; }
+  virtual std::vector<HistoryTrim> history_trims() { return {}; }
+  // Keeps a publication in its topic's history.
+  virtual void keep_history(const HistoryEntry& /*entry*/) {}
+  // Forgets the topic's publications up to trim.offset and remembers the trim.
+  virtual void trim_history(const HistoryTrim& /*trim*/) {}
 
   // Where the store's changes are up to: taken before making changes, to ask about them.
   virtual std::uint64_t write_position() { return 0; }
