@@ -56,8 +56,8 @@ message::Message Client::publish(std::string topic, std::string text, nlohmann::
   return core_->request(std::move(request));
 }
 
-message::Message Client::subscribe(std::string filter, MessageHandler handler) {
-  return core_->subscribe(std::move(filter), std::move(handler));
+message::Message Client::subscribe(std::string filter, MessageHandler handler, std::string since) {
+  return core_->subscribe(std::move(filter), std::move(handler), std::move(since));
 }
 
 message::Message Client::unsubscribe(const std::string& filter) {

@@ -139,16 +139,47 @@ void ClientCore::send(Message message) {
   });
 }
 
-Message ClientCore::subscribe(std::string filter, MessageHandler handler) {
+Message ClientCore::subscribe(std::string filter, MessageHandler handler, std::string since) {
   return wait_for([](std::shared_ptr<ClientCore> self, std::string wanted,
-                     MessageHandler on_published) -> asio::awaitable<Message> {
-    Message request;
-    request.cmd = "subscribe";
-    request.topic = wanted;
-    auto reply = co_await self->exchange(request, self->options_.timeout);
-    if (reply.code.value_or(0) == 200) self->subscriptions_[wanted] = std::move(on_published);
+                     MessageHandler on_published, std::string from) -> asio::awaitable<Message> {
+    // Handled from the start: what was missed comes before the reply.
+    auto& subscription = self->subscriptions_[wanted];
+    const bool existed = static_cast<bool>(subscription.handler);
+    auto previous = std::move(subscription.handler);
+    subscription.handler = std::move(on_published);
+    auto reply = co_await self->subscribe_once(wanted, std::move(from), true);
+    if (reply.code.value_or(0) != 200) {
+      if (existed)
+        self->subscriptions_[wanted].handler = std::move(previous);
+      else
+        self->subscriptions_.erase(wanted);
+    }
     co_return reply;
-  }(shared_from_this(), std::move(filter), std::move(handler)));
+  }(shared_from_this(), std::move(filter), std::move(handler), std::move(since)));
+}
+
+asio::awaitable<Message> ClientCore::subscribe_once(std::string filter, std::string since,
+                                                    bool renew_session) {
+  Message request;
+  request.cmd = "subscribe";
+  request.topic = filter;
+  if (!since.empty()) request.args = "since=" + since;
+  // Not `renew ? co_await a : co_await b`: GCC 12 destroys such a temporary twice.
+  Message reply;
+  if (renew_session)
+    reply = co_await exchange(request, options_.timeout);
+  else
+    reply = co_await exchange_once(request, options_.timeout);
+  const auto found = subscriptions_.find(filter);
+  if (reply.code.value_or(0) != 200 || found == subscriptions_.end()) co_return reply;
+  // Where history stands now; what arrived before the reply has moved `offset` already.
+  auto& subscription = found->second;
+  const auto epoch = reply.data.value("epoch", std::string());
+  const auto offset = reply.data.value("offset", std::uint64_t{0});
+  if (epoch != subscription.epoch) subscription.offset = 0;
+  subscription.epoch = epoch;
+  subscription.offset = std::max(subscription.offset, offset);
+  co_return reply;
 }
 
 Message ClientCore::unsubscribe(const std::string& filter) {
@@ -283,10 +314,15 @@ asio::awaitable<void> ClientCore::handshake() {
 
 asio::awaitable<void> ClientCore::restore_subscriptions() {
   for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-    Message request;
-    request.cmd = "subscribe";
-    request.topic = it->first;
-    const auto reply = co_await exchange_once(request, options_.timeout);
+    // From the last offset received, so that what history kept meanwhile is not missed.
+    const auto& [filter, subscription] = *it;
+    const auto since = subscription.epoch.empty()
+                           ? std::string()
+                           : subscription.epoch + ":" + std::to_string(subscription.offset);
+    auto reply = co_await subscribe_once(filter, since, false);
+    // An offset beyond the newest: a history restored from an older backup. From now, then.
+    if (reply.code.value_or(0) == 400 && !since.empty())
+      reply = co_await subscribe_once(filter, "", false);
     if (reply.code.value_or(0) == 200) {
       ++it;
       continue;
@@ -303,12 +339,16 @@ asio::awaitable<Message> ClientCore::exchange(Message request, milliseconds time
   // An HTTP or UDP session the gateway no longer knows (it restarted, or the session idled
   // out): a new handshake, the subscriptions again, and the request once more.
   if (had_session && reply.code.value_or(0) == 401 && request.cmd != "handshake") {
-    co_await handshake();
-    co_await restore_subscriptions();
-    set_state(ConnectionState::connected, "new session on " + url_.to_string());
+    co_await renew_session();
     reply = co_await exchange_once(std::move(request), timeout);
   }
   co_return reply;
+}
+
+asio::awaitable<void> ClientCore::renew_session() {
+  co_await handshake();
+  co_await restore_subscriptions();
+  set_state(ConnectionState::connected, "new session on " + url_.to_string());
 }
 
 asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds timeout) {
@@ -437,8 +477,14 @@ asio::awaitable<void> ClientCore::poll_loop() {
                 " ack=" + std::to_string(acknowledged_);
     std::optional<std::string> failure;
     try {
-      const auto reply = co_await exchange(poll, hold + options_.timeout);
+      const auto reply = co_await exchange_once(poll, hold + options_.timeout);
       failures = 0;
+      // Not exchange(): its retry would send this poll's acknowledgement, a number of the old
+      // session, to the new one, and so forget the new session's first messages unread.
+      if (reply.code.value_or(0) == 401 && !session_token_.empty()) {
+        co_await renew_session();
+        continue;
+      }
       if (reply.code.value_or(0) == 400 && acknowledged_ != 0) {
         acknowledged_ = 0;  // a new session meanwhile, whose numbers start again
         continue;
@@ -501,8 +547,11 @@ void ClientCore::deliver(const Message& message) {
     }
   };
   if (!message.topic.empty())
-    for (const auto& [filter, handler] : subscriptions_)
-      if (message::topic::matches(filter, message.topic)) call(handler);
+    for (auto& [filter, subscription] : subscriptions_) {
+      if (!message::topic::matches(filter, message.topic)) continue;
+      subscription.offset = std::max(subscription.offset, message.offset);
+      call(subscription.handler);
+    }
   for (const auto& handler : message_handlers_)
     call(handler);
 }

@@ -36,7 +36,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   message::Message request(message::Message request);
   void send(message::Message message);
-  message::Message subscribe(std::string filter, MessageHandler handler);
+  message::Message subscribe(std::string filter, MessageHandler handler, std::string since);
   message::Message unsubscribe(const std::string& filter);
   void add_message_handler(MessageHandler handler);
   void set_state_handler(StateHandler handler);
@@ -67,6 +67,12 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   // Ends the session at the gateway (bye), so that it does not wait to be resumed.
   boost::asio::awaitable<void> leave();
   boost::asio::awaitable<void> restore_subscriptions();
+  // For an HTTP or UDP session the gateway no longer knows: a handshake and the subscriptions.
+  boost::asio::awaitable<void> renew_session();
+  // `renew_session`: an HTTP or UDP session the gateway no longer knows is made again (not
+  // while subscriptions are being restored, which is part of making it).
+  boost::asio::awaitable<message::Message> subscribe_once(std::string filter, std::string since,
+                                                          bool renew_session);
   boost::asio::awaitable<message::Message> exchange(message::Message request,
                                                     std::chrono::milliseconds timeout);
   // One request and its reply, made again once with a new token when the gateway says the
@@ -106,7 +112,14 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::shared_ptr<boost::asio::ssl::context> tls_;  // https and wss: what is trusted
   std::unique_ptr<HttpExchanger> http_;             // HTTP
   std::map<std::string, std::shared_ptr<PendingReply>> pending_;
-  std::map<std::string, MessageHandler> subscriptions_;
+  // A subscription, and where in the gateway's topic history it has got to: the history's
+  // epoch and the newest offset it received, from which a new session subscribes again.
+  struct Subscription {
+    MessageHandler handler;
+    std::string epoch;
+    std::uint64_t offset = 0;
+  };
+  std::map<std::string, Subscription> subscriptions_;
   std::vector<MessageHandler> message_handlers_;
   StateHandler state_handler_;
   boost::asio::steady_timer keepalive_timer_;

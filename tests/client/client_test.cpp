@@ -222,6 +222,53 @@ TEST_CASE("a WebSocket or TCP client resumes its session and misses nothing mean
   }
 }
 
+TEST_CASE("a client whose session ended meanwhile subscribes again from where history says it was",
+          "[client]") {
+  // Sessions idle out after 2 s; the topics keep their history much longer.
+  gw::test::GatewayProcess gateway(
+      "[sessions]\nidle = 2\npoll_wait_max = 1\n\n[[history]]\nfilter = \"meter/#\"\n");
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      auto listener =
+          Client::connect(gateway.url(scheme), gateway.keys(), quick_options("listener"));
+      Inbox inbox;
+      // The handler holds the client's thread while the gate is shut, so the listener notices
+      // nothing until its session is gone and the readings are published.
+      std::mutex gate_mutex;
+      std::condition_variable gate_opened;
+      bool gate_open = false;
+      const auto handler = [&](const Message& m) {
+        inbox.add(m);
+        std::unique_lock lock(gate_mutex);
+        gate_opened.wait_for(lock, 20s, [&] { return gate_open; });
+      };
+      REQUIRE(listener.subscribe("meter/#", handler).code == 200);
+      auto sender = Client::connect(gateway.url("http"), gateway.keys(), quick_options("meter"));
+      REQUIRE(sender.publish("meter/power", "before").code == 200);
+      REQUIRE(inbox.wait_for_text("before", 5s));
+      gateway.stop();
+      std::this_thread::sleep_for(2500ms);  // past sessions.idle: the listener's session ends
+      gateway.start();
+      std::vector<std::string> expected = {"before"};
+      for (int i = 0; i < 20; ++i) {
+        expected.push_back("reading " + std::to_string(i));
+        REQUIRE(sender.publish("meter/power", expected.back()).code == 200);
+      }
+      {
+        std::lock_guard lock(gate_mutex);
+        gate_open = true;
+      }
+      gate_opened.notify_all();
+      // A new session (the old one is gone), subscribed again since the last offset received.
+      CHECK(inbox.texts_after(expected.size(), 10s) == expected);
+      CHECK(connected_within(listener, 5s));
+      sender.close();
+      listener.close();
+    }
+  }
+}
+
 TEST_CASE("a wrong key is an error, not a hang", "[client]") {
   gw::test::GatewayProcess gateway;
   gateway.start();

@@ -20,10 +20,11 @@ namespace gw::test {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-GatewayProcess::GatewayProcess() {
+GatewayProcess::GatewayProcess(const std::string& config) {
   char pattern[] = "/tmp/gw-client-test-XXXXXX";
   if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
   data_dir_ = pattern;
+  if (!config.empty()) std::ofstream(data_dir_ / "gatewayd.toml") << config;
 }
 
 GatewayProcess::~GatewayProcess() {

@@ -14,7 +14,8 @@ namespace gw::test {
 // keeps the ports, the key and the data directory, as a restarted service would.
 class GatewayProcess {
  public:
-  GatewayProcess();
+  // `config`: the text of its gatewayd.toml; empty: gatewayd's defaults.
+  explicit GatewayProcess(const std::string& config = {});
   ~GatewayProcess();
   GatewayProcess(const GatewayProcess&) = delete;
   GatewayProcess& operator=(const GatewayProcess&) = delete;

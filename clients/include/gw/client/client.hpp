@@ -72,8 +72,11 @@ class Client {
   message::Message ping();
   message::Message publish(std::string topic, std::string text, nlohmann::json data = nullptr);
   // Subscribes and calls `handler` for each message published to a topic `filter` matches. The
-  // subscription is made again after a reconnect or a new session.
-  message::Message subscribe(std::string filter, MessageHandler handler);
+  // subscription is made again after a reconnect or a new session, from the last offset
+  // received where the gateway keeps the topic's history, so that nothing kept is missed.
+  // `since` ("EPOCH:OFFSET" or an ISO-8601 time): first what history kept after it; the reply
+  // says how many (`data.missed`) and whether that was all (`data.recovered`).
+  message::Message subscribe(std::string filter, MessageHandler handler, std::string since = {});
   message::Message unsubscribe(const std::string& filter);
   // Calls `handler` for every message that is not a reply to our requests.
   void on_message(MessageHandler handler);
