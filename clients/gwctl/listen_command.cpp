@@ -1,5 +1,6 @@
 #include "listen_command.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "gateway_options.hpp"
+#include "message_printer.hpp"
 
 namespace gw::gwctl {
 
@@ -17,28 +19,9 @@ namespace {
 struct ListenOptions {
   GatewayOptions gateway;
   std::vector<std::string> topics;
+  std::string since;      // EPOCH:OFFSET or a time: first what history kept after it
   std::size_t count = 0;  // stop after this many messages; 0: never
 };
-
-void print_message(const message::Message& message, bool json, bool colour) {
-  if (json) {
-    std::cout << message.to_object().dump() << std::endl;
-    return;
-  }
-  const char* dim = colour ? "\033[2m" : "";
-  const char* bold = colour ? "\033[1m" : "";
-  const char* plain = colour ? "\033[0m" : "";
-  std::cout << dim << message.timestamp << plain << ' ' << bold
-            << (message.user_id.empty() ? message.from : message.user_id) << plain;
-  if (!message.from.empty() && message.from != message.user_id)
-    std::cout << " (" << message.from << ")";
-  if (!message.topic.empty()) std::cout << " [" << message.topic << "]";
-  if (!message.cmd.empty()) std::cout << " " << message.cmd;
-  std::cout << ": " << message.text;
-  if (!message.data.is_null())
-    std::cout << (message.text.empty() ? "" : " ") << message.data.dump();
-  std::cout << std::endl;
-}
 
 // Blocks SIGINT and SIGTERM in every thread (the client's thread starts after this), so that
 // they can be waited for here instead of interrupting a handler.
@@ -56,6 +39,8 @@ int run_listen(const ListenOptions& options) {
   const bool colour = colour_output() && !options.gateway.json;
   std::mutex output;
   std::atomic<std::size_t> received{0};
+  std::string epoch;
+  std::uint64_t last_offset = 0;
   return with_client(
       "listen", options.gateway,
       [&](client::Client& client) {
@@ -63,6 +48,7 @@ int run_listen(const ListenOptions& options) {
           std::lock_guard lock(output);
           if (options.count != 0 && received >= options.count) return;
           print_message(message, options.gateway.json, colour);
+          last_offset = std::max(last_offset, message.offset);
           ++received;
         };
         client.on_state([](client::ConnectionState state, const std::string& why) {
@@ -73,8 +59,11 @@ int run_listen(const ListenOptions& options) {
           client.on_message(on_message);
         } else {
           for (const auto& topic : options.topics) {
-            const auto reply = client.subscribe(topic, on_message);
+            const auto reply = client.subscribe(topic, on_message, options.since);
             if (reply.code.value_or(0) != 200) return print_reply("listen", reply, false);
+            std::lock_guard lock(output);
+            epoch = reply.data.value("epoch", std::string());
+            if (!options.since.empty()) std::cerr << "gwctl listen: " << reply.text << std::endl;
           }
         }
         std::cerr << "gwctl listen: listening on " << client.url().to_string() << " as "
@@ -83,6 +72,10 @@ int run_listen(const ListenOptions& options) {
         while (options.count == 0 || received < options.count) {
           if (sigtimedwait(&signals, nullptr, &tick) > 0) break;
         }
+        std::lock_guard lock(output);
+        if (last_offset != 0)
+          std::cerr << "gwctl listen: to go on from here: --since " << epoch << ':' << last_offset
+                    << std::endl;
         return 0;
       },
       [](client::ClientOptions& client_options) { client_options.receive = true; });
@@ -99,14 +92,23 @@ Command add_listen_command(CLI::App& app) {
                   "subscribe to this topic filter, '+' one level, '#' the rest (repeatable; "
                   "default: print every message that reaches us)")
       ->type_name("FILTER");
+  cmd->add_option("--since", options->since,
+                  "first what the gateway's topic history kept after this: EPOCH:OFFSET (as "
+                  "printed when a listen stops, or by gwctl history) or a time such as "
+                  "2026-12-04T10:00:00Z; needs --topic")
+      ->type_name("EPOCH:OFFSET|TIME")
+      ->needs(cmd->get_option("--topic"));
   cmd->add_option("--count", options->count, "stop after this many messages");
   cmd->footer(
-      "Each message is printed as TIME SENDER (ID) [TOPIC] CMD: TEXT DATA, or with --json as\n"
-      "its JSON on one line. WebSocket and TCP reconnect by themselves and subscribe again;\n"
-      "state changes go to standard error.\n"
+      "Each message is printed as TIME SENDER (ID) [TOPIC #OFFSET] CMD: TEXT DATA, or with\n"
+      "--json as its JSON on one line (#OFFSET when the gateway keeps the topic's history).\n"
+      "WebSocket and TCP reconnect by themselves and subscribe again, from the last offset\n"
+      "received; state changes go to standard error, and on stopping the --since that goes on\n"
+      "from there.\n"
       "Examples:\n"
       "  gwctl listen --topic 'home/+/temperature' --key-file gw.key\n"
-      "  gwctl listen --url http://127.0.0.1:5000 --json --count 1");
+      "  gwctl listen --url http://127.0.0.1:5000 --json --count 1\n"
+      "  gwctl listen --topic 'home/#' --since 2026-12-04T10:00:00Z --key-file gw.key");
   return {cmd, [options] { return run_listen(*options); }};
 }
 

@@ -212,6 +212,35 @@ def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+class Listener:
+    """`gwctl listen ...` in the background, ready once it says it is listening."""
+
+    def __init__(self, *args):
+        self.process = subprocess.Popen([required_program("GWCTL"), "listen", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + TIMEOUT
+        self.stderr = ""
+        while "listening on" not in self.stderr:
+            line = self.process.stderr.readline()
+            if not line and self.process.poll() is not None:
+                raise AssertionError(f"gwctl listen exited: {self.stderr}")
+            self.stderr += line
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gwctl listen not ready: {self.stderr}")
+
+    def finish(self, sig=None):
+        """Waits for it to end (after sending `sig`), returning (exit code, stdout)."""
+        if sig is not None:
+            self.process.send_signal(sig)
+        try:
+            out, err = self.process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+        self.stderr += err
+        return self.process.returncode, out
+
+
 class GatewayTestCase(unittest.TestCase):
     """A test case with one gateway shared by its tests, started with `gateway_args`."""
     gateway_args = ()

@@ -10,36 +10,7 @@ import unittest
 
 from cryptography.fernet import Fernet
 
-from gateway_support import TIMEOUT, GatewayTestCase, gwctl, json_lines, required_program
-
-
-class Listener:
-    """`gwctl listen ...` in the background, ready once it says it is listening."""
-
-    def __init__(self, *args):
-        self.process = subprocess.Popen([required_program("GWCTL"), "listen", *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + TIMEOUT
-        self.stderr = ""
-        while "listening on" not in self.stderr:
-            line = self.process.stderr.readline()
-            if not line and self.process.poll() is not None:
-                raise AssertionError(f"gwctl listen exited: {self.stderr}")
-            self.stderr += line
-            if time.monotonic() > deadline:
-                raise AssertionError(f"gwctl listen not ready: {self.stderr}")
-
-    def finish(self, sig=None):
-        """Waits for it to end (after sending `sig`), returning (exit code, stdout)."""
-        if sig is not None:
-            self.process.send_signal(sig)
-        try:
-            out, err = self.process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, err = self.process.communicate()
-        self.stderr += err
-        return self.process.returncode, out
+from gateway_support import TIMEOUT, GatewayTestCase, Listener, gwctl, json_lines, required_program
 
 
 class GwctlTest(GatewayTestCase):

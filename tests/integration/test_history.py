@@ -5,6 +5,7 @@ between; a gap history cannot fill is said (recovered: false), never delivered s
 `history TOPIC` returns the last few."""
 import datetime
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -13,7 +14,7 @@ import unittest
 
 import websocket
 
-from gateway_support import Gateway, message
+from gateway_support import Gateway, Listener, gwctl, json_lines, message
 from session_clients import HttpClient, WebSocketClient
 
 CONFIG = """
@@ -32,7 +33,9 @@ messages = 1000
 """
 
 
-class TopicHistory(unittest.TestCase):
+class HistoryTestCase(unittest.TestCase):
+    """A gateway with CONFIG's history and an HTTP publisher, new for each test."""
+
     def setUp(self):
         self.data = tempfile.TemporaryDirectory(prefix="gw-history-")
         self.gateway = Gateway(data_dir=self.data.name, config_text=CONFIG).start()
@@ -56,6 +59,8 @@ class TopicHistory(unittest.TestCase):
     def deliveries(self, client, count):
         return [client.next_delivery() for _ in range(count)]
 
+
+class TopicHistory(HistoryTestCase):
     def test_a_subscriber_back_after_a_kill_9_gets_what_it_missed_then_live_messages(self):
         console = WebSocketClient(self.gateway, "console")
         epoch = self.subscribe(console, "home/#")["epoch"]
@@ -184,6 +189,52 @@ class TopicHistory(unittest.TestCase):
             self.assertIn("since", reply["text"])
         # A topic no [[history]] block keeps carries no offset.
         self.assertNotIn("offset", self.publish("garden/pond", "splash"))
+
+
+class GwctlHistory(HistoryTestCase):
+    """gwctl history prints what a topic kept and where to follow on from; gwctl listen --since
+    prints what was missed first, then live messages."""
+
+    def run_gwctl(self, command, *args):
+        return gwctl(command, "--url", self.gateway.http_url, "--key-file",
+                     self.gateway.ready["key_file"], *args)
+
+    def test_gwctl_history_then_listen_since_gets_what_came_after(self):
+        offsets = [self.publish("home/door", f"opened {i}")["offset"] for i in range(3)]
+        history = self.run_gwctl("history", "home/door", "--count", "2", "--json")
+        self.assertEqual(history.returncode, 0, history.stderr)
+        kept = json_lines(history.stdout)
+        self.assertEqual([m["text"] for m in kept], ["opened 1", "opened 2"])
+        self.assertEqual([m["offset"] for m in kept], offsets[1:])
+        # The --since printed follows on from the newest kept, so a listen from it waits for new.
+        follow = re.search(r"--since ([0-9a-f]+):([0-9]+)", history.stderr)
+        self.assertIsNotNone(follow, history.stderr)
+        epoch = follow.group(1)
+        self.assertEqual(int(follow.group(2)), offsets[2])
+        self.publish("home/door", "probe")
+
+        # From the first offset: the two after it and the probe, then a live one.
+        listener = Listener("--url", self.gateway.ws_url, "--key-file",
+                            self.gateway.ready["key_file"], "--topic", "home/#", "--since",
+                            f"{epoch}:{offsets[0]}", "--json", "--count", "4")
+        self.publish("home/door", "live")
+        code, out = listener.finish()
+        self.assertEqual(code, 0, listener.stderr)
+        self.assertEqual([m["text"] for m in json_lines(out)],
+                         ["opened 1", "opened 2", "probe", "live"])
+        self.assertIn("3 missed messages sent first, all there were", listener.stderr)
+        last = json_lines(out)[-1]["offset"]
+        self.assertIn(f"to go on from here: --since {epoch}:{last}", listener.stderr)
+
+    def test_gwctl_history_of_a_topic_without_history_and_since_without_topic(self):
+        missing = self.run_gwctl("history", "nothere/x")
+        self.assertEqual(missing.returncode, 1, missing.stdout)
+        self.assertIn("404", missing.stdout + missing.stderr)
+        no_topic = self.run_gwctl("listen", "--since", "0:1")
+        self.assertEqual(no_topic.returncode, 2, no_topic.stderr)
+        self.assertIn("--topic", no_topic.stderr)
+        bad = self.run_gwctl("history", "home/door", "--count", "0")
+        self.assertEqual(bad.returncode, 2, bad.stderr)
 
 
 if __name__ == "__main__":
