@@ -6,7 +6,7 @@
 // playwright-core), GW_FERNET_VECTORS_DIR, GW_ARTIFACTS_DIR (where the screenshot goes), PYTHON.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,8 @@ async function main() {
   const tlsDataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-tls-'));
   const artifacts = env('GW_ARTIFACTS_DIR');
   mkdirSync(artifacts, { recursive: true });
+  // The doors keep a history, which a console subscribing later is shown first.
+  writeFileSync(path.join(dataDir, 'gatewayd.toml'), '[[history]]\nfilter = "doors/#"\n');
   const { info, key } = await startGateway(dataDir);
   const consoleUrl = `http://127.0.0.1:${info.http}/`;
   const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
@@ -159,6 +161,25 @@ async function main() {
     await late.getByLabel('Subscribe to').fill('sensors/#');
     await late.getByRole('button', { name: 'Subscribe', exact: true }).click();
     await late.locator('#log li', { hasText: '21.5 C from UDP' }).locator('.retained').waitFor({ timeout: waitLimitMs });
+
+    // And a topic's history, marked earlier, oldest lowest; then live messages, none twice.
+    for (const text of ['front door opened', 'front door closed']) {
+      await one.locator('#publish-topic').fill('doors/front');
+      await one.locator('#publish-text').fill(text);
+      await one.getByRole('button', { name: 'Publish' }).click();
+      await one.locator('#reply-status', { hasText: 'publish: 200' }).waitFor({ timeout: waitLimitMs });
+      await one.locator('#reply-status').evaluate((element) => { element.textContent = ''; });
+    }
+    await late.getByLabel('Subscribe to').fill('doors/#');
+    await late.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await late.locator('#subscriptions li', { hasText: 'doors/#' }).waitFor({ timeout: waitLimitMs });
+    await one.locator('#publish-text').fill('back door opened');
+    await one.getByRole('button', { name: 'Publish' }).click();
+    await late.locator('#log li', { hasText: 'back door opened' }).waitFor({ timeout: waitLimitMs });
+    const doors = await late.locator('#log li', { hasText: 'door' }).evaluateAll((items) =>
+      items.map((item) => `${item.querySelector('.text').textContent}${item.querySelector('.earlier') ? ' (earlier)' : ''}`));
+    assert.deepEqual(doors, ['back door opened', 'front door closed (earlier)', 'front door opened (earlier)']);
+    await late.screenshot({ path: path.join(artifacts, 'console-history.png') });
     await late.close();
 
     // Filters: by sender.

@@ -7,6 +7,7 @@ const refreshEveryMs = 5000;
 const reconnectFirstMs = 500;
 const reconnectLastMs = 15000;
 const logLimit = 500;
+const historyShown = 20; // a topic's newest kept messages shown on subscribing
 const keyStorageName = 'gw-console-key';
 
 const $ = (id) => document.getElementById(id);
@@ -220,7 +221,8 @@ function matchesFilters(message) {
   return !sender || who.includes(sender);
 }
 
-function addToLog(message) {
+// `earlier`: from the topic's history, published before this page subscribed.
+function addToLog(message, earlier = false) {
   const item = document.createElement('li');
   item.message = message;
   const meta = document.createElement('span');
@@ -234,13 +236,8 @@ function addToLog(message) {
     topic.textContent = message.topic;
     item.append(topic);
   }
-  if (message.retain) {
-    const retained = document.createElement('span');
-    retained.className = 'retained';
-    retained.textContent = 'retained';
-    retained.title = 'the topic\'s last message, kept by the gateway for new subscribers';
-    item.append(retained);
-  }
+  if (message.retain) item.append(mark('retained', 'the topic\'s last message, kept by the gateway for new subscribers'));
+  if (earlier) item.append(mark('earlier', 'from the topic\'s history, published before you subscribed'));
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = message.text + (message.data !== undefined && message.data !== null ? ` ${JSON.stringify(message.data)}` : '');
@@ -249,6 +246,35 @@ function addToLog(message) {
   const log = $('log');
   log.prepend(item);
   while (log.children.length > logLimit) log.lastElementChild.remove();
+}
+
+function mark(name, title) {
+  const span = document.createElement('span');
+  span.className = name;
+  span.textContent = name;
+  span.title = title;
+  return span;
+}
+
+// What the topic's history kept comes first, then a subscription from the history's newest
+// offset on, so that what is published in between is neither missed nor shown twice. A filter
+// without history ([[history]] in gatewayd.toml) is subscribed to as it is.
+async function subscribeWithHistory(filter) {
+  let since = '';
+  try {
+    const history = await request({ cmd: 'history', topic: filter, args: String(historyShown) });
+    if (history.code === 200) {
+      for (const message of history.data?.messages ?? []) addToLog(message, true);
+      since = `since=${history.data.epoch}:${history.data.offset}`;
+    }
+  } catch {
+    // Not connected, or no reply: the subscribe below says so.
+  }
+  send({ cmd: 'subscribe', topic: filter, args: since }, () => {
+    connection.subscriptions.add(filter);
+    renderSubscriptions();
+    refresh();
+  });
 }
 
 function applyFilters() {
@@ -331,12 +357,7 @@ function setUp() {
     send(message);
   });
   onSubmit('subscribe-form', () => {
-    const filter = $('subscribe-filter').value.trim();
-    send({ cmd: 'subscribe', topic: filter }, () => {
-      connection.subscriptions.add(filter);
-      renderSubscriptions();
-      refresh();
-    });
+    subscribeWithHistory($('subscribe-filter').value.trim());
   });
   onSubmit('call-form', () => send({ cmd: $('call-cmd').value.trim(), args: $('call-args').value }));
   $('filter-topic').addEventListener('input', applyFilters);
