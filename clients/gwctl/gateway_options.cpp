@@ -1,7 +1,9 @@
 #include "gateway_options.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -29,7 +31,45 @@ void GatewayOptions::add_to(CLI::App& command) {
   command.add_option("--timeout", timeout, "seconds to wait for the gateway (default 5)")
       ->check(CLI::PositiveNumber);
   command.add_flag("--json", json, "machine-readable output: one JSON object per line");
+  command
+      .add_option("--admin-key-file", admin_key_file,
+                  "ask for admin permission first, with the admin key in this file (the "
+                  "gateway's [gateway] admin_key), for kick, backup, reload and shutdown")
+      ->envname("GW_ADMIN_KEY_FILE")
+      ->check(CLI::ExistingFile);
 }
+
+namespace {
+
+// The first line of the file, without its line end.
+std::optional<std::string> read_admin_key(const std::string& file) {
+  std::ifstream in(file);
+  std::string key;
+  if (!in || !std::getline(in, key)) return std::nullopt;
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' '))
+    key.pop_back();
+  if (key.empty()) return std::nullopt;
+  return key;
+}
+
+// Admin permission for the session; false (and said why) when the gateway refuses it.
+bool become_admin(const char* command, const std::string& file, client::Client& client) {
+  const auto key = read_admin_key(file);
+  if (!key) {
+    std::cerr << "gwctl " << command << ": " << file << " holds no admin key on its first line\n";
+    return false;
+  }
+  message::Message auth;
+  auth.cmd = "auth";
+  auth.args = *key;
+  const auto reply = client.request(auth);
+  if (reply.code.value_or(0) == 200) return true;
+  std::cerr << "gwctl " << command << ": admin permission refused: " << reply.code.value_or(0)
+            << ' ' << reply.text << '\n';
+  return false;
+}
+
+}  // namespace
 
 client::ClientOptions GatewayOptions::client_options() const {
   client::ClientOptions options;
@@ -50,6 +90,8 @@ int with_client(const char* command, const GatewayOptions& options,
   if (adjust) adjust(client_options);
   try {
     auto client = client::Client::connect(options.url, std::move(*keys), client_options);
+    if (!options.admin_key_file.empty() && !become_admin(command, options.admin_key_file, client))
+      return exit_failed;
     return work(client);
   } catch (const client::ClientError& error) {
     std::cerr << "gwctl " << command << ": " << error.what() << '\n';

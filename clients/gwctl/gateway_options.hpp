@@ -20,6 +20,9 @@ struct GatewayOptions {
   std::string ca_file;  // https and wss: the certificate to trust; empty: the system's
   double timeout = 5.0;
   bool json = false;
+  // A file holding the gateway's admin key ([gateway] admin_key): the session asks for admin
+  // permission first. A file, not the key itself, so that it does not show in the process list.
+  std::string admin_key_file;
 
   void add_to(CLI::App& command);
   client::ClientOptions client_options() const;
@@ -27,7 +30,8 @@ struct GatewayOptions {
 
 // Connects, runs `work` with the client, and turns failures into the exit codes: 2 for a bad
 // URL or key option, 3 when no gateway was reached (or it did not answer), 1 for a wrong key or
-// any other failure. Messages go to standard error as "gwctl COMMAND: ...".
+// any other failure (a refused admin key too). Messages go to standard error as "gwctl COMMAND:
+// ...".
 int with_client(const char* command, const GatewayOptions& options,
                 const std::function<int(client::Client&)>& work,
                 const std::function<void(client::ClientOptions&)>& adjust = {});

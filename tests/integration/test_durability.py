@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from gateway_support import GATEWAYD, TIMEOUT, Gateway, message
+from gateway_support import GATEWAYD, TIMEOUT, Gateway, gwctl, message
 from session_clients import HttpClient, WebSocketClient
 
 
@@ -212,6 +212,146 @@ class DiskFull(unittest.TestCase):
         self.assertEqual([t for t in texts if t in stored], stored)
         for client in (live, sender, printer):
             client.close()
+
+
+class OnlineBackup(unittest.TestCase):
+    """An admin's `backup` copies the store of a running gatewayd, which goes on serving; a
+    gatewayd started on the copy has the sessions, mailboxes and retained messages in it."""
+    ADMIN_KEY = "the backup operator's key"
+
+    def setUp(self):
+        self.data = tempfile.TemporaryDirectory(prefix="gw-backup-")
+        self.gateway = Gateway("--admin-key", self.ADMIN_KEY, "--mailbox-messages", "5000",
+                               "--mailbox-bytes", str(64 << 20), data_dir=self.data.name).start()
+        self.admin = WebSocketClient(self.gateway, "operator")
+        self.assertEqual(self.admin.request(message("auth", args=self.ADMIN_KEY))["code"], 200)
+
+    def tearDown(self):
+        self.admin.close()
+        self.gateway.stop()
+        self.data.cleanup()
+
+    @staticmethod
+    def poll_all(client):
+        texts, ack = [], 0
+        while True:
+            polled = client.request(message("poll", args=f"ack={ack}"))["data"]
+            texts += [m["text"] for m in polled["messages"]]
+            if polled["left"] == 0:
+                return texts
+            ack = polled["last_seq"]
+
+    def test_a_backup_of_a_running_gateway_restores_its_sessions_and_messages(self):
+        printer = HttpClient(self.gateway, "printer")
+        # Some megabytes, so that the copy takes several steps with commits between them.
+        pages = [f"page {i} " + "x" * 10000 for i in range(300)]
+        for page in pages:
+            reply = self.admin.request(message("send", text=page, to="printer"))
+            self.assertEqual(reply["data"]["stored"], 1, reply)
+        reply = self.admin.request(message("publish", topic="home/door", text="locked", retain=True))
+        self.assertEqual(reply["code"], 200, reply)
+
+        # Messages sent while the copy is made, on the same connection: every one whose
+        # "stored" reply comes before the backup's was committed before the copy completed,
+        # so the copy holds it.
+        self.admin._send(message("backup", args="nightly.db", id="the-backup"))
+        for i in range(50):
+            self.admin._send(message("send", text=f"late {i}", to="printer", id=f"late-{i}"))
+        replies = []
+        while len(replies) < 51:
+            received = self.admin._receive(TIMEOUT)
+            if received.get("id") in ["the-backup"] + [f"late-{i}" for i in range(50)]:
+                replies.append(received)
+        ids = [r["id"] for r in replies]
+        reply = replies[ids.index("the-backup")]
+        self.assertEqual(reply["code"], 200, reply)
+        before = [f"late {i}" for i in range(50) if ids.index(f"late-{i}") < ids.index("the-backup")]
+        self.assertTrue(all(r["code"] == 200 for r in replies), replies)
+        backup = os.path.join(self.data.name, "backups", "nightly.db")
+        self.assertEqual(reply["data"]["file"], backup)
+        self.assertEqual(reply["data"]["bytes"], os.path.getsize(backup))
+        self.assertFalse(os.path.exists(backup + ".partial"))
+        # The gateway went on: the same session still polls, and takes the first page.
+        polled = printer.request(message("poll"))["data"]
+        self.assertEqual(polled["messages"][0]["text"], pages[0])
+
+        # A whole database, readable by SQLite itself.
+        check = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        self.assertEqual(check.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        check.close()
+
+        # Restored: another gatewayd, with the same key, on the copy.
+        with tempfile.TemporaryDirectory(prefix="gw-restored-") as restored_dir:
+            restored = Gateway("--storage-file", backup, "--mailbox-messages", "5000",
+                               "--mailbox-bytes", str(64 << 20), data_dir=restored_dir)
+            restored.use_key_of(self.gateway)
+            restored.start()
+            try:
+                again = HttpClient(restored, "unused")
+                again.token, again.id = printer.token, printer.id  # the printer's session
+                whoami = again.request(message("whoami"))
+                self.assertEqual(whoami["code"], 200, whoami)
+                self.assertEqual(whoami["data"]["name"], "printer")
+                texts = self.poll_all(again)
+                self.assertEqual(texts[:len(pages)], pages)
+                late = texts[len(pages):]
+                self.assertEqual(late, [f"late {i}" for i in range(len(late))])  # in order
+                self.assertLessEqual(len(before), len(late))
+                later = WebSocketClient(restored, "later")
+                reply = later.request(message("subscribe", topic="home/#"))
+                self.assertEqual(reply["data"]["retained"], 1, reply)
+                self.assertEqual(later.next_delivery()["text"], "locked")
+                later.close()
+            finally:
+                restored.stop()
+
+    def test_bad_backup_requests_say_what_was_wrong(self):
+        first = self.admin.request(message("backup"))
+        self.assertEqual(first["code"], 200, first)
+        self.assertRegex(os.path.basename(first["data"]["file"]), r"^gw-\d{8}T\d{6}Z\.db$")
+        taken = self.admin.request(message("backup", args=os.path.basename(first["data"]["file"])))
+        self.assertEqual(taken["code"], 409, taken)
+        self.assertIn("exists already", taken["text"])
+        for name in ("../escape.db", "/tmp/x.db", ".hidden", "a" * 101):
+            reply = self.admin.request(message("backup", args=name))
+            self.assertEqual(reply["code"], 400, (name, reply))
+        self.assertFalse(os.path.exists(os.path.join(self.data.name, "escape.db")))
+        nobody = WebSocketClient(self.gateway, "nobody")
+        self.assertEqual(nobody.request(message("backup", args="mine.db"))["code"], 403)
+        nobody.close()
+
+    def test_gwctl_backs_up_with_the_admin_key_from_a_file(self):
+        key_file = os.path.join(self.data.name, "admin.key")
+        wrong_file = os.path.join(self.data.name, "wrong.key")
+        with open(key_file, "w") as f:
+            f.write(self.ADMIN_KEY + "\n")
+        with open(wrong_file, "w") as f:
+            f.write("not the key\n")
+        common = ("--url", self.gateway.http_url, "--key-file", self.gateway.ready["key_file"])
+        made = gwctl("call", "backup", "before-upgrade.db", *common, "--admin-key-file", key_file)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        self.assertIn("backed up to", made.stdout)
+        self.assertTrue(os.path.exists(os.path.join(self.data.name, "backups", "before-upgrade.db")))
+        plain = gwctl("call", "backup", "other.db", *common)
+        self.assertEqual(plain.returncode, 1)
+        self.assertIn("403", plain.stderr)
+        wrong = gwctl("call", "backup", "other.db", *common, "--admin-key-file", wrong_file)
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn("admin permission refused: 403 wrong admin key", wrong.stderr)
+
+    def test_a_memory_store_has_nothing_to_back_up(self):
+        with tempfile.TemporaryDirectory() as data:
+            gateway = Gateway("--storage", "memory", "--admin-key", self.ADMIN_KEY,
+                              data_dir=data).start()
+            try:
+                admin = WebSocketClient(gateway, "operator")
+                self.assertEqual(admin.request(message("auth", args=self.ADMIN_KEY))["code"], 200)
+                reply = admin.request(message("backup"))
+                self.assertEqual(reply["code"], 409, reply)
+                self.assertIn("nothing to back up", reply["text"])
+                admin.close()
+            finally:
+                gateway.stop()
 
 
 class StoreFaults(unittest.TestCase):

@@ -1,5 +1,9 @@
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -97,6 +101,41 @@ std::optional<Message> reload(const AdminCommandsUse& use, const CommandContext&
   }
 }
 
+// A plain file name, so that a backup lands in the backups directory and nowhere else.
+bool is_backup_name(std::string_view name) {
+  if (name.empty() || name.size() > 100 || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+std::string dated_backup_name() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::array<char, 32> name{};
+  std::strftime(name.data(), name.size(), "gw-%Y%m%dT%H%M%SZ.db", &utc);
+  return name.data();
+}
+
+// Answered once the copy is complete; the gateway serves everyone meanwhile.
+std::optional<Message> backup(const AdminCommandsUse& use, const CommandContext& context) {
+  auto name = trimmed_args(context.request.args);
+  if (name.empty()) name = dated_backup_name();
+  if (!is_backup_name(name))
+    return refusal(400,
+                   "a backup's name is a file name of letters, digits, '.', '-' and '_' "
+                   "(at most 100, not starting with '.'), such as before-upgrade.db");
+  spdlog::info("client {} asked for a backup to {}", context.client->id(), name);
+  use.hub.store().back_up(name, [respond = context.responder()](BackupResult result) {
+    if (!result.made) return respond(refusal(result.code, result.error));
+    respond(text_reply("backed up to " + result.file + " (" + std::to_string(result.bytes) +
+                           " bytes); start a gatewayd with it as [storage] file to restore",
+                       {{"file", result.file}, {"bytes", result.bytes}}));
+  });
+  return std::nullopt;
+}
+
 }  // namespace
 
 void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
@@ -112,6 +151,11 @@ void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
                 .description = "Stop the gateway cleanly",
                 .permission = Permission::admin,
                 .handler = handler_using(use, shutdown)});
+  registry.add({.name = "backup",
+                .description = "Copy the store, while the gateway goes on, to the data "
+                               "directory's backups/: args is the file name (a dated one if none)",
+                .permission = Permission::admin,
+                .handler = handler_using(use, backup)});
   registry.add({.name = "reload",
                 .description = "Reload the keys and lookup tables",
                 .permission = Permission::admin,

@@ -23,6 +23,7 @@ class StoreError : public std::runtime_error {
 };
 
 class SqliteStatement;
+class SqliteBackup;
 
 // One connection to a SQLite database file. Not thread-safe: the store's writer thread owns it
 // once the store has started.
@@ -41,6 +42,7 @@ class SqliteDatabase {
 
  private:
   friend class SqliteStatement;
+  friend class SqliteBackup;
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
 };

@@ -7,6 +7,7 @@
 
 #include <gw/gateway/sqlite_store.hpp>
 
+#include "sqlite_backup.hpp"
 #include "sqlite_database.hpp"
 #include "sqlite_schema.hpp"
 #include "sqlite_writer.hpp"
@@ -182,6 +183,16 @@ class SqliteStore::State final : public MailboxJournal {
   std::uint64_t write_position() { return writer_->position(); }
   void when_committed(std::uint64_t since, std::function<void(bool)> done) {
     writer_->when_committed(since, std::move(done));
+  }
+
+  void back_up(const std::string& name, std::function<void(BackupResult)> done) {
+    auto file = options_.file.parent_path() / "backups" / name;
+    // Made on the writer thread, which alone may use the connection.
+    writer_->between_batches([this, file = std::move(file), done = std::move(done),
+                              backup = std::shared_ptr<SqliteBackup>()]() mutable {
+      if (!backup) backup = std::make_shared<SqliteBackup>(database_, file, std::move(done));
+      return backup->step();
+    });
   }
 
   std::string describe() const {
@@ -386,6 +397,10 @@ std::uint64_t SqliteStore::write_position() {
 
 void SqliteStore::when_committed(std::uint64_t since, std::function<void(bool stored)> done) {
   state_->when_committed(since, std::move(done));
+}
+
+void SqliteStore::back_up(const std::string& name, std::function<void(BackupResult)> done) {
+  state_->back_up(name, std::move(done));
 }
 
 std::string SqliteStore::describe() const {

@@ -1,5 +1,8 @@
 #include "sqlite_writer.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <spdlog/spdlog.h>
 
 namespace gw::gateway {
@@ -51,6 +54,16 @@ void SqliteWriter::when_committed(std::uint64_t since, Committed done) {
   if (wake) wake_.notify_one();
 }
 
+void SqliteWriter::between_batches(std::function<bool()> step) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    steps_.push_back(std::move(step));
+    wake = std::exchange(asleep_, false);
+  }
+  if (wake) wake_.notify_one();
+}
+
 bool SqliteWriter::all_written(const Waiter& waiter) const {
   if (waiter.since < forgotten_below_) return false;
   const auto failed = failed_.lower_bound(waiter.since);
@@ -61,11 +74,15 @@ void SqliteWriter::run() {
   std::vector<Change> changes;
   std::vector<Waiter> waiting;
   std::vector<std::pair<Committed, bool>> answers;
+  std::vector<std::function<bool()>> steps;
   for (;;) {
     bool stopping = false;
     {
       std::unique_lock lock(mutex_);
-      const auto ready = [&] { return stopping_ || !queued_.empty() || !waiting_.empty(); };
+      const auto ready = [&] {
+        return stopping_ || !queued_.empty() || !waiting_.empty() || !steps_.empty() ||
+               !steps.empty();
+      };
       if (!ready()) {
         asleep_ = true;
         wake_.wait(lock, ready);
@@ -91,9 +108,17 @@ void SqliteWriter::run() {
     changes.clear();
     waiting.clear();
     answers.clear();
+    {
+      std::lock_guard lock(mutex_);
+      std::move(steps_.begin(), steps_.end(), std::back_inserter(steps));
+      steps_.clear();
+    }
+    // A step that is not finished goes on after the next batch; when stopping, it is run to
+    // its end, since whoever asked for it waits for an answer.
+    std::erase_if(steps, [](auto& step) { return step(); });
     if (stopping) {
       std::lock_guard lock(mutex_);
-      if (queued_.empty() && waiting_.empty()) return;
+      if (queued_.empty() && waiting_.empty() && steps_.empty() && steps.empty()) return;
     }
   }
 }

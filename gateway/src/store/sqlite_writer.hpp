@@ -40,6 +40,9 @@ class SqliteWriter {
   std::uint64_t position();
   // Calls `done` once the changes numbered from `since` to now are done: true if all written.
   void when_committed(std::uint64_t since, Committed done);
+  // Runs `step` outside any transaction, after the batch being written, and again after each
+  // batch until it returns true: work too long for one go (a backup) shares the thread so.
+  void between_batches(std::function<bool()> step);
 
  private:
   struct Change {
@@ -63,6 +66,7 @@ class SqliteWriter {
   std::condition_variable wake_;
   std::vector<Change> queued_;
   std::vector<Waiter> waiting_;
+  std::vector<std::function<bool()>> steps_;
   std::uint64_t next_number_ = 0;
   // Numbers of changes that failed, the most recent ones; below `forgotten_below_` every
   // change counts as failed (the set is bounded).

@@ -166,3 +166,57 @@ TEST_CASE("a store over its size bound says the new messages were not stored", "
   box->push(delivery("small"));
   CHECK(committed(store, since));
 }
+
+TEST_CASE("a backup holds what was committed before it completed, and opens as a store",
+          "[sqlite]") {
+  TemporaryDatabase database;
+  gw::gateway::SessionLimits limits;
+  limits.mailbox_messages = 100'000;
+  limits.mailbox_bytes = 1 << 30;
+  std::promise<gw::gateway::BackupResult> made;
+  std::size_t pushed = 0;
+  {
+    SqliteStore store(database.options());
+    store.save_session(session("c4", "printer"));
+    auto box = store.open_mailbox("c4", limits);
+    // Some megabytes, so that the copy takes several steps, with writes between them.
+    const std::string page(4000, 'p');
+    const auto since = store.write_position();
+    for (; pushed < 1000; ++pushed)
+      REQUIRE(box->push(delivery(page + std::to_string(pushed))).kept);
+    REQUIRE(committed(store, since));
+    store.back_up("copy.db", [&](gw::gateway::BackupResult result) { made.set_value(result); });
+    for (; pushed < 1200; ++pushed)
+      REQUIRE(box->push(delivery(page + std::to_string(pushed))).kept);
+    // Destroying the store commits what is queued and finishes the copy first.
+  }
+  const auto result = made.get_future().get();
+  REQUIRE(result.made);
+  const auto file = database.directory / "backups" / "copy.db";
+  CHECK(result.file == file.string());
+  CHECK(result.bytes == std::filesystem::file_size(file));
+  CHECK(result.bytes > 4'000'000);
+  CHECK_FALSE(std::filesystem::exists(file.string() + ".partial"));
+
+  auto options = database.options();
+  options.file = file;
+  SqliteStore restored(options);
+  auto box = restored.open_mailbox("c4", limits);
+  // Whatever was pushed before the copy completed, in order, from the first.
+  const auto kept = box->peek(0, std::size_t{1} << 30);
+  REQUIRE(kept.entries.size() >= 1000);
+  for (std::size_t i = 0; i < kept.entries.size(); ++i)
+    CHECK(kept.entries[i].message->text == std::string(4000, 'p') + std::to_string(i));
+
+  // A name taken is refused, not overwritten.
+  const auto backup_of_restored = [&restored](const std::string& name) {
+    std::promise<gw::gateway::BackupResult> done;
+    restored.back_up(name, [&](gw::gateway::BackupResult r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  };
+  CHECK(backup_of_restored("twice.db").made);
+  const auto refused = backup_of_restored("twice.db");
+  CHECK_FALSE(refused.made);
+  CHECK(refused.code == 409);
+  CHECK_THAT(refused.error, Catch::Contains("exists already"));
+}

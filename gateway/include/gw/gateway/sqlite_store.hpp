@@ -31,6 +31,8 @@ class SqliteStore final : public Store {
   void trim_history(const HistoryTrim& trim) override;
   std::uint64_t write_position() override;
   void when_committed(std::uint64_t since, std::function<void(bool stored)> done) override;
+  // Into DATABASE_DIR/backups/NAME, a few pages at a time between the writer's batches.
+  void back_up(const std::string& name, std::function<void(BackupResult)> done) override;
   std::string describe() const override;
 
   // Made when the database is, so that a new database (history lost) can be told from the old.

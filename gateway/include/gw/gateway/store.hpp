@@ -43,6 +43,30 @@ struct HistoryTrim {
   std::chrono::system_clock::time_point time;
 };
 
+// How a backup of the store went: made, in `file` of `bytes`; or not, with an HTTP-like `code`
+// (409: nothing to back up or the name is taken, 503: the disk is full, 500: otherwise) and why.
+struct BackupResult {
+  bool made = false;
+  std::string file;
+  std::uintmax_t bytes = 0;
+  int code = 0;
+  std::string error;
+
+  static BackupResult made_in(std::string file, std::uintmax_t bytes) {
+    BackupResult result;
+    result.made = true;
+    result.file = std::move(file);
+    result.bytes = bytes;
+    return result;
+  }
+  static BackupResult refused(int code, std::string why) {
+    BackupResult result;
+    result.code = code;
+    result.error = std::move(why);
+    return result;
+  }
+};
+
 // A new store epoch: random, so that offsets of one history are never taken for another's.
 std::string new_store_epoch();
 
@@ -95,6 +119,15 @@ class Store {
   // that keeps nothing on disk.
   virtual void when_committed(std::uint64_t /*since*/, std::function<void(bool stored)> done) {
     done(true);
+  }
+
+  // Copies the store, as it is when the copy completes, to the file `name` (a plain file name)
+  // in the backups directory beside the database, while the gateway goes on; `done` is called
+  // once, on the store's own thread or at once.
+  virtual void back_up(const std::string& /*name*/, std::function<void(BackupResult)> done) {
+    done(BackupResult::refused(409,
+                               "this gateway keeps nothing on disk ([storage] kind = \"memory\"), "
+                               "so there is nothing to back up"));
   }
 
   // A line for the banner: where and how durably messages are kept.
