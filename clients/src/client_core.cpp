@@ -313,9 +313,15 @@ asio::awaitable<void> ClientCore::handshake() {
 }
 
 asio::awaitable<void> ClientCore::restore_subscriptions() {
-  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+  // By name, looked up again after each reply: an unsubscribe may run while one is awaited.
+  std::vector<std::string> filters;
+  for (const auto& [filter, subscription] : subscriptions_)
+    filters.push_back(filter);
+  for (const auto& filter : filters) {
+    const auto found = subscriptions_.find(filter);
+    if (found == subscriptions_.end()) continue;
     // From the last offset received, so that what history kept meanwhile is not missed.
-    const auto& [filter, subscription] = *it;
+    const auto& subscription = found->second;
     const auto since = subscription.epoch.empty()
                            ? std::string()
                            : subscription.epoch + ":" + std::to_string(subscription.offset);
@@ -323,13 +329,10 @@ asio::awaitable<void> ClientCore::restore_subscriptions() {
     // An offset beyond the newest: a history restored from an older backup. From now, then.
     if (reply.code.value_or(0) == 400 && !since.empty())
       reply = co_await subscribe_once(filter, "", false);
-    if (reply.code.value_or(0) == 200) {
-      ++it;
-      continue;
-    }
-    std::cerr << "gw::client: could not subscribe to " << it->first << " again: " << text_of(reply)
+    if (reply.code.value_or(0) == 200) continue;
+    std::cerr << "gw::client: could not subscribe to " << filter << " again: " << text_of(reply)
               << '\n';
-    it = subscriptions_.erase(it);
+    subscriptions_.erase(filter);
   }
 }
 
