@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gw/message/key_file.hpp>
+#include <gw/message/private_file.hpp>
 
 namespace gw::message {
 namespace {
@@ -42,35 +43,10 @@ constexpr char header[] =
 }  // namespace
 
 Result<KeyRing> KeyFile::load(const std::filesystem::path& path, Permissions permissions) {
-  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return system_error(path, errno);
-  // Judge the file that was opened, not whatever the path names a moment later.
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return system_error(path, errno);
-  if (!S_ISREG(info.st_mode)) return file_error(path, "not a regular file");
-  if ((info.st_mode & 077) != 0 && permissions == Permissions::require_private) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", unsigned(info.st_mode & 07777));
-    return Error{ErrorKind::insecure_key_file,
-                 "key file " + path.string() + " is accessible by group or others (mode " + mode +
-                     "); restrict it with: chmod 600 " + path.string()};
-  }
-  if (static_cast<std::size_t>(info.st_size) > max_size) {
-    return file_error(path, "is " + std::to_string(info.st_size) +
-                                " bytes; a key file is at most " + std::to_string(max_size));
-  }
-  std::string text(max_size + 1, '\0');
-  std::size_t total = 0;
-  while (total < text.size()) {
-    const ssize_t got = ::read(fd.get(), text.data() + total, text.size() - total);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return system_error(path, errno);
-    if (got == 0) break;
-    total += static_cast<std::size_t>(got);
-  }
-  if (total > max_size) return file_error(path, "grew past " + std::to_string(max_size) + " bytes");
-  text.resize(total);
-  return parse(text, path.string());
+  auto text =
+      PrivateFile::read(path, max_size, "key file", permissions == Permissions::require_private);
+  if (!text) return std::move(text).error();
+  return parse(*text, path.string());
 }
 
 Result<Fernet> KeyFile::create(const std::filesystem::path& path) {

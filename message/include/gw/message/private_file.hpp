@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <gw/message/result.hpp>
+
+namespace gw::message {
+
+// A file that holds secrets (a key file, a devices file), read whole. The file opened is the
+// one judged: a regular file, at most `max_size` bytes and, with `require_private`, accessible
+// by its owner only. `what` names it in errors ("key file", "devices file"). Kinds: key_file
+// (unreadable, not a regular file, too large) and insecure_key_file (group or others may
+// access it; the text gives the chmod that fixes it).
+class PrivateFile {
+ public:
+  // A missing file is an error too.
+  static Result<std::string> read(const std::filesystem::path& path, std::size_t max_size,
+                                  std::string_view what, bool require_private);
+  // A missing file is no text (nullopt), for files that are optional.
+  static Result<std::optional<std::string>> read_if_present(const std::filesystem::path& path,
+                                                            std::size_t max_size,
+                                                            std::string_view what,
+                                                            bool require_private);
+};
+
+}  // namespace gw::message

@@ -1,0 +1,81 @@
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gw/message/private_file.hpp>
+
+namespace gw::message {
+namespace {
+
+Error file_error(std::string_view what, const std::filesystem::path& path,
+                 const std::string& problem) {
+  return {ErrorKind::key_file, std::string(what) + " " + path.string() + ": " + problem};
+}
+
+// Closes the descriptor on every path out of a function.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::string> PrivateFile::read(const std::filesystem::path& path, std::size_t max_size,
+                                      std::string_view what, bool require_private) {
+  auto text = read_if_present(path, max_size, what, require_private);
+  if (!text) return std::move(text).error();
+  if (!*text) return file_error(what, path, std::strerror(ENOENT));
+  return std::move(**text);
+}
+
+Result<std::optional<std::string>> PrivateFile::read_if_present(const std::filesystem::path& path,
+                                                                std::size_t max_size,
+                                                                std::string_view what,
+                                                                bool require_private) {
+  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 && errno == ENOENT) return std::optional<std::string>();
+  if (fd.get() < 0) return file_error(what, path, std::strerror(errno));
+  // Judge the file that was opened, not whatever the path names a moment later.
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) return file_error(what, path, std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) return file_error(what, path, "not a regular file");
+  if ((info.st_mode & 077) != 0 && require_private) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", unsigned(info.st_mode & 07777));
+    return Error{ErrorKind::insecure_key_file, std::string(what) + " " + path.string() +
+                                                   " is accessible by group or others (mode " +
+                                                   mode + "); restrict it with: chmod 600 " +
+                                                   path.string()};
+  }
+  if (static_cast<std::size_t>(info.st_size) > max_size)
+    return file_error(what, path,
+                      "is " + std::to_string(info.st_size) + " bytes; a " + std::string(what) +
+                          " is at most " + std::to_string(max_size));
+  std::string text(max_size + 1, '\0');
+  std::size_t total = 0;
+  while (total < text.size()) {
+    const ssize_t got = ::read(fd.get(), text.data() + total, text.size() - total);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return file_error(what, path, std::strerror(errno));
+    if (got == 0) break;
+    total += static_cast<std::size_t>(got);
+  }
+  if (total > max_size)
+    return file_error(what, path, "grew past " + std::to_string(max_size) + " bytes");
+  text.resize(total);
+  return std::optional<std::string>(std::move(text));
+}
+
+}  // namespace gw::message
