@@ -117,6 +117,11 @@ Command add_call_command(CLI::App& app) {
       "  gwctl call --broadcast --key-file gw.key get version --json");
   cmd->callback([options, timeout] {
     if (options->broadcast && timeout->count() == 0) options->gateway.timeout = 1.0;
+    // A broadcast opens no session, so it cannot carry admin permission.
+    if (options->broadcast && !options->gateway.admin_key_file.empty()) {
+      std::cerr << "gwctl call: --broadcast opens no session; the admin key is not used\n";
+      options->gateway.admin_key_file.clear();
+    }
   });
   return {cmd, [options] { return run_call(*options); }};
 }
