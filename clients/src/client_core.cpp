@@ -52,6 +52,7 @@ ClientCore::ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions opti
       options_(std::move(options)),
       keepalive_timer_(io_),
       retry_timer_(io_),
+      renewed_(io_),
       id_prefix_(random_prefix()) {
   if (url_.tls) tls_ = make_tls_context(options_.ca_file);
   if (url_.scheme == Scheme::http) http_ = make_http_exchanger(io_, url_, tls_);
@@ -102,6 +103,7 @@ void ClientCore::close() {
         if (http_) http_->close();
         keepalive_timer_.cancel();
         retry_timer_.cancel();
+        renewed_.cancel();
         fail_pending(ErrorKind::closed, "the client was closed");
         set_state(ConnectionState::closed, "closed");
       },
@@ -337,20 +339,40 @@ asio::awaitable<void> ClientCore::restore_subscriptions() {
 }
 
 asio::awaitable<Message> ClientCore::exchange(Message request, milliseconds timeout) {
+  co_await wait_for_renewal();  // for the new session's token, rather than none
   const bool had_session = !session_token_.empty() && request.token.empty();
+  const auto token_used = session_token_;
   auto reply = co_await exchange_once(request, timeout);
   // An HTTP or UDP session the gateway no longer knows (it restarted, or the session idled
   // out): a new handshake, the subscriptions again, and the request once more.
   if (had_session && reply.code.value_or(0) == 401 && request.cmd != "handshake") {
-    co_await renew_session();
+    co_await renew_session(token_used);
     reply = co_await exchange_once(std::move(request), timeout);
   }
   co_return reply;
 }
 
-asio::awaitable<void> ClientCore::renew_session() {
-  co_await handshake();
-  co_await restore_subscriptions();
+asio::awaitable<void> ClientCore::wait_for_renewal() {
+  while (renewing_ && !closing_) {
+    renewed_.expires_at(asio::steady_timer::time_point::max());
+    co_await renewed_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> ClientCore::renew_session(std::string token_used) {
+  co_await wait_for_renewal();
+  if (session_token_ != token_used || closing_) co_return;  // renewed meanwhile
+  renewing_ = true;
+  try {
+    co_await handshake();
+    co_await restore_subscriptions();
+  } catch (...) {
+    renewing_ = false;
+    renewed_.cancel();
+    throw;
+  }
+  renewing_ = false;
+  renewed_.cancel();
   set_state(ConnectionState::connected, "new session on " + url_.to_string());
 }
 
@@ -472,6 +494,7 @@ asio::awaitable<void> ClientCore::keepalive_loop() {
 asio::awaitable<void> ClientCore::poll_loop() {
   const auto hold = std::chrono::duration_cast<milliseconds>(options_.poll_wait);
   for (unsigned failures = 0; !closing_;) {
+    co_await wait_for_renewal();  // whose session's numbers `acknowledged_` then holds
     Message poll;
     poll.cmd = "poll";
     // At least once: what a poll returns stays until the next poll acknowledges it, so a reply
@@ -480,12 +503,13 @@ asio::awaitable<void> ClientCore::poll_loop() {
                 " ack=" + std::to_string(acknowledged_);
     std::optional<std::string> failure;
     try {
+      const auto token_used = session_token_;
       const auto reply = co_await exchange_once(poll, hold + options_.timeout);
       failures = 0;
       // Not exchange(): its retry would send this poll's acknowledgement, a number of the old
       // session, to the new one, and so forget the new session's first messages unread.
-      if (reply.code.value_or(0) == 401 && !session_token_.empty()) {
-        co_await renew_session();
+      if (reply.code.value_or(0) == 401 && !token_used.empty()) {
+        co_await renew_session(token_used);
         continue;
       }
       if (reply.code.value_or(0) == 400 && acknowledged_ != 0) {

@@ -67,8 +67,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   // Ends the session at the gateway (bye), so that it does not wait to be resumed.
   boost::asio::awaitable<void> leave();
   boost::asio::awaitable<void> restore_subscriptions();
-  // For an HTTP or UDP session the gateway no longer knows: a handshake and the subscriptions.
-  boost::asio::awaitable<void> renew_session();
+  // For an HTTP or UDP session the gateway no longer knows (`token_used` was refused): a
+  // handshake and the subscriptions, unless another request renewed it meanwhile.
+  boost::asio::awaitable<void> renew_session(std::string token_used);
+  boost::asio::awaitable<void> wait_for_renewal();
   // `renew_session`: an HTTP or UDP session the gateway no longer knows is made again (not
   // while subscriptions are being restored, which is part of making it).
   boost::asio::awaitable<message::Message> subscribe_once(std::string filter, std::string since,
@@ -124,6 +126,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   StateHandler state_handler_;
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer retry_timer_;
+  // Cancelled when a session renewal ends, waking the requests that found the session gone
+  // meanwhile: one renewal for all of them, not one each (each would orphan the last).
+  boost::asio::steady_timer renewed_;
+  bool renewing_ = false;
   std::string session_token_;
   std::string resume_token_;        // WebSocket, TCP: to resume the session after a reconnect
   std::uint64_t acknowledged_ = 0;  // HTTP: the last message number handled, acked by polls

@@ -1,7 +1,10 @@
 // The client library against the real gatewayd, on every transport.
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -265,6 +268,42 @@ TEST_CASE("a client whose session ended meanwhile subscribes again from where hi
       CHECK(connected_within(listener, 5s));
       sender.close();
       listener.close();
+    }
+  }
+}
+
+TEST_CASE("requests that find their session gone together make one new session", "[client]") {
+  gw::test::GatewayProcess gateway("[sessions]\nidle = 2\npoll_wait_max = 1\n");
+  gateway.start();
+  for (const std::string scheme : {"http", "udp"}) {
+    SECTION(scheme) {
+      auto options = quick_options("sensor");
+      options.keepalive = 60s;  // only the requests below notice the new gateway
+      auto client = Client::connect(gateway.url(scheme), gateway.keys(), options);
+      Inbox inbox;
+      REQUIRE(client.subscribe("alarms/#", [&](const Message& m) { inbox.add(m); }).code == 200);
+      gateway.stop();
+      std::this_thread::sleep_for(2500ms);  // past sessions.idle: the session ends
+      gateway.start();
+      // Each is refused (401) with the old token; one renews, the rest wait and use its session.
+      std::vector<std::future<Message>> replies;
+      for (int i = 0; i < 4; ++i)
+        replies.push_back(std::async(std::launch::async, [&client] {
+          Message whoami;
+          whoami.cmd = "whoami";
+          return client.request(whoami);
+        }));
+      std::set<std::string> sessions;
+      for (auto& reply : replies) {
+        const auto answer = reply.get();
+        CHECK(answer.code == 200);
+        sessions.insert(answer.data.value("id", ""));
+      }
+      CHECK(sessions.size() == 1);
+      CHECK(client.gateway().session_name == "sensor");  // not sensor-2: no session left behind
+      auto sender = Client::connect(gateway.url("ws"), gateway.keys(), quick_options("siren"));
+      REQUIRE(sender.publish("alarms/door", "opened").code == 200);
+      CHECK(inbox.wait_for_text("opened", 5s));
     }
   }
 }
