@@ -1,10 +1,4 @@
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 #include <gw/message/key_file.hpp>
@@ -12,29 +6,6 @@
 
 namespace gw::message {
 namespace {
-
-Error file_error(const std::filesystem::path& path, const std::string& what) {
-  return {ErrorKind::key_file, "key file " + path.string() + ": " + what};
-}
-
-Error system_error(const std::filesystem::path& path, int error_number) {
-  return file_error(path, std::strerror(error_number));
-}
-
-// Closes the descriptor on every path out of a function.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 constexpr char header[] =
     "# gw Fernet keys, one per line. The first line encrypts; every line decrypts, so a new key\n"
@@ -50,24 +21,10 @@ Result<KeyRing> KeyFile::load(const std::filesystem::path& path, Permissions per
 }
 
 Result<Fernet> KeyFile::create(const std::filesystem::path& path) {
-  const FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (fd.get() < 0) {
-    if (errno == EEXIST) return file_error(path, "already exists; not overwriting it");
-    return system_error(path, errno);
-  }
-  // The mode given to open() is filtered by the umask; set it exactly.
-  if (::fchmod(fd.get(), 0600) != 0) return system_error(path, errno);
   Fernet key = Fernet::generate();
-  const std::string text = header + key.key() + "\n";
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t put = ::write(fd.get(), text.data() + written, text.size() - written);
-    if (put < 0 && errno == EINTR) continue;
-    if (put < 0) return system_error(path, errno);
-    written += static_cast<std::size_t>(put);
-  }
-  // A key that is lost after it has been handed out locks every client out; make it durable.
-  if (::fsync(fd.get()) != 0) return system_error(path, errno);
+  // A key that is lost after it has been handed out locks every client out: written durably.
+  if (auto error = PrivateFile::create(path, header + key.key() + "\n", "key file"))
+    return std::move(*error);
   return key;
 }
 

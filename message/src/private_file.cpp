@@ -78,4 +78,23 @@ Result<std::optional<std::string>> PrivateFile::read_if_present(const std::files
   return std::optional<std::string>(std::move(text));
 }
 
+std::optional<Error> PrivateFile::create(const std::filesystem::path& path, std::string_view text,
+                                         std::string_view what) {
+  const FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (fd.get() < 0 && errno == EEXIST)
+    return file_error(what, path, "already exists; not overwriting it");
+  if (fd.get() < 0) return file_error(what, path, std::strerror(errno));
+  // The mode given to open() is filtered by the umask; set it exactly.
+  if (::fchmod(fd.get(), 0600) != 0) return file_error(what, path, std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t put = ::write(fd.get(), text.data() + written, text.size() - written);
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) return file_error(what, path, std::strerror(errno));
+    written += static_cast<std::size_t>(put);
+  }
+  if (::fsync(fd.get()) != 0) return file_error(what, path, std::strerror(errno));
+  return std::nullopt;
+}
+
 }  // namespace gw::message
