@@ -54,6 +54,19 @@ class DurableSessions(unittest.TestCase):
         # too, away, until its idle time ends.
         self.assertRegex(self.gateway.stderr(), r"[12] session\(s\) restored")
 
+    def test_what_a_full_mailbox_lost_is_reported_after_a_kill_9(self):
+        self.gateway.stop()
+        self.gateway = Gateway("--mailbox-messages", "5", data_dir=self.data.name).start()
+        printer = self.fill_mailbox("printer", 8)  # the oldest three are pushed out
+        restart(self.gateway, signal.SIGKILL)
+        polled = printer.request(message("poll", args="ack=0"))["data"]
+        self.assertEqual(polled["lost"], 3)
+        self.assertEqual([m["text"] for m in polled["messages"]], [f"page {i}" for i in range(3, 8)])
+        # Reported once (a poll's reply does not wait for the store: a clean stop, which
+        # commits what is queued, rather than a kill that may come first).
+        restart(self.gateway, signal.SIGTERM)
+        self.assertEqual(printer.request(message("poll", args="ack=0"))["data"]["lost"], 0)
+
     def test_a_clean_restart_keeps_subscriptions_and_what_was_taken_is_gone(self):
         sensor = HttpClient(self.gateway, "console")
         self.assertEqual(sensor.request(message("subscribe", topic="home/#"))["code"], 200)

@@ -3,15 +3,15 @@
 namespace gw::gateway {
 
 Mailbox::Mailbox(const SessionLimits& limits, std::string client_id,
-                 std::shared_ptr<MailboxJournal> journal, std::vector<Entry> kept,
-                 std::uint64_t next_seq)
+                 std::shared_ptr<MailboxJournal> journal, Restored restored)
     : max_messages_(limits.mailbox_messages),
       max_bytes_(limits.mailbox_bytes),
       max_message_bytes_(limits.poll_reply_bytes),
       client_id_(std::move(client_id)),
       journal_(std::move(journal)),
-      next_seq_(next_seq) {
-  for (auto& entry : kept) {
+      lost_(restored.lost),
+      next_seq_(restored.next_seq) {
+  for (auto& entry : restored.kept) {
     bytes_ += entry.bytes;
     if (entry.seq >= next_seq_) next_seq_ = entry.seq + 1;
     queue_.push_back(std::move(entry));
@@ -20,15 +20,21 @@ Mailbox::Mailbox(const SessionLimits& limits, std::string client_id,
   const auto before = queue_.size();
   while (!queue_.empty() && (queue_.size() > max_messages_ || bytes_ > max_bytes_))
     pop_front();
-  lost_ += before - queue_.size();
-  if (before != queue_.size()) forget_below_front();
+  if (before != queue_.size()) {
+    forget_below_front();
+    count_lost(before - queue_.size());
+  }
 }
+
+Mailbox::Mailbox(const SessionLimits& limits, std::string client_id,
+                 std::shared_ptr<MailboxJournal> journal)
+    : Mailbox(limits, std::move(client_id), std::move(journal), Restored{}) {}
 
 Mailbox::Pushed Mailbox::push(const Delivery& delivery) {
   const auto size = delivery.frame->size();
   const auto seq = next_seq_++;
   if (size > max_bytes_ || size > max_message_bytes_ || max_messages_ == 0) {
-    ++lost_;
+    count_lost(1);
     return {1, false};
   }
   std::size_t dropped = 0;
@@ -38,11 +44,11 @@ Mailbox::Pushed Mailbox::push(const Delivery& delivery) {
   }
   bytes_ += size;
   queue_.push_back({seq, delivery.message, size});
-  lost_ += dropped;
-  if (journal_) {
-    if (dropped > 0) forget_below_front();
-    journal_->kept(client_id_, queue_.back());
+  if (dropped > 0) {
+    forget_below_front();
+    count_lost(dropped);
   }
+  if (journal_) journal_->kept(client_id_, queue_.back());
   return {dropped, true};
 }
 
@@ -83,6 +89,7 @@ Mailbox::Drained Mailbox::oldest(std::size_t byte_budget, bool remove) {
   }
   drained.lost = lost_;
   drained.left = queue_.size() - (remove ? 0 : index);
+  if (lost_ != 0 && journal_) journal_->unreported_losses(client_id_, 0);
   lost_ = 0;
   return drained;
 }
@@ -90,6 +97,11 @@ Mailbox::Drained Mailbox::oldest(std::size_t byte_budget, bool remove) {
 void Mailbox::pop_front() {
   bytes_ -= queue_.front().bytes;
   queue_.pop_front();
+}
+
+void Mailbox::count_lost(std::uint64_t count) {
+  lost_ += count;
+  if (journal_) journal_->unreported_losses(client_id_, lost_);
 }
 
 void Mailbox::forget_below_front() {

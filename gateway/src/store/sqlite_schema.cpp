@@ -53,6 +53,11 @@ CREATE TABLE history_trims (
   time_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 4: how many of a session's messages were lost (its mailbox full) that no poll has
+    // reported yet, so that a restart does not make the loss silent.
+    R"sql(
+ALTER TABLE sessions ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 int user_version(SqliteDatabase& database) {

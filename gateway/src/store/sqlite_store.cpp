@@ -83,20 +83,20 @@ class SqliteStore::State final : public MailboxJournal {
 
   std::unique_ptr<Mailbox> open_mailbox(const std::string& client_id, const SessionLimits& limits,
                                         std::shared_ptr<MailboxJournal> self) {
-    std::vector<Mailbox::Entry> kept;
-    std::uint64_t next_seq = 1;
+    Mailbox::Restored restored;
     {
       std::lock_guard lock(loaded_mutex_);
       if (auto found = kept_.find(client_id); found != kept_.end()) {
-        kept = std::move(found->second);
+        restored.kept = std::move(found->second);
         kept_.erase(found);
       }
-      if (auto found = next_seq_.find(client_id); found != next_seq_.end()) {
-        next_seq = found->second;
-        next_seq_.erase(found);
+      if (auto found = counts_.find(client_id); found != counts_.end()) {
+        restored.next_seq = found->second.next_seq;
+        restored.lost = found->second.lost;
+        counts_.erase(found);
       }
     }
-    return std::make_unique<Mailbox>(limits, client_id, std::move(self), std::move(kept), next_seq);
+    return std::make_unique<Mailbox>(limits, client_id, std::move(self), std::move(restored));
   }
 
   std::vector<SavedSession> take_sessions() {
@@ -173,6 +173,12 @@ class SqliteStore::State final : public MailboxJournal {
     });
   }
 
+  void unreported_losses(const std::string& client_id, std::uint64_t lost) override {
+    writer_->write([this, client_id, lost = static_cast<std::int64_t>(lost)] {
+      sql_->unreported_losses.bind(1, lost).bind(2, client_id).run();
+    });
+  }
+
   void forgotten_below(const std::string& client_id, std::uint64_t seq) override {
     writer_->write([this, client_id, seq = static_cast<std::int64_t>(seq)] {
       sql_->forget_messages.bind(1, client_id).bind(2, seq).run();
@@ -238,8 +244,8 @@ class SqliteStore::State final : public MailboxJournal {
   void load() {
     database_.exec("DELETE FROM mailbox WHERE client NOT IN (SELECT id FROM sessions)");
     auto sessions = database_.prepare(
-        "SELECT id, token, name, kind, address, subscriptions, admin, last_seen_ms, acked_below "
-        "FROM sessions");
+        "SELECT id, token, name, kind, address, subscriptions, admin, last_seen_ms, acked_below, "
+        "lost FROM sessions");
     while (sessions.next()) {
       SavedSession session;
       session.id = sessions.text(0);
@@ -253,8 +259,9 @@ class SqliteStore::State final : public MailboxJournal {
           if (filter.is_string()) session.subscriptions.insert(filter.get<std::string>());
       session.admin = sessions.number(6) != 0;
       session.last_seen = system_clock::time_point(milliseconds(sessions.number(7)));
-      next_seq_[session.id] =
-          static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8)));
+      counts_[session.id] = {
+          static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8))),
+          static_cast<std::uint64_t>(std::max<std::int64_t>(0, sessions.number(9)))};
       sessions_.push_back(std::move(session));
     }
     auto retained = database_.prepare("SELECT topic, message FROM retained");
@@ -304,6 +311,7 @@ class SqliteStore::State final : public MailboxJournal {
               "INSERT OR REPLACE INTO mailbox (client, seq, bytes, message) VALUES (?, ?, ?, ?)")),
           forget_messages(db.prepare("DELETE FROM mailbox WHERE client = ? AND seq < ?")),
           acked_below(db.prepare("UPDATE sessions SET acked_below = ? WHERE id = ?")),
+          unreported_losses(db.prepare("UPDATE sessions SET lost = ? WHERE id = ?")),
           keep_retained(
               db.prepare("INSERT OR REPLACE INTO retained (topic, message) VALUES (?, ?)")),
           forget_retained(db.prepare("DELETE FROM retained WHERE topic = ?")),
@@ -321,6 +329,7 @@ class SqliteStore::State final : public MailboxJournal {
     SqliteStatement keep_message;
     SqliteStatement forget_messages;
     SqliteStatement acked_below;
+    SqliteStatement unreported_losses;
     SqliteStatement keep_retained;
     SqliteStatement forget_retained;
     SqliteStatement keep_history;
@@ -332,7 +341,11 @@ class SqliteStore::State final : public MailboxJournal {
   std::mutex loaded_mutex_;  // what load() read, taken once by the hub
   std::vector<SavedSession> sessions_;
   std::map<std::string, std::vector<Mailbox::Entry>> kept_;
-  std::map<std::string, std::uint64_t> next_seq_;
+  struct MailboxCounts {
+    std::uint64_t next_seq = 1;
+    std::uint64_t lost = 0;
+  };
+  std::map<std::string, MailboxCounts> counts_;
   std::vector<std::pair<std::string, message::Message>> retained_;
   std::vector<HistoryEntry> history_;
   std::vector<HistoryTrim> history_trims_;

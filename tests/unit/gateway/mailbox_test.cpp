@@ -22,7 +22,7 @@ Mailbox mailbox(std::size_t messages, std::size_t bytes, std::size_t per_message
   limits.mailbox_messages = messages;
   limits.mailbox_bytes = bytes;
   limits.poll_reply_bytes = per_message;
-  return Mailbox(limits, "c1", std::move(journal), std::move(kept), next_seq);
+  return Mailbox(limits, "c1", std::move(journal), {std::move(kept), next_seq});
 }
 
 std::vector<std::string> texts(const Mailbox::Drained& drained) {
@@ -47,6 +47,9 @@ struct RecordingJournal final : gw::gateway::MailboxJournal {
   }
   void forgotten_below(const std::string& client, std::uint64_t seq) override {
     lines.push_back("forget " + client + " below " + std::to_string(seq));
+  }
+  void unreported_losses(const std::string& client, std::uint64_t lost) override {
+    lines.push_back("lost " + client + " " + std::to_string(lost));
   }
 };
 
@@ -114,17 +117,25 @@ TEST_CASE("a peek keeps its messages until they are acknowledged", "[mailbox]") 
   CHECK(seqs(box.peek(4, 1000)) == std::vector<std::uint64_t>{5});  // numbering goes on
 }
 
-TEST_CASE("a journal hears of every message kept and every one forgotten", "[mailbox]") {
+TEST_CASE("a journal hears of every message kept, forgotten and lost", "[mailbox]") {
   auto journal = std::make_shared<RecordingJournal>();
   auto box = mailbox(2, 10000, 300, journal);
   box.push(delivery("a"));
   box.push(delivery("b"));
-  box.push(delivery("c"));  // pushes a out
-  box.peek(2, 1000);        // acknowledges b
+  box.push(delivery("c"));  // pushes a out: one lost, not yet reported
+  box.peek(2, 1000);        // acknowledges b, and reports the loss
   box.take(1000);           // takes c
   CHECK(journal->lines == std::vector<std::string>{"keep c1 1 a", "keep c1 2 b",
-                                                   "forget c1 below 2", "keep c1 3 c",
-                                                   "forget c1 below 3", "forget c1 below 4"});
+                                                   "forget c1 below 2", "lost c1 1", "keep c1 3 c",
+                                                   "forget c1 below 3", "lost c1 0",
+                                                   "forget c1 below 4"});
+}
+
+TEST_CASE("a mailbox opened with an unreported loss reports it to the next poll", "[mailbox]") {
+  gw::gateway::SessionLimits limits;
+  Mailbox box(limits, "c1", nullptr, {.kept = {}, .next_seq = 5, .lost = 3});
+  CHECK(box.take(1000).lost == 3);
+  CHECK(box.take(1000).lost == 0);
 }
 
 TEST_CASE("a mailbox opened with what a store kept goes on from it", "[mailbox]") {

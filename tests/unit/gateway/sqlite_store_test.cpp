@@ -220,3 +220,30 @@ TEST_CASE("a backup holds what was committed before it completed, and opens as a
   CHECK(refused.code == 409);
   CHECK_THAT(refused.error, Catch::Contains("exists already"));
 }
+
+TEST_CASE("messages lost to a full mailbox are still reported after a restart", "[sqlite]") {
+  TemporaryDatabase database;
+  gw::gateway::SessionLimits limits;
+  limits.mailbox_messages = 2;
+  {
+    SqliteStore store(database.options());
+    const auto since = store.write_position();
+    store.save_session(session("c4", "printer"));
+    auto box = store.open_mailbox("c4", limits);
+    for (const auto* text : {"1", "2", "3", "4", "5"})
+      REQUIRE(box->push(delivery(text)).kept);  // the oldest three are pushed out
+    CHECK(committed(store, since));
+  }
+  {
+    SqliteStore again(database.options());
+    auto box = again.open_mailbox("c4", limits);
+    const auto drained = box->peek(0, 1 << 20);
+    CHECK(drained.lost == 3);
+    REQUIRE(drained.entries.size() == 2);
+    CHECK(drained.entries[0].message->text == "4");
+    CHECK(committed(again, 0));
+  }
+  // Reported once: the next run has nothing more to report.
+  SqliteStore third(database.options());
+  CHECK(third.open_mailbox("c4", limits)->peek(0, 1 << 20).lost == 0);
+}

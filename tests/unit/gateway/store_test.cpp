@@ -41,6 +41,9 @@ class JournalStore final : public gw::gateway::Store,
   void forgotten_below(const std::string& client_id, std::uint64_t seq) override {
     write("forget " + client_id + " below " + std::to_string(seq));
   }
+  void unreported_losses(const std::string& client_id, std::uint64_t lost) override {
+    write("lost " + client_id + " " + std::to_string(lost));
+  }
   std::vector<std::string> journal() const {
     std::lock_guard lock(mutex_);
     return journal_;

@@ -33,11 +33,17 @@ class Mailbox {
     std::size_t bytes = 0;  // of its token: what the bounds count
   };
 
-  // `kept`: what the store had for this client, oldest first; `next_seq` the number the next
-  // message gets (above every kept one).
-  Mailbox(const SessionLimits& limits, std::string client_id = {},
-          std::shared_ptr<MailboxJournal> journal = nullptr, std::vector<Entry> kept = {},
-          std::uint64_t next_seq = 1);
+  // What a durable store had for this client: its messages, oldest first; the number the next
+  // message gets (above every kept one); how many were lost that no poll has reported yet.
+  struct Restored {
+    std::vector<Entry> kept;
+    std::uint64_t next_seq = 1;
+    std::uint64_t lost = 0;
+  };
+  Mailbox(const SessionLimits& limits, std::string client_id,
+          std::shared_ptr<MailboxJournal> journal, Restored restored);
+  explicit Mailbox(const SessionLimits& limits, std::string client_id = {},
+                   std::shared_ptr<MailboxJournal> journal = nullptr);
 
   struct Pushed {
     std::size_t dropped = 0;  // old messages pushed out, or the new one when too large
@@ -69,6 +75,8 @@ class Mailbox {
   void pop_front();
   // Tells the journal that everything below the oldest kept message is gone.
   void forget_below_front();
+  // Counts `count` more lost and tells the journal, so that a restart does not forget them.
+  void count_lost(std::uint64_t count);
 
   const std::size_t max_messages_;
   const std::size_t max_bytes_;
@@ -89,6 +97,8 @@ class MailboxJournal {
   virtual void kept(const std::string& client_id, const Mailbox::Entry& entry) = 0;
   // Every message of the client numbered below `seq` is gone.
   virtual void forgotten_below(const std::string& client_id, std::uint64_t seq) = 0;
+  // How many were lost (pushed out, or too large) that no poll has reported yet: 0 once one has.
+  virtual void unreported_losses(const std::string& client_id, std::uint64_t lost) = 0;
 };
 
 }  // namespace gw::gateway
