@@ -1,12 +1,12 @@
 #include "gateway_options.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <optional>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+
+#include <gw/message/private_file.hpp>
 
 #include "command.hpp"
 #include "discovery_options.hpp"
@@ -41,22 +41,11 @@ void GatewayOptions::add_to(CLI::App& command) {
 
 namespace {
 
-// The first line of the file, without its line end.
-std::optional<std::string> read_admin_key(const std::string& file) {
-  std::ifstream in(file);
-  std::string key;
-  if (!in || !std::getline(in, key)) return std::nullopt;
-  while (!key.empty() && (key.back() == '\r' || key.back() == ' '))
-    key.pop_back();
-  if (key.empty()) return std::nullopt;
-  return key;
-}
-
 // Admin permission for the session; false (and said why) when the gateway refuses it.
 bool become_admin(const char* command, const std::string& file, client::Client& client) {
-  const auto key = read_admin_key(file);
+  const auto key = message::PrivateFile::first_line(file, "admin key file", false);
   if (!key) {
-    std::cerr << "gwctl " << command << ": " << file << " holds no admin key on its first line\n";
+    std::cerr << "gwctl " << command << ": " << key.error().text << '\n';
     return false;
   }
   message::Message auth;

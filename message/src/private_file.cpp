@@ -78,6 +78,18 @@ Result<std::optional<std::string>> PrivateFile::read_if_present(const std::files
   return std::optional<std::string>(std::move(text));
 }
 
+Result<std::string> PrivateFile::first_line(const std::filesystem::path& path,
+                                            std::string_view what, bool require_private) {
+  constexpr std::size_t max_size = 64 * 1024;  // a key and perhaps a comment, not a document
+  auto text = read(path, max_size, what, require_private);
+  if (!text) return std::move(text).error();
+  std::string line = text->substr(0, text->find('\n'));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.pop_back();
+  if (line.empty()) return file_error(what, path, "its first line is empty");
+  return line;
+}
+
 std::optional<Error> PrivateFile::create(const std::filesystem::path& path, std::string_view text,
                                          std::string_view what) {
   const FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));

@@ -1,5 +1,4 @@
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -7,6 +6,7 @@
 #include <gw/gateway/config_loader.hpp>
 #include <gw/gateway/config_options.hpp>
 #include <gw/gateway/topic.hpp>
+#include <gw/message/private_file.hpp>
 
 namespace gw::gateway {
 
@@ -172,14 +172,10 @@ void read_admin_key_file(Config& config) {
     throw ConfigError("admin_key and admin_key_file are both set: give the admin key one way");
   auto path = config.admin_key_file;
   if (path.is_relative()) path = config.data_dir / path;
-  std::ifstream file(path);
-  std::string key;
-  if (!file || !std::getline(file, key))
-    throw ConfigError("admin_key_file: cannot read " + path.string());
-  while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\t'))
-    key.pop_back();
+  const auto key = message::PrivateFile::first_line(path, "admin_key_file", false);
+  if (!key) throw ConfigError(key.error().text);
   const auto& option = *find_by_flag("admin-key");
-  if (auto complaint = option.parse(config, key))
+  if (auto complaint = option.parse(config, *key))
     throw ConfigError("admin_key_file " + path.string() + ": " + *complaint);
 }
 

@@ -25,6 +25,10 @@ class PrivateFile {
                                                             std::size_t max_size,
                                                             std::string_view what,
                                                             bool require_private);
+  // The first line of a file that holds one secret (an admin key), without its line end and
+  // trailing blanks. Kind key_file also when that line is empty.
+  static Result<std::string> first_line(const std::filesystem::path& path, std::string_view what,
+                                        bool require_private);
   // Writes `text` to a new file, mode 0600 whatever the umask, and syncs it to disk. Never
   // overwrites: an existing file is an error (kind key_file), as is any failure to write.
   static std::optional<Error> create(const std::filesystem::path& path, std::string_view text,
