@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sched.h>
 #include <string>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <gw/message/codec.hpp>
 
 #include "calls_per_second.hpp"
+#include "one_core.hpp"
 
 namespace {
 
@@ -104,11 +104,7 @@ int main(int argc, char** argv) {
   }
 
   // One core, the same one for both implementations.
-  const int cpu = ::sched_getcpu();
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  ::sched_setaffinity(0, sizeof set, &set);
+  const int cpu = gw::bench::pin_to_one_core();
 
   const Fernet key = Fernet::generate();
   const KeyRing ring({key});

@@ -8,13 +8,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <sched.h>
 #include <string>
 #include <vector>
 
 #include <gw/message/key_ring.hpp>
 
 #include "calls_per_second.hpp"
+#include "one_core.hpp"
 
 namespace {
 
@@ -51,11 +51,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "key_search_bench: --seconds must be in (0, 60]\n");
     return 2;
   }
-  const int cpu = ::sched_getcpu();
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  ::sched_setaffinity(0, sizeof set, &set);
+  const int cpu = gw::bench::pin_to_one_core();
 
   std::printf("decrypting a %zu-byte handshake, one core (cpu %d), %.2f s per figure\n",
               plaintext.size(), cpu, seconds);
