@@ -128,7 +128,7 @@ std::optional<Message> backup(const AdminCommandsUse& use, const CommandContext&
                    "(at most 100, not starting with '.'), such as before-upgrade.db");
   spdlog::info("client {} asked for a backup to {}", context.client->id(), name);
   use.hub.store().back_up(name, [respond = context.responder()](BackupResult result) {
-    if (!result.made) return respond(refusal(result.code, result.error));
+    if (!result.made()) return respond(refusal(result.code, result.error));
     respond(text_reply("backed up to " + result.file + " (" + std::to_string(result.bytes) +
                            " bytes); start a gatewayd with it as [storage] file to restore",
                        {{"file", result.file}, {"bytes", result.bytes}}));

@@ -73,10 +73,6 @@ std::vector<std::string> text_list(const toml::table& entry, std::string_view fi
   return items;
 }
 
-std::optional<std::string> filter_problem(const std::string& filter) {
-  return message::topic::check_filter(filter);
-}
-
 std::optional<std::string> recipient_problem(const std::string& recipient) {
   if (recipient == "*" || is_device_name(recipient)) return std::nullopt;
   return "a name or id (letters, digits, '.', '-', '_'), or \"*\" for anyone";
@@ -104,8 +100,8 @@ Device parse_device(const toml::table& entry, Place place) {
   if (!key) place.fail("the key is not a Fernet key: " + key.error().text);
   Device device(place.name, std::move(*key));
   device.line = place.line;
-  device.publish = text_list(entry, "publish", place, filter_problem);
-  device.subscribe = text_list(entry, "subscribe", place, filter_problem);
+  device.publish = text_list(entry, "publish", place, message::topic::check_filter);
+  device.subscribe = text_list(entry, "subscribe", place, message::topic::check_filter);
   device.send = text_list(entry, "send", place, recipient_problem);
   device.commands = text_list(entry, "commands", place, command_problem);
   if (const auto* admin = entry.get("admin")) {

@@ -84,7 +84,7 @@ void SqliteBackup::close() {
 
 void SqliteBackup::finish(BackupResult result) {
   close();
-  if (!result.made) {
+  if (!result.made()) {
     std::error_code ignored;
     std::filesystem::remove(partial_, ignored);
     spdlog::error("storage: backup not made: {}", result.error);

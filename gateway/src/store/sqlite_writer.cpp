@@ -102,17 +102,14 @@ void SqliteWriter::run() {
       }
       for (auto& waiter : waiting)
         answers.emplace_back(std::move(waiter.done), all_written(waiter));
+      std::move(steps_.begin(), steps_.end(), std::back_inserter(steps));
+      steps_.clear();
     }
     for (auto& [done, stored] : answers)
       done(stored);
     changes.clear();
     waiting.clear();
     answers.clear();
-    {
-      std::lock_guard lock(mutex_);
-      std::move(steps_.begin(), steps_.end(), std::back_inserter(steps));
-      steps_.clear();
-    }
     // A step that is not finished goes on after the next batch; when stopping, it is run to
     // its end, since whoever asked for it waits for an answer.
     std::erase_if(steps, [](auto& step) { return step(); });

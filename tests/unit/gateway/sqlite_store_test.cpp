@@ -191,7 +191,7 @@ TEST_CASE("a backup holds what was committed before it completed, and opens as a
     // Destroying the store commits what is queued and finishes the copy first.
   }
   const auto result = made.get_future().get();
-  REQUIRE(result.made);
+  REQUIRE(result.made());
   const auto file = database.directory / "backups" / "copy.db";
   CHECK(result.file == file.string());
   CHECK(result.bytes == std::filesystem::file_size(file));
@@ -214,9 +214,9 @@ TEST_CASE("a backup holds what was committed before it completed, and opens as a
     restored.back_up(name, [&](gw::gateway::BackupResult r) { done.set_value(std::move(r)); });
     return done.get_future().get();
   };
-  CHECK(backup_of_restored("twice.db").made);
+  CHECK(backup_of_restored("twice.db").made());
   const auto refused = backup_of_restored("twice.db");
-  CHECK_FALSE(refused.made);
+  CHECK_FALSE(refused.made());
   CHECK(refused.code == 409);
   CHECK_THAT(refused.error, Catch::Contains("exists already"));
 }

@@ -46,15 +46,14 @@ struct HistoryTrim {
 // How a backup of the store went: made, in `file` of `bytes`; or not, with an HTTP-like `code`
 // (409: nothing to back up or the name is taken, 503: the disk is full, 500: otherwise) and why.
 struct BackupResult {
-  bool made = false;
   std::string file;
   std::uintmax_t bytes = 0;
-  int code = 0;
+  int code = 0;  // 0: made
   std::string error;
 
+  bool made() const noexcept { return code == 0; }
   static BackupResult made_in(std::string file, std::uintmax_t bytes) {
     BackupResult result;
-    result.made = true;
     result.file = std::move(file);
     result.bytes = bytes;
     return result;
