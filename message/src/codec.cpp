@@ -15,7 +15,7 @@ Error too_large(const char* what, std::size_t size, std::size_t limit) {
 
 Codec::Codec(KeyRing keys, CodecOptions options) : keys_(std::move(keys)), options_(options) {}
 
-Result<std::string> Codec::encode(const Message& message) const {
+Result<std::string> Codec::plaintext_of(const Message& message) const {
   auto json = message.to_json();
   if (!json) return std::move(json).error();
   // The token's size follows from the plaintext's: refuse before doing the work.
@@ -23,7 +23,17 @@ Result<std::string> Codec::encode(const Message& message) const {
   if (token_size > options_.max_token_size) {
     return too_large("message encrypts to a token of ", token_size, options_.max_token_size);
   }
-  return keys_.encrypt(*json);
+  return json;
+}
+
+Result<std::string> Codec::encode(const Message& message) const {
+  return encode(message, keys_.primary());
+}
+
+Result<std::string> Codec::encode(const Message& message, const Fernet& key) const {
+  auto json = plaintext_of(message);
+  if (!json) return std::move(json).error();
+  return key.encrypt(*json);
 }
 
 Result<Message> Codec::decode(std::string_view token) const {
@@ -36,19 +46,35 @@ Result<Message> Codec::decode(std::string_view token, UnixSeconds now) const {
   return std::move(decoded->message);
 }
 
-Result<DecodedMessage> Codec::decode_stamped(std::string_view token, UnixSeconds now) const {
+Result<FernetToken> Codec::parse(std::string_view token) const {
   if (token.size() > options_.max_token_size) {
     return too_large("token is ", token.size(), options_.max_token_size);
   }
-  auto parsed = FernetToken::parse(token);
+  return FernetToken::parse(token);
+}
+
+Result<DecodedMessage> Codec::decode_stamped(std::string_view token, UnixSeconds now) const {
+  auto parsed = parse(token);
   if (!parsed) return std::move(parsed).error();
-  auto plaintext = keys_.open(*parsed, options_.ttl, now);
+  return open(*parsed, now);
+}
+
+Result<DecodedMessage> Codec::open(const FernetToken& token, UnixSeconds now) const {
+  return read(token, keys_.open(token, options_.ttl, now));
+}
+
+Result<DecodedMessage> Codec::open(const FernetToken& token, const Fernet& key,
+                                   UnixSeconds now) const {
+  return read(token, key.open(token, options_.ttl, now));
+}
+
+Result<DecodedMessage> Codec::read(const FernetToken& token, Result<std::string> plaintext) const {
   if (!plaintext) return std::move(plaintext).error();
   auto message = Message::from_json(*plaintext, options_.max_json_depth);
   if (!message) return std::move(message).error();
   DecodedMessage decoded{std::move(*message), {}};
-  decoded.stamp.timestamp = static_cast<UnixSeconds>(parsed->timestamp());
-  std::copy_n(parsed->mac().begin(), TokenStamp::mac_bytes, decoded.stamp.mac.begin());
+  decoded.stamp.timestamp = static_cast<UnixSeconds>(token.timestamp());
+  std::copy_n(token.mac().begin(), TokenStamp::mac_bytes, decoded.stamp.mac.begin());
   return decoded;
 }
 

@@ -49,8 +49,9 @@ EVP_MAC* hmac() {
   return mac;
 }
 
-// A few keys per thread covers a rotated key ring; the oldest slot is reused beyond that.
-constexpr std::size_t slots_per_thread = 4;
+// Enough for a rotated key ring and the devices a thread serves in turn (each with a key of its
+// own); the slots are reused in turn beyond that.
+constexpr std::size_t slots_per_thread = 32;
 
 struct Slot {
   std::uint64_t id = 0;  // 0: empty; key ids start at 1
@@ -82,35 +83,49 @@ OpenSslContexts& OpenSslContexts::for_key(std::uint64_t id,
   return *slot.contexts;
 }
 
+MacContext::MacContext(std::span<const std::uint8_t, key_size> key)
+    : context_(EVP_MAC_CTX_new(hmac())) {
+  if (context_ == nullptr) fail("allocating an HMAC context");
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
+  if (EVP_MAC_init(context_, key.data(), key.size(), params) != 1) {
+    EVP_MAC_CTX_free(context_);
+    fail("setting the HMAC key");
+  }
+}
+
+MacContext::~MacContext() {
+  EVP_MAC_CTX_free(context_);
+}
+
+void MacContext::mac(std::span<const std::uint8_t> data, std::span<std::uint8_t, mac_size> out) {
+  // A null key restarts from the stored inner and outer pads.
+  check(EVP_MAC_init(context_, nullptr, 0, nullptr), "restarting HMAC");
+  check(EVP_MAC_update(context_, data.data(), data.size()), "HMAC");
+  std::size_t written = 0;
+  check(EVP_MAC_final(context_, out.data(), &written, out.size()), "HMAC");
+}
+
 OpenSslContexts::OpenSslContexts(std::span<const std::uint8_t, key_size> key)
-    : encrypt_(EVP_CIPHER_CTX_new()), decrypt_(EVP_CIPHER_CTX_new()), mac_(nullptr) {
+    : mac_(key.first<MacContext::key_size>()),
+      encrypt_(EVP_CIPHER_CTX_new()),
+      decrypt_(EVP_CIPHER_CTX_new()) {
   if (encrypt_ == nullptr || decrypt_ == nullptr) {
     EVP_CIPHER_CTX_free(encrypt_);
     EVP_CIPHER_CTX_free(decrypt_);
     fail("allocating a cipher context");
   }
-  mac_ = EVP_MAC_CTX_new(hmac());
-  if (mac_ == nullptr) {
-    EVP_CIPHER_CTX_free(encrypt_);
-    EVP_CIPHER_CTX_free(decrypt_);
-    fail("allocating an HMAC context");
-  }
-  const std::uint8_t* signing_key = key.data();
   const std::uint8_t* encryption_key = key.data() + 16;
   check(EVP_EncryptInit_ex2(encrypt_, aes_128_cbc(), encryption_key, nullptr, nullptr),
         "setting the AES key");
   check(EVP_DecryptInit_ex2(decrypt_, aes_128_cbc(), encryption_key, nullptr, nullptr),
         "setting the AES key");
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_END};
-  check(EVP_MAC_init(mac_, signing_key, 16, params), "setting the HMAC key");
 }
 
 OpenSslContexts::~OpenSslContexts() {
   EVP_CIPHER_CTX_free(encrypt_);
   EVP_CIPHER_CTX_free(decrypt_);
-  EVP_MAC_CTX_free(mac_);
 }
 
 std::size_t OpenSslContexts::encrypt(std::span<const std::uint8_t, iv_size> iv,
@@ -139,15 +154,6 @@ std::optional<std::size_t> OpenSslContexts::decrypt(std::span<const std::uint8_t
     return std::nullopt;
   }
   return static_cast<std::size_t>(body + tail);
-}
-
-void OpenSslContexts::mac(std::span<const std::uint8_t> data,
-                          std::span<std::uint8_t, mac_size> out) {
-  // A null key restarts from the stored inner and outer pads.
-  check(EVP_MAC_init(mac_, nullptr, 0, nullptr), "restarting HMAC");
-  check(EVP_MAC_update(mac_, data.data(), data.size()), "HMAC");
-  std::size_t written = 0;
-  check(EVP_MAC_final(mac_, out.data(), &written, out.size()), "HMAC");
 }
 
 void random_bytes(std::span<std::uint8_t> out) {

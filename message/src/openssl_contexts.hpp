@@ -11,6 +11,24 @@ struct evp_mac_ctx_st;
 
 namespace gw::message::detail {
 
+// An HMAC-SHA256 context keyed once with a 16-byte signing key; each MAC restarts it from the
+// stored pads. Not thread-safe.
+class MacContext {
+ public:
+  static constexpr std::size_t key_size = 16;
+  static constexpr std::size_t mac_size = 32;
+
+  explicit MacContext(std::span<const std::uint8_t, key_size> key);
+  ~MacContext();
+  MacContext(const MacContext&) = delete;
+  MacContext& operator=(const MacContext&) = delete;
+
+  void mac(std::span<const std::uint8_t> data, std::span<std::uint8_t, mac_size> out);
+
+ private:
+  evp_mac_ctx_st* context_;
+};
+
 // The OpenSSL contexts for one Fernet key: AES-128-CBC both ways and HMAC-SHA256. Keying a
 // context (AES key schedule, HMAC pads, provider look-ups) costs more than using it for a
 // short message, so each thread keys a context set once per key and reuses it. Contexts are
@@ -37,12 +55,14 @@ class OpenSslContexts {
   // out must hold in.size() bytes. nullopt when the padding is wrong.
   std::optional<std::size_t> decrypt(std::span<const std::uint8_t, iv_size> iv,
                                      std::span<const std::uint8_t> in, std::uint8_t* out);
-  void mac(std::span<const std::uint8_t> data, std::span<std::uint8_t, mac_size> out);
+  void mac(std::span<const std::uint8_t> data, std::span<std::uint8_t, mac_size> out) {
+    mac_.mac(data, out);
+  }
 
  private:
+  MacContext mac_;  // first: constructed before, and so freed after, the raw contexts
   evp_cipher_ctx_st* encrypt_;
   evp_cipher_ctx_st* decrypt_;
-  evp_mac_ctx_st* mac_;
 };
 
 // Fills out from OpenSSL's CSPRNG.

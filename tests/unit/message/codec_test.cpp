@@ -114,3 +114,45 @@ TEST_CASE("a message too large for the limit is not encoded", "[codec]") {
   CHECK(token.error().kind == ErrorKind::too_large);
   CHECK(token.error().text == "message encrypts to a token of 5496 bytes, over the limit of 4096");
 }
+
+TEST_CASE("a reader that finds the key itself parses, then opens under that key", "[codec]") {
+  Fixture f;
+  const Fernet device = Fernet::generate();
+  Message m;
+  m.cmd = "ping";
+  m.id = "1";
+  auto token = f.codec.encode(m, device);
+  REQUIRE(token);
+  // Not under the ring's key, so the codec alone cannot read it.
+  CHECK(f.codec.decode(*token).error().kind == ErrorKind::bad_mac);
+  auto parsed = f.codec.parse(*token);
+  REQUIRE(parsed);
+  auto opened = f.codec.open(*parsed, device, gw::message::unix_now());
+  REQUIRE(opened);
+  CHECK(opened->message == m);
+  CHECK(opened->stamp.timestamp == static_cast<gw::message::UnixSeconds>(parsed->timestamp()));
+  CHECK(std::equal(opened->stamp.mac.begin(), opened->stamp.mac.end(), parsed->mac().begin()));
+  CHECK(f.codec.open(*parsed, f.key, gw::message::unix_now()).error().kind == ErrorKind::bad_mac);
+
+  SECTION("the size limit and the token's shape come first") {
+    CHECK(f.codec.parse(std::string(5000, 'A')).error().kind == ErrorKind::too_large);
+    CHECK(f.codec.parse("gAAAAA").error().kind == ErrorKind::bad_base64);
+  }
+  SECTION("opened, a token is judged as decode judges it") {
+    auto old = f.codec.parse(device.encrypt("{}", t0));
+    REQUIRE(old);
+    CHECK(f.codec.open(*old, device, t0 + 1000).error().kind == ErrorKind::expired);
+    auto not_json = f.codec.parse(device.encrypt("nope", t0));
+    CHECK(f.codec.open(*not_json, device, t0).error().kind == ErrorKind::not_json);
+  }
+}
+
+TEST_CASE("the plaintext of a message is its JSON, within the size limit", "[codec]") {
+  Fixture f;
+  Message m;
+  m.text = "hi";
+  CHECK(*f.codec.plaintext_of(m) == *m.to_json());
+  m.text = std::string(4000, 'x');
+  CHECK(f.codec.plaintext_of(m).error().kind == ErrorKind::too_large);
+  CHECK(f.codec.encode(m, Fernet::generate()).error().kind == ErrorKind::too_large);
+}

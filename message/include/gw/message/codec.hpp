@@ -46,16 +46,31 @@ class Codec {
 
   // Kinds: invalid_utf8, too_large.
   Result<std::string> encode(const Message& message) const;
+  // Under `key` rather than the ring's first: to a party with a key of its own.
+  Result<std::string> encode(const Message& message, const Fernet& key) const;
+  // The JSON a token of `message` carries, within the size limit: encrypted under each key of
+  // several recipients, it is written once. Kinds as encode.
+  Result<std::string> plaintext_of(const Message& message) const;
   // Kinds: too_large, every kind of KeyRing::decrypt and of Message::from_json.
   Result<Message> decode(std::string_view token) const;
   Result<Message> decode(std::string_view token, UnixSeconds now) const;
   // The same, with the token's stamp.
   Result<DecodedMessage> decode_stamped(std::string_view token, UnixSeconds now) const;
 
+  // The steps of decode_stamped, for a reader that finds the key itself (one of many): the
+  // token within the size limit and parsed (kinds: too_large, FernetToken::parse's), then opened
+  // under `key` and read (kinds: Fernet::open's and Message::from_json's).
+  Result<FernetToken> parse(std::string_view token) const;
+  Result<DecodedMessage> open(const FernetToken& token, const Fernet& key, UnixSeconds now) const;
+  // Opened under the ring's keys, as decode_stamped does.
+  Result<DecodedMessage> open(const FernetToken& token, UnixSeconds now) const;
+
   const KeyRing& keys() const noexcept { return keys_; }
   const CodecOptions& options() const noexcept { return options_; }
 
  private:
+  Result<DecodedMessage> read(const FernetToken& token, Result<std::string> plaintext) const;
+
   KeyRing keys_;
   CodecOptions options_;
 };

@@ -29,6 +29,9 @@ class Fernet {
 
   // The key as 44 characters of base64url, as Python's Fernet.generate_key() writes it.
   std::string key() const;
+  // Unique in this process for each key made, shared by copies: what caches of tokens made
+  // under a key are kept by.
+  std::uint64_t id() const noexcept { return context_id_; }
 
   // A token dated now (or at timestamp) with a random IV. Plaintexts of 2 GiB or more throw
   // std::length_error (OpenSSL counts in int); the Codec keeps far below that.
@@ -48,6 +51,7 @@ class Fernet {
                            UnixSeconds now) const;
 
  private:
+  friend class KeySearch;  // keys its own HMAC contexts with the signing half
   explicit Fernet(std::span<const std::uint8_t, key_size> key);
 
   std::array<std::uint8_t, key_size> key_;  // bytes 0-15 sign, 16-31 encrypt
