@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -8,14 +9,13 @@
 
 #include <gw/gateway/device_file.hpp>
 #include <gw/message/private_file.hpp>
-#include <gw/message/topic.hpp>
 
 namespace gw::gateway {
 
 namespace {
 
-constexpr std::array known_fields = {"name", "key",      "publish", "subscribe",
-                                     "send", "commands", "admin",   "description"};
+constexpr std::array known_fields = {"name",     "key",   "publish",     "subscribe",    "send",
+                                     "commands", "admin", "description", "requestables", "tables"};
 constexpr std::size_t max_description = 200;
 
 std::string fields_list() {
@@ -27,10 +27,75 @@ std::string fields_list() {
 
 // A name, as a session's: it stands in `from` and `userID` and in others' `send` lists.
 bool is_device_name(std::string_view name) {
-  if (name.empty() || name.size() > DeviceFile::max_name || name.front() == '-') return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '.' || c == '-' || c == '_';
-  });
+  return !DeviceFile::name_problem(name);
+}
+
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string toml_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+      out += escaped;
+      continue;
+    }
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items)
+    out += (out.size() > 1 ? ", " : "") + toml_quoted(item);
+  return out + "]";
+}
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    lines.push_back(text.substr(0, end == std::string_view::npos ? text.size() : end + 1));
+    text.remove_prefix(lines.back().size());
+  }
+  return lines;
+}
+
+std::string_view trimmed(std::string_view line) {
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
+    line.remove_prefix(1);
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
+    line.remove_suffix(1);
+  return line;
+}
+
+// An entry the gateway cannot change line by line (an inline table, several on one line).
+[[noreturn]] void edited_by_hand(std::string_view origin, std::string_view name) {
+  throw DeviceFileError("devices file " + std::string(origin) + ": the entry of device '" +
+                        std::string(name) +
+                        "' does not stand on lines of its own ([[device]], then key = ...); "
+                        "edit it by hand");
+}
+
+// The lines [first, last) of `name`'s entry: from its [[device]] line to its last line that is
+// not blank or a comment (those before the next entry are that entry's).
+std::optional<std::pair<std::size_t, std::size_t>> entry_lines(
+    const std::vector<std::string_view>& lines, const std::vector<Device>& devices,
+    std::string_view name) {
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (devices[i].name != name) continue;
+    const auto first = static_cast<std::size_t>(devices[i].line - 1);
+    auto last =
+        i + 1 < devices.size() ? static_cast<std::size_t>(devices[i + 1].line - 1) : lines.size();
+    while (last > first + 1 &&
+           (trimmed(lines[last - 1]).empty() || trimmed(lines[last - 1]).starts_with('#')))
+      --last;
+    return std::pair{first, last};
+  }
+  return std::nullopt;
 }
 
 // Where an entry is, for every message about it: the file, its line, and its name once known.
@@ -54,10 +119,10 @@ std::string required_text(const toml::table& entry, std::string_view field, cons
   return *text;
 }
 
-// A list of strings, each passed to `check` (which returns what is wrong, if anything).
-template <class Check>
-std::vector<std::string> text_list(const toml::table& entry, std::string_view field,
-                                   const Place& place, Check check) {
+// The list of strings `field` holds, each an entry of a permission list of `kind`.
+std::vector<std::string> permission_list(const toml::table& entry, Access::Kind kind,
+                                         const Place& place) {
+  const auto field = to_string(kind);
   const auto* node = entry.get(field);
   if (!node) return {};
   const auto* array = node->as_array();
@@ -66,25 +131,11 @@ std::vector<std::string> text_list(const toml::table& entry, std::string_view fi
   for (const auto& element : *array) {
     const auto text = element.value_exact<std::string>();
     if (!text) place.fail(std::string(field) + " must be a list of strings");
-    if (auto problem = check(*text))
+    if (auto problem = permission_entry_problem(kind, *text))
       place.fail(std::string(field) + " entry '" + *text + "': " + *problem);
     items.push_back(*text);
   }
   return items;
-}
-
-std::optional<std::string> recipient_problem(const std::string& recipient) {
-  if (recipient == "*" || is_device_name(recipient)) return std::nullopt;
-  return "a name or id (letters, digits, '.', '-', '_'), or \"*\" for anyone";
-}
-
-std::optional<std::string> command_problem(const std::string& command) {
-  const bool plain = !command.empty() && command.size() <= 64 &&
-                     std::all_of(command.begin(), command.end(), [](unsigned char c) {
-                       return std::islower(c) || std::isdigit(c) || c == '_' || c == '-';
-                     });
-  if (plain) return std::nullopt;
-  return "a command name, such as \"lookup\"";
 }
 
 Device parse_device(const toml::table& entry, Place place) {
@@ -100,14 +151,17 @@ Device parse_device(const toml::table& entry, Place place) {
   if (!key) place.fail("the key is not a Fernet key: " + key.error().text);
   Device device(place.name, std::move(*key));
   device.line = place.line;
-  device.publish = text_list(entry, "publish", place, message::topic::check_filter);
-  device.subscribe = text_list(entry, "subscribe", place, message::topic::check_filter);
-  device.send = text_list(entry, "send", place, recipient_problem);
-  device.commands = text_list(entry, "commands", place, command_problem);
+  auto& permissions = device.permissions;
+  permissions.publish = permission_list(entry, Access::Kind::publish, place);
+  permissions.subscribe = permission_list(entry, Access::Kind::subscribe, place);
+  permissions.send = permission_list(entry, Access::Kind::send, place);
+  permissions.commands = permission_list(entry, Access::Kind::command, place);
+  permissions.requestables = permission_list(entry, Access::Kind::requestable, place);
+  permissions.tables = permission_list(entry, Access::Kind::table, place);
   if (const auto* admin = entry.get("admin")) {
     const auto flag = admin->value_exact<bool>();
     if (!flag) place.fail("admin must be true or false");
-    device.admin = *flag;
+    permissions.admin = *flag;
   }
   if (const auto* description = entry.get("description")) {
     const auto text = description->value_exact<std::string>();
@@ -120,6 +174,91 @@ Device parse_device(const toml::table& entry, Place place) {
 }
 
 }  // namespace
+
+std::optional<std::string> DeviceFile::name_problem(std::string_view name) {
+  const bool fits = !name.empty() && name.size() <= max_name && name.front() != '-' &&
+                    std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                      return std::isalnum(c) || c == '.' || c == '-' || c == '_';
+                    });
+  if (fits) return std::nullopt;
+  return "a device's name is 1 to " + std::to_string(max_name) +
+         " letters, digits, '.', '-' or '_', not starting with '-'";
+}
+
+std::string DeviceFile::entry(const Device& device) {
+  const auto& permissions = device.permissions;
+  std::string text = "[[device]]\nname = " + toml_quoted(device.name) +
+                     "\nkey = " + toml_quoted(device.key.key()) + "\n";
+  if (!device.description.empty())
+    text += "description = " + toml_quoted(device.description) + "\n";
+  text += "publish = " + quoted_list(permissions.publish) + "\n";
+  text += "subscribe = " + quoted_list(permissions.subscribe) + "\n";
+  text += "send = " + quoted_list(permissions.send) + "\n";
+  text += "commands = " + quoted_list(permissions.commands) + "\n";
+  text += "requestables = " + quoted_list(permissions.requestables) + "\n";
+  text += "tables = " + quoted_list(permissions.tables) + "\n";
+  text += std::string("admin = ") + (permissions.admin ? "true" : "false") + "\n";
+  return text;
+}
+
+std::string DeviceFile::with_added(std::string_view text, const Device& device,
+                                   std::string_view origin) {
+  std::string added(text);
+  if (!added.empty() && added.back() != '\n') added += '\n';
+  if (!added.empty()) added += '\n';
+  added += entry(device);
+  parse(added, origin);  // its name and key must be free
+  return added;
+}
+
+std::optional<std::string> DeviceFile::with_removed(std::string_view text, std::string_view name,
+                                                    std::string_view origin) {
+  const auto lines = lines_of(text);
+  const auto before = parse(text, origin);
+  const auto span = entry_lines(lines, before, name);
+  if (!span) return std::nullopt;
+  auto [first, last] = *span;
+  // The blank line that set the entry apart goes with it, unless it still sets two apart.
+  if (first > 0 && trimmed(lines[first - 1]).empty() &&
+      (last == lines.size() || trimmed(lines[last]).empty()))
+    --first;
+  std::string kept;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (i < first || i >= last) kept += lines[i];
+  const auto after = parse(kept, origin);
+  const bool alone = after.size() + 1 == before.size() &&
+                     std::none_of(after.begin(), after.end(),
+                                  [&](const Device& device) { return device.name == name; });
+  if (!alone) edited_by_hand(origin, name);
+  return kept;
+}
+
+std::optional<std::string> DeviceFile::with_key(std::string_view text, std::string_view name,
+                                                const message::Fernet& key,
+                                                std::string_view origin) {
+  const auto lines = lines_of(text);
+  const auto span = entry_lines(lines, parse(text, origin), name);
+  if (!span) return std::nullopt;
+  std::string changed;
+  bool replaced = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto line = trimmed(lines[i]);
+    const bool key_line = i >= span->first && i < span->second && line.starts_with("key") &&
+                          trimmed(line.substr(3)).starts_with('=');
+    if (!key_line) {
+      changed += lines[i];
+      continue;
+    }
+    changed += "key = " + toml_quoted(key.key()) + "\n";
+    replaced = true;
+  }
+  if (!replaced)
+    throw DeviceFileError("devices file " + std::string(origin) + ": the entry of device '" +
+                          std::string(name) +
+                          "' has no line of its own for its key; edit it by hand");
+  parse(changed, origin);
+  return changed;
+}
 
 std::vector<Device> DeviceFile::load(const std::filesystem::path& path, bool require_private) {
   auto text =

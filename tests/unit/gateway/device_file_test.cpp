@@ -55,17 +55,17 @@ TEST_CASE("a devices file gives each device its key, permissions and line", "[de
   const auto& sensor = devices[0];
   CHECK(sensor.name == "kitchen-sensor");
   CHECK(sensor.key.key() == key_one);
-  CHECK(sensor.publish == std::vector<std::string>{"home/kitchen/#"});
-  CHECK(sensor.subscribe == std::vector<std::string>{"home/kitchen/+/set"});
-  CHECK(sensor.send.empty());
-  CHECK(sensor.commands.empty());
-  CHECK_FALSE(sensor.admin);
+  CHECK(sensor.permissions.publish == std::vector<std::string>{"home/kitchen/#"});
+  CHECK(sensor.permissions.subscribe == std::vector<std::string>{"home/kitchen/+/set"});
+  CHECK(sensor.permissions.send.empty());
+  CHECK(sensor.permissions.commands.empty());
+  CHECK_FALSE(sensor.permissions.admin);
   CHECK(sensor.description == "on the shelf above the oven");
   CHECK(sensor.line == 2);
   const auto& panel = devices[1];
-  CHECK(panel.send == std::vector<std::string>{"*"});
-  CHECK(panel.commands == std::vector<std::string>{"lookup", "ask"});
-  CHECK(panel.admin);
+  CHECK(panel.permissions.send == std::vector<std::string>{"*"});
+  CHECK(panel.permissions.commands == std::vector<std::string>{"lookup", "ask"});
+  CHECK(panel.permissions.admin);
   CHECK(panel.line == 8);
   CHECK(DeviceFile::parse("", "devices.toml").empty());
 }
@@ -86,7 +86,7 @@ TEST_CASE("a devices file with a mistake names the entry, the line and the fix",
   CHECK_THAT(error_of(device("sensor", key_one, "admin = \"yes\"")),
              Catch::Contains("admin must be true or false"));
   CHECK_THAT(error_of(device("sensor", key_one, "commands = [\"Look Up\"]")),
-             Catch::Contains("commands entry 'Look Up': a command name"));
+             Catch::Contains("commands entry 'Look Up': a name such as \"lookup\""));
   CHECK_THAT(error_of(device("sensor", key_one, "send = [\"two words\"]")),
              Catch::Contains("send entry 'two words'"));
   CHECK_THAT(error_of(device("sensor", key_one, "pubish = [\"home/#\"]")),
@@ -113,4 +113,51 @@ TEST_CASE("a missing devices file is no devices; a readable one is refused", "[d
   CHECK(DeviceFile::load(file, false).size() == 1);
   ::chmod(file.c_str(), 0600);
   CHECK(DeviceFile::load(file).front().name == "sensor");
+}
+
+TEST_CASE("a devices file is edited entry by entry, every other line kept", "[devices]") {
+  const std::string original = "# devices of the flat\n\n" +
+                               device("kitchen-sensor", key_one, "publish = [\"home/#\"]") +
+                               "# the panel in the hall\n" + device("wall-panel", key_two);
+  gw::gateway::Device lamp("lamp", gw::message::Fernet::generate());
+  lamp.permissions.subscribe = {"home/lamp/#"};
+  lamp.permissions.commands = {"ask"};
+  lamp.description = "on the \"desk\"\n";
+  const auto added = DeviceFile::with_added(original, lamp, "devices.toml");
+  CHECK(added.starts_with(original));
+  const auto devices = DeviceFile::parse(added, "devices.toml");
+  REQUIRE(devices.size() == 3);
+  CHECK(devices[2].name == "lamp");
+  CHECK(devices[2].key.key() == lamp.key.key());
+  CHECK(devices[2].permissions == lamp.permissions);
+  CHECK(devices[2].description == lamp.description);
+  CHECK_THROWS_WITH(
+      DeviceFile::with_added(original, gw::gateway::Device("wall-panel", lamp.key), "devices.toml"),
+      Catch::Contains("a second device of this name"));
+
+  // Removing the first keeps the file's comment and the next entry's own comment.
+  const auto removed = DeviceFile::with_removed(added, "kitchen-sensor", "devices.toml");
+  REQUIRE(removed);
+  CHECK(removed->starts_with("# devices of the flat\n\n# the panel in the hall\n[[device]]"));
+  CHECK(DeviceFile::parse(*removed, "devices.toml").size() == 2);
+  const auto last_gone = DeviceFile::with_removed(added, "lamp", "devices.toml");
+  CHECK(*last_gone == original);
+  CHECK_FALSE(DeviceFile::with_removed(added, "nobody", "devices.toml"));
+
+  const auto new_key = gw::message::Fernet::generate();
+  const auto rekeyed = DeviceFile::with_key(original, "wall-panel", new_key, "devices.toml");
+  REQUIRE(rekeyed);
+  const auto after = DeviceFile::parse(*rekeyed, "devices.toml");
+  CHECK(after[1].key.key() == new_key.key());
+  CHECK(after[0].key.key() == key_one);
+  CHECK(rekeyed->size() == original.size());  // one line changed, of the same length
+  CHECK_FALSE(DeviceFile::with_key(original, "nobody", new_key, "devices.toml"));
+}
+
+TEST_CASE("a device's name is one a send list can hold", "[devices]") {
+  CHECK_FALSE(DeviceFile::name_problem("kitchen-sensor.2_b"));
+  CHECK(DeviceFile::name_problem(""));
+  CHECK(DeviceFile::name_problem("-x"));
+  CHECK(DeviceFile::name_problem("two words"));
+  CHECK(DeviceFile::name_problem(std::string(65, 'a')));
 }

@@ -2,8 +2,8 @@
 
 #include <string>
 #include <utility>
-#include <vector>
 
+#include <gw/gateway/permissions.hpp>
 #include <gw/message/fernet.hpp>
 
 namespace gw::gateway {
@@ -16,13 +16,9 @@ struct Device {
 
   std::string name;
   message::Fernet key;
-  std::vector<std::string> publish;    // topic filters it may publish to
-  std::vector<std::string> subscribe;  // filters it may subscribe within
-  std::vector<std::string> send;       // names or ids it may send to; "*": anyone
-  std::vector<std::string> commands;   // commands beyond the everyday ones
-  bool admin = false;                  // admin commands, without auth
-  std::string description;             // for the operator: where it is, who looks after it
-  int line = 0;                        // where its entry starts in the file, for messages
+  PermissionLists permissions;
+  std::string description;  // for the operator: where it is, who looks after it
+  int line = 0;             // where its entry starts in the file, for messages
 };
 
 }  // namespace gw::gateway

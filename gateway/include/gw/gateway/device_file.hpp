@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,6 +31,21 @@ class DeviceFile {
   static std::vector<Device> load(const std::filesystem::path& path, bool require_private = true);
   // The devices in a file's text; `origin` names it in errors.
   static std::vector<Device> parse(std::string_view text, std::string_view origin);
+
+  // Why `name` cannot be a device's, or nothing: 1 to 64 letters, digits, '.', '-', '_', not
+  // starting with '-' (it stands in others' `send` lists).
+  static std::optional<std::string> name_problem(std::string_view name);
+  // A [[device]] entry for `device`, every field written out.
+  static std::string entry(const Device& device);
+
+  // Edits of a file's text that leave every other line as it was (comments included) and are
+  // checked whole, as parse() checks (DeviceFileError). A device not in the text: nothing.
+  static std::string with_added(std::string_view text, const Device& device,
+                                std::string_view origin);
+  static std::optional<std::string> with_removed(std::string_view text, std::string_view name,
+                                                 std::string_view origin);
+  static std::optional<std::string> with_key(std::string_view text, std::string_view name,
+                                             const message::Fernet& key, std::string_view origin);
 };
 
 }  // namespace gw::gateway
