@@ -92,7 +92,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   void prepare(message::Message& request);
   std::string encode(const message::Message& message) const;
-  void on_frame(std::string_view token);
+  // `greeting`: the first frame of a link the gateway greets, which may be under another key.
+  void on_frame(std::string_view token, bool greeting = false);
   void deliver(const message::Message& message);
   void fail_pending(ErrorKind kind, const std::string& why);
   void set_state(ConnectionState state, const std::string& why);

@@ -31,6 +31,8 @@ class Link : public std::enable_shared_from_this<Link> {
   virtual void close() = 0;
   // Whether the transport knows when the connection is lost (not so UDP).
   virtual bool connected_transport() const = 0;
+  // Whether the gateway greets the link before it hears from it (WebSocket's welcome).
+  virtual bool greeted() const { return false; }
 
   // Queues a frame; frames go out one at a time, in order. False when the queue is full.
   bool write(Frame frame);

@@ -22,6 +22,7 @@ class WebSocketLink final : public Link {
   boost::asio::awaitable<std::string> read() override;
   void close() override;
   bool connected_transport() const override { return true; }
+  bool greeted() const override { return true; }
 
  protected:
   boost::asio::awaitable<void> write_one(const std::string& frame) override;

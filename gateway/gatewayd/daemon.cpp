@@ -20,6 +20,7 @@
 #include <gw/console/assets.hpp>
 #include <gw/discovery/announce_beacon.hpp>
 #include <gw/gateway/builtin_commands.hpp>
+#include <gw/gateway/device_file.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/sqlite_store.hpp>
@@ -27,6 +28,7 @@
 #include <gw/transports/network_thread.hpp>
 
 #include "data_dir.hpp"
+#include "devices_reloader.hpp"
 #include "logging.hpp"
 #include "tls_setup.hpp"
 
@@ -69,8 +71,9 @@ std::shared_ptr<gateway::Store> open_store(const Config& config) {
 }
 
 void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls,
-                  const gateway::Store& store, const gateway::ServerInfo& server,
+                  const gateway::Store& store, const gateway::Gateway& gateway,
                   const Endpoints& endpoints) {
+  const auto& server = gateway.server();
   const std::string secure = tls.context ? "s" : "";
   std::ostringstream out;
   out << "gatewayd " << server.version << " '" << server.name << "' (id " << server.id << ")\n";
@@ -78,6 +81,10 @@ void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls
       << (data.created_config ? "  (created with defaults)" : "") << "\n";
   out << "  key file  " << config.key_path().string()
       << (data.created_key ? "  (created, mode 0600)" : "") << "\n";
+  const auto identities = gateway.identities().current();
+  out << "  devices   " << config.devices_path().string() << "  (" << identities->devices().size()
+      << " with keys of their own" << (identities->shared() ? "" : "; the shared key is refused")
+      << ")\n";
   out << "  storage   " << store.describe() << "\n";
   if (tls.context) out << "  tls       " << tls.summary << "\n";
   if (!config.replay_guard)
@@ -121,11 +128,12 @@ void write_ready_file(const Config& config, const gateway::ServerInfo& server) {
 class SignalHandler {
  public:
   SignalHandler(asio::io_context& io, const Config& config, gateway::Gateway& gateway,
-                Transports& running)
+                Transports& running, DevicesReloader& devices)
       : io_(io),
         config_(config),
         gateway_(gateway),
         running_(running),
+        devices_(devices),
         signals_(io, SIGINT, SIGTERM, SIGHUP),
         watchdog_(io) {}
 
@@ -133,7 +141,14 @@ class SignalHandler {
   // Also done when the gateway stops.
   void on_stop(std::function<void()> hook) { on_stop_.push_back(std::move(hook)); }
 
-  // The reload a SIGHUP or an admin's reload command asks for; returns what was done.
+  // The reload an admin's reload command asks for: the devices file first, so that an error in
+  // it (gateway::DeviceFileError) leaves everything as it was; then the keys and the tables.
+  std::string reload_all() {
+    auto devices = devices_.reload(gateway_);
+    return devices + "; " + reload_keys() + "; " + gateway_.tables().reload();
+  }
+
+  // The keys as SIGHUP or `reload` asks; returns what was done.
   std::string reload_keys() {
     auto keys = load_keys(config_);
     const auto count = keys.keys().size();
@@ -172,6 +187,11 @@ class SignalHandler {
 
   void reload() {
     try {
+      spdlog::info("SIGHUP: {}", devices_.reload(gateway_));
+    } catch (const gateway::DeviceFileError& error) {
+      spdlog::error("SIGHUP: kept the devices in use: {}", error.what());
+    }
+    try {
       spdlog::info("SIGHUP: {}", reload_keys());
     } catch (const ConfigError& error) {
       spdlog::error("SIGHUP: kept the keys in use: {}", error.what());
@@ -199,33 +219,56 @@ class SignalHandler {
   const Config& config_;
   gateway::Gateway& gateway_;
   Transports& running_;
+  DevicesReloader& devices_;
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
   std::chrono::steady_clock::time_point deadline_;
   std::vector<std::function<void()>> on_stop_;
 };
 
-// Lets time pass in the gateway (long polls end, idle sessions expire) a few times a second.
+// Lets time pass in the gateway (long polls end, idle sessions expire) a few times a second,
+// and once a second looks whether the devices file changed (read again on the worker pool).
 class Ticker {
  public:
-  Ticker(asio::io_context& io, gateway::Gateway& gateway) : timer_(io), gateway_(gateway) {}
+  Ticker(asio::io_context& io, gateway::Gateway& gateway, DevicesReloader& devices)
+      : timer_(io), gateway_(gateway), devices_(devices) {}
   void start() {
     timer_.expires_after(period);
     timer_.async_wait([this](const boost::system::error_code& error) {
       if (error) return;
       gateway_.tick(std::chrono::steady_clock::now());
+      if (++ticks_ % ticks_per_watch == 0 && devices_.changed()) watched_change();
       start();
     });
   }
 
  private:
+  void watched_change() {
+    (void)gateway_.workers().submit([this] {
+      try {
+        spdlog::info("devices file changed: {}", devices_.reload(gateway_));
+      } catch (const gateway::DeviceFileError& error) {
+        spdlog::error("devices file changed, but kept the devices in use: {}", error.what());
+      }
+    });
+  }
+
   static constexpr std::chrono::milliseconds period{100};
+  static constexpr unsigned ticks_per_watch = 10;
   asio::steady_timer timer_;
   gateway::Gateway& gateway_;
+  DevicesReloader& devices_;
+  unsigned ticks_ = 0;
 };
 
-gateway::GatewaySettings gateway_settings(const Config& config) {
+gateway::GatewaySettings gateway_settings(const Config& config,
+                                          std::vector<gateway::Device> devices) {
   gateway::GatewaySettings settings;
+  if (!config.shared_key_enabled)
+    settings.shared_key.reset();
+  else
+    settings.shared_key = config.shared_key;
+  settings.devices = std::move(devices);
   settings.sessions = config.sessions;
   settings.sessions.poll_reply_bytes = config.limits.message_bytes / 2;
   settings.admin_key = config.admin_key;
@@ -271,12 +314,27 @@ int run_daemon(const Config& config, const Customise& customise) {
   server.name = config.name.empty() ? host_name() : config.name;
   server.id = data.gateway_id;
   server.version = GW_VERSION;
+  DevicesReloader devices(config);
+  std::vector<gateway::Device> initial_devices;
+  try {
+    initial_devices = devices.load();
+  } catch (const gateway::DeviceFileError& error) {
+    throw ConfigError(error.what());
+  }
   const auto store = open_store(config);
-  gateway::Gateway gateway(server, make_codec(config, data.keys), gateway_settings(config), store);
+  gateway::Gateway gateway(server, make_codec(config, data.keys),
+                           gateway_settings(config, initial_devices), store);
   if (const auto restored = gateway.hub().restored())
     spdlog::info("storage: {} session(s) restored from the previous run", restored);
   gateway.serve_files(console_files);
   if (customise) customise(gateway);
+  try {
+    // Against every command, requestable and table, the operator's included.
+    gateway.check_devices(initial_devices);
+  } catch (const gateway::DeviceFileError& error) {
+    throw ConfigError("devices file " + devices.path().string() + ": " + error.what());
+  }
+  initial_devices.clear();
 
   const unsigned threads =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -298,14 +356,14 @@ int run_daemon(const Config& config, const Customise& customise) {
     running.push_back(std::move(transport));
   }
 
-  SignalHandler signals(io, config, gateway, running);
+  SignalHandler signals(io, config, gateway, running, devices);
   signals.start();
-  Ticker ticker(io, gateway);
+  Ticker ticker(io, gateway, devices);
   ticker.start();
   gateway.control().shutdown = [&] { asio::post(io, [&] { signals.stop("shutdown command"); }); };
-  gateway.control().reload = [&] {
-    return signals.reload_keys() + "; " + gateway.tables().reload();
-  };
+  gateway.control().reload = [&] { return signals.reload_all(); };
+  gateway.control().devices_file = devices.path();
+  gateway.control().reload_devices = [&] { return devices.reload(gateway); };
   std::optional<discovery::AnnounceBeacon> beacon;
   if (config.announce_interval.count() > 0) {
     beacon.emplace(io, config.announce_port, config.announce_interval, [&gateway] {
@@ -315,7 +373,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     beacon->start();
     signals.on_stop([&beacon] { beacon->stop(); });
   }
-  print_banner(config, data, tls, *store, gateway.server(), endpoints);
+  print_banner(config, data, tls, *store, gateway, endpoints);
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 

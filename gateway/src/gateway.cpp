@@ -1,3 +1,8 @@
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include <gw/gateway/device_file.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/local_router.hpp>
 
@@ -7,15 +12,40 @@
 #include "commands/command_sets.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "hub/topic_history.hpp"
+#include "identity/key_hints.hpp"
 
 namespace gw::gateway {
+
+namespace {
+
+std::shared_ptr<const Identities> make_identities(const GatewaySettings& settings,
+                                                  std::span<const Device> devices) {
+  auto shared = settings.shared_key ? std::make_shared<const Identity>(
+                                          "", std::nullopt, Permissions(*settings.shared_key))
+                                    : nullptr;
+  return std::make_shared<const Identities>(std::move(shared), devices);
+}
+
+// A message from the gateway to one client, under its key, about what was done to it.
+void tell(Client& client, const message::Codec& codec, std::string cmd, std::string text,
+          nlohmann::json data = nullptr) {
+  message::Message notice;
+  notice.cmd = std::move(cmd);
+  notice.text = std::move(text);
+  notice.data = std::move(data);
+  notice.timestamp = iso8601_now();
+  if (auto delivery = make_delivery(codec, std::move(notice))) client.deliver(*delivery);
+}
+
+}  // namespace
 
 Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settings,
                  std::shared_ptr<Store> store)
     : server_(std::move(server)),
       settings_(std::move(settings)),
       codec_(std::move(codec)),
-      hub_(settings_.sessions, std::move(store)),
+      identities_(make_identities(settings_, settings_.devices)),
+      hub_(settings_.sessions, std::move(store), identities_.current()),
       history_(std::make_unique<TopicHistory>(settings_.history,
                                               settings_.sessions.max_history_topics, hub_.store())),
       router_(std::make_unique<LocalRouter>(hub_, metrics_)),
@@ -28,10 +58,86 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
               : nullptr),
       auth_throttle_(std::make_unique<AuthThrottle>()),
       address_rates_(std::make_unique<AddressRates>(settings_.rates)),
+      key_hints_(std::make_unique<KeyHints>()),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
+  settings_.devices.clear();  // the identities hold them now, and use_devices replaces them
   add_builtin_commands(*this);
   add_builtin_requestables(*this);
+}
+
+void Gateway::check_devices(std::span<const Device> devices) const {
+  std::set<std::string, std::less<>> tables;
+  for (const auto& spec : settings_.tables)
+    tables.insert(spec.name);
+  for (const auto& device : devices) {
+    const auto fail = [&](const std::string& field, const std::string& entry,
+                          const std::string& why) {
+      throw DeviceFileError("device '" + device.name + "' (line " + std::to_string(device.line) +
+                            " of the devices file): " + field + " entry '" + entry + "' " + why);
+    };
+    for (const auto& name : device.permissions.commands) {
+      if (name == "*") continue;
+      const auto* command = commands_.find(name);
+      if (!command) fail("commands", name, "is not a command of this gateway");
+      if (command->permission == Permission::admin)
+        fail("commands", name, "is an admin command: give the device admin = true instead");
+    }
+    for (const auto& name : device.permissions.requestables)
+      if (name != "*" && !requestables_.contains(name))
+        fail("requestables", name, "is not a requestable of this gateway (get lists them)");
+    for (const auto& name : device.permissions.tables)
+      if (name != "*" && !tables.contains(name))
+        fail("tables", name, "is not a lookup table of this gateway ([[tables]])");
+  }
+}
+
+std::string Gateway::use_devices(std::vector<Device> devices) {
+  check_devices(devices);
+  const auto before = identities_.current();
+  std::size_t added = 0, changed = 0;
+  for (const auto& device : devices) {
+    const auto old = before->device(device.name);
+    if (!old)
+      ++added;
+    else if (old->key->key() != device.key.key() ||
+             old->permissions.lists() != device.permissions ||
+             old->description != device.description)
+      ++changed;
+  }
+  const auto removed = before->devices().size() + added - devices.size();
+  auto fresh = make_identities(settings_, devices);
+  identities_.replace(fresh);
+  const auto changes = hub_.use_identities(std::move(fresh));
+  const auto codec = codec_.current();
+  std::size_t dropped = 0;
+  for (const auto& [client, filters] : changes.unsubscribed) {
+    dropped += filters.size();
+    std::string list;
+    for (const auto& filter : filters)
+      list += (list.empty() ? "" : ", ") + filter;
+    spdlog::info("client {} ({}): unsubscribed from {}: its permissions no longer allow it",
+                 client->id(), client->name(), list);
+    tell(*client, *codec, "unsubscribe",
+         "your permissions changed: you are no longer subscribed to " + list,
+         {{"topics", filters}, {"reason", "permissions"}});
+  }
+  for (const auto& client : changes.renamed)
+    tell(*client, *codec, "rename",
+         "your name is now a device's (the devices file gives it): you are " + client->id() +
+             " again",
+         {{"name", client->id()}});
+  for (const auto& client : changes.ended) {
+    spdlog::info("client {} ({}): disconnected: its device was removed or given a new key",
+                 client->id(), client->name());
+    tell(*client, *codec, "kick",
+         "disconnected: this device was removed from the devices file, or given a new key");
+    client->close();
+  }
+  return std::to_string(devices.size()) + " device(s): " + std::to_string(added) + " added, " +
+         std::to_string(removed) + " removed, " + std::to_string(changed) + " changed; " +
+         std::to_string(changes.ended.size()) + " session(s) ended, " + std::to_string(dropped) +
+         " subscription(s) dropped";
 }
 
 Gateway::~Gateway() = default;

@@ -109,4 +109,22 @@ std::optional<Error> PrivateFile::create(const std::filesystem::path& path, std:
   return std::nullopt;
 }
 
+std::optional<Error> PrivateFile::replace(const std::filesystem::path& path, std::string_view text,
+                                          std::string_view what) {
+  auto fresh = path;
+  fresh += ".new";
+  ::unlink(fresh.c_str());  // what an interrupted replace left, if anything
+  if (auto error = create(fresh, text, what)) return error;
+  if (::rename(fresh.c_str(), path.c_str()) != 0) {
+    const auto error = file_error(what, path, std::strerror(errno));
+    ::unlink(fresh.c_str());
+    return error;
+  }
+  // The rename itself reaches the disk with the directory.
+  const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const FileDescriptor dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() >= 0) ::fsync(dir.get());
+  return std::nullopt;
+}
+
 }  // namespace gw::message

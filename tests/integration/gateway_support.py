@@ -63,6 +63,15 @@ class Gateway:
         """Replaces the value of one of the default flags; before start()."""
         self.args[self.args.index(flag) + 1] = str(value)
 
+    def write_devices(self, text):
+        """Writes the devices file (devices.toml, mode 0600) in the data directory."""
+        path = os.path.join(self.data_dir, "devices.toml")
+        with open(path + ".new", "w") as f:
+            f.write(text)
+        os.chmod(path + ".new", 0o600)
+        os.replace(path + ".new", path)  # whole, as an editor saving by rename does
+        return path
+
     def use_key_of(self, other):
         """Starts with the key file of another (started) gateway; before start()."""
         destination = os.path.join(self.data_dir, "gw.key")
@@ -139,8 +148,9 @@ class Gateway:
     def encrypt(self, body, fernet=None):
         return (fernet or self.fernet).encrypt(json.dumps(body).encode())
 
-    def decrypt(self, token):
-        return json.loads(self.fernet.decrypt(token if isinstance(token, bytes) else token.encode()))
+    def decrypt(self, token, fernet=None):
+        return json.loads((fernet or self.fernet).decrypt(
+            token if isinstance(token, bytes) else token.encode()))
 
     # One request, one reply, per transport.
     def post(self, token):
@@ -150,10 +160,12 @@ class Gateway:
         response = self.post(self.encrypt(body))
         return response.status_code, self.decrypt(response.content)
 
-    def websocket(self, **options):
-        """A connected WebSocket client; the welcome message already read and returned."""
-        ws = websocket.create_connection(self.ws_url, timeout=TIMEOUT, **options)
-        return ws, self.decrypt(ws.recv())
+    def websocket(self, device=None, fernet=None, **options):
+        """A connected WebSocket client; the welcome message already read and returned. A
+        device asks for its welcome under its own key (`fernet`) with ?device=NAME."""
+        url = self.ws_url + (f"?device={device}" if device else "")
+        ws = websocket.create_connection(url, timeout=TIMEOUT, **options)
+        return ws, self.decrypt(ws.recv(), fernet)
 
     def ws_request(self, ws, body):
         ws.send(self.encrypt(body).decode())

@@ -16,10 +16,12 @@ _ids = itertools.count(1)
 class SessionClient:
     transport = None
 
-    def __init__(self, gateway, name, resume=None):
+    def __init__(self, gateway, name, resume=None, fernet=None):
         """Opens a session with a handshake asking for `name`, or (a connection) goes on as the
-        one whose resume token is `resume`; `opening` is the reply."""
+        one whose resume token is `resume`; `opening` is the reply. Tokens are made under
+        `fernet` (a device's own key), else the gateway's shared key."""
         self.gateway = gateway
+        self.fernet = fernet or gateway.fernet
         self.token = None
         self.deliveries = []
         opening = message("resume", args=resume) if resume else message("handshake", user=name)
@@ -61,15 +63,16 @@ class SessionClient:
 class HttpClient(SessionClient):
     transport = "http"
 
-    def __init__(self, gateway, name):
+    def __init__(self, gateway, name, fernet=None):
         self.http = requests.Session()
         self._reply = None
-        super().__init__(gateway, name)
+        super().__init__(gateway, name, fernet=fernet)
 
     def _send(self, body):
         response = self.http.post(self.gateway.http_url + "/message",
-                                  data=self.gateway.encrypt(body), timeout=TIMEOUT + 5)
-        self._reply = self.gateway.decrypt(response.content)
+                                  data=self.gateway.encrypt(body, self.fernet), timeout=TIMEOUT + 5)
+        self.status = response.status_code
+        self._reply = self.gateway.decrypt(response.content, self.fernet)
 
     def _receive(self, timeout):
         reply, self._reply = self._reply, None
@@ -90,16 +93,17 @@ class HttpClient(SessionClient):
 class WebSocketClient(SessionClient):
     transport = "websocket"
 
-    def __init__(self, gateway, name, resume=None):
-        self.ws, _welcome = gateway.websocket()
-        super().__init__(gateway, name, resume)
+    def __init__(self, gateway, name, resume=None, fernet=None, device=None):
+        """A device (`device` its name, `fernet` its key) is welcomed under its own key."""
+        self.ws, _welcome = gateway.websocket(device=device, fernet=fernet)
+        super().__init__(gateway, name, resume, fernet)
 
     def _send(self, body):
-        self.ws.send(self.gateway.encrypt(body).decode())
+        self.ws.send(self.gateway.encrypt(body, self.fernet).decode())
 
     def _receive(self, timeout):
         self.ws.settimeout(max(timeout, 0.01))
-        return self.gateway.decrypt(self.ws.recv())
+        return self.gateway.decrypt(self.ws.recv(), self.fernet)
 
     def close(self):
         self.ws.close()
@@ -113,17 +117,17 @@ class WebSocketClient(SessionClient):
 class UdpClient(SessionClient):
     transport = "udp"
 
-    def __init__(self, gateway, name):
+    def __init__(self, gateway, name, fernet=None):
         self.sock = gateway.udp_socket()
-        super().__init__(gateway, name)
+        super().__init__(gateway, name, fernet=fernet)
 
     def _send(self, body):
-        self.sock.sendto(self.gateway.encrypt(body), self.gateway.udp_address)
+        self.sock.sendto(self.gateway.encrypt(body, self.fernet), self.gateway.udp_address)
 
     def _receive(self, timeout):
         self.sock.settimeout(max(timeout, 0.01))
         data, _ = self.sock.recvfrom(65536)
-        return self.gateway.decrypt(data)
+        return self.gateway.decrypt(data, self.fernet)
 
     def close(self):
         self.sock.close()
@@ -132,19 +136,19 @@ class UdpClient(SessionClient):
 class TcpClient(SessionClient):
     transport = "tcp"
 
-    def __init__(self, gateway, name, resume=None):
+    def __init__(self, gateway, name, resume=None, fernet=None):
         self.sock, self.lines = gateway.tcp_connection()
-        super().__init__(gateway, name, resume)
+        super().__init__(gateway, name, resume, fernet)
 
     def _send(self, body):
-        self.sock.sendall(self.gateway.encrypt(body) + b"\n")
+        self.sock.sendall(self.gateway.encrypt(body, self.fernet) + b"\n")
 
     def _receive(self, timeout):
         self.sock.settimeout(max(timeout, 0.01))
         line = self.lines.readline()
         if not line:
             raise ConnectionError("the gateway closed the TCP connection")
-        return self.gateway.decrypt(line)
+        return self.gateway.decrypt(line, self.fernet)
 
     def close(self):
         """Leaves: a TCP stream ends the same way whether the client left or was cut off, so it

@@ -28,8 +28,8 @@ class FirstStart(unittest.TestCase):
             with open(os.path.join(data, "gatewayd.toml"), "rb") as f:
                 config = tomllib.load(f)
             self.assertEqual(set(config),
-                             {"gateway", "listeners", "tls", "discovery", "limits", "sessions",
-                              "storage", "log"})
+                             {"gateway", "shared_key", "listeners", "tls", "discovery", "limits",
+                              "sessions", "storage", "log"})
             self.assertEqual(config["listeners"]["http_port"], 5000)  # defaults, not the flags
             self.assertEqual(config["limits"]["message_bytes"], 65536)
             self.assertEqual(config["limits"]["http_header_bytes"], 8192)

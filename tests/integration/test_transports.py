@@ -101,7 +101,10 @@ class HandshakeAndPing(GatewayTestCase):
     def test_commands_lists_descriptions(self):
         _, reply = self.gateway.http_request(message("commands"))
         by_name = {c["name"]: c for c in reply["data"]}
-        self.assertEqual(by_name["ping"]["permission"], "user")
+        # Everyone may ping; a device runs broadcast only when its permissions list it.
+        self.assertEqual(by_name["ping"]["permission"], "everyone")
+        self.assertEqual(by_name["broadcast"]["permission"], "user")
+        self.assertEqual(by_name["kick"]["permission"], "admin")
         self.assertTrue(by_name["handshake"]["description"])
         _, help_reply = self.gateway.http_request(message("help"))
         self.assertEqual(help_reply["data"], reply["data"])

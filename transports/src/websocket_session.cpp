@@ -32,6 +32,9 @@ template <class Stream>
 void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
   ws_.next_layer().set_owner(weak_from_this());
+  const std::string_view target(request.target().data(), request.target().size());
+  if (const auto mark = target.find('?'); mark != std::string_view::npos)
+    query_ = std::string(target.substr(mark + 1, 512));  // what a greeting needs, bounded
   connection_id_ = context_->admit(weak_from_this(), host(), stats_);
   if (connection_id_ == 0) return;
 

@@ -33,6 +33,7 @@ class WebSocketSession final : public Session,
 
   void send(Frame frame) override;
   void close() override;
+  std::string_view opening_query() const noexcept override { return query_; }
 
  private:
   using std::enable_shared_from_this<WebSocketSession<Stream>>::shared_from_this;
@@ -53,6 +54,7 @@ class WebSocketSession final : public Session,
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;
   WriteQueue queue_;
+  std::string query_;  // of the upgrade request's target; set before the handler hears of it
   std::uint64_t connection_id_ = 0;
   bool opened_ = false;   // the handler was told of this session
   bool ended_ = false;    // the connection is over; nothing more to write

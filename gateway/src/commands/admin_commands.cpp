@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <gw/gateway/device_file.hpp>
 #include <gw/gateway/gateway_control.hpp>
 
 #include "command_sets.hpp"
@@ -63,20 +64,26 @@ std::optional<Message> kick(const AdminCommandsUse& use, const CommandContext& c
       context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
   if (who.empty()) return refusal(400, "kick needs a client id or name in args (or to)");
   auto& hub = use.hub;
-  const auto target = hub.find(who);
-  if (!target) return refusal(404, "no client with the id or name '" + who + "'");
+  // A device's name: every session of it.
+  const auto targets = hub.find_all(who);
+  if (targets.empty()) return refusal(404, "no client with the id or name '" + who + "'");
   // Told why before the connection closes.
   Message notice;
   notice.cmd = "kick";
   notice.text = "disconnected by an admin";
   notice.user_id = use.server.name;
   notice.timestamp = iso8601_now();
-  if (auto delivery = make_delivery(*use.codec.current(), std::move(notice)))
-    target->deliver(*delivery);
-  hub.remove(target);
-  spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
-  return text_reply("kicked " + target->id() + " (" + target->name() + ")",
-                    {{"id", target->id()}, {"name", target->name()}});
+  const auto delivery = make_delivery(*use.codec.current(), std::move(notice));
+  std::string kicked;
+  for (const auto& target : targets) {
+    if (delivery) target->deliver(*delivery);
+    hub.remove(target);
+    spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
+    kicked += (kicked.empty() ? "" : ", ") + target->id() + " (" + target->name() + ")";
+  }
+  const auto& last = *targets.back();
+  return text_reply("kicked " + kicked,
+                    {{"id", last.id()}, {"name", last.name()}, {"sessions", targets.size()}});
 }
 
 std::optional<Message> shutdown(const AdminCommandsUse& use, const CommandContext& context) {
@@ -96,6 +103,8 @@ std::optional<Message> reload(const AdminCommandsUse& use, const CommandContext&
   if (!control.reload) return refusal(403, "this gateway has nothing to reload");
   try {
     return text_reply(control.reload());
+  } catch (const DeviceFileError& error) {
+    return refusal(400, std::string("reload refused, nothing was changed: ") + error.what());
   } catch (const std::exception& error) {
     return refusal(500, std::string("reload failed, the old settings stay: ") + error.what());
   }
@@ -141,6 +150,7 @@ std::optional<Message> backup(const AdminCommandsUse& use, const CommandContext&
 void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
   registry.add({.name = "auth",
                 .description = "Gain admin permission: args is the admin key",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, auth),
                 .needs_session = true});
   registry.add({.name = "kick",
@@ -157,7 +167,7 @@ void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
                 .permission = Permission::admin,
                 .handler = handler_using(use, backup)});
   registry.add({.name = "reload",
-                .description = "Reload the keys and lookup tables",
+                .description = "Reload the devices file, the keys and the lookup tables",
                 .permission = Permission::admin,
                 .handler = handler_using(use, reload),
                 .blocking = true});

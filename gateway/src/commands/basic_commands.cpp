@@ -41,17 +41,24 @@ std::optional<Message> list_commands(const CommandRegistry& registry) {
 }  // namespace
 
 void add_basic_commands(CommandRegistry& registry) {
-  registry.add(
-      {.name = "ping", .description = "Answer pong with the gateway's clock", .handler = ping});
+  registry.add({.name = "ping",
+                .description = "Answer pong with the gateway's clock",
+                .permission = Permission::everyone,
+                .handler = ping});
   registry.add({.name = "error",
                 .description = "Report an error to the gateway's log",
+                .permission = Permission::everyone,
                 .handler = error_report});
   // The registry outlives its commands: it holds them.
   const auto list = [&registry](const CommandContext&) { return list_commands(registry); };
   registry.add({.name = "commands",
                 .description = "List the commands with their descriptions and permissions",
+                .permission = Permission::everyone,
                 .handler = list});
-  registry.add({.name = "help", .description = "Same as commands", .handler = list});
+  registry.add({.name = "help",
+                .description = "Same as commands",
+                .permission = Permission::everyone,
+                .handler = list});
 }
 
 Message text_reply(std::string text, nlohmann::json data) {
@@ -66,6 +73,11 @@ std::string trimmed_args(std::string_view args) {
   const auto first = args.find_first_not_of(space);
   if (first == std::string_view::npos) return {};
   return std::string(args.substr(first, args.find_last_not_of(space) - first + 1));
+}
+
+std::string target_of(const Message& request, std::string Message::*field) {
+  if (!(request.*field).empty()) return request.*field;
+  return split_first_word(request.args).first;
 }
 
 std::pair<std::string, std::string> split_first_word(std::string_view args) {

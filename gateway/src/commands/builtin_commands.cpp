@@ -25,6 +25,12 @@ void add_builtin_commands(Gateway& gateway) {
                                 .server = gateway.server(),
                                 .codec = gateway.codec(),
                                 .control = gateway.control()});
+  add_device_commands(registry, {.identities = gateway.identities(),
+                                 .hub = gateway.hub(),
+                                 .control = gateway.control(),
+                                 .check = [&gateway](std::span<const Device> devices) {
+                                   gateway.check_devices(devices);
+                                 }});
   add_request_commands(
       registry, {.hub = gateway.hub(),
                  .requestables = gateway.requestables(),

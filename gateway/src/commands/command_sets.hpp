@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,11 +14,15 @@
 
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/device.hpp>
+#include <gw/gateway/gateway_control.hpp>
 #include <gw/gateway/hub.hpp>
+#include <gw/gateway/identities.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
+#include <gw/gateway/snapshot_slot.hpp>
 #include <gw/message/message.hpp>
 
 #include "admission/auth_throttle.hpp"
@@ -58,6 +65,17 @@ struct AdminCommandsUse {
 };
 void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use);
 
+// device: list, show, add, remove and rotate the devices of the devices file
+struct DeviceCommandsUse {
+  const SnapshotSlot<Identities>& identities;
+  const Hub& hub;
+  const GatewayControl& control;
+  // Throws DeviceFileError for devices this gateway could not use (Gateway::check_devices).
+  std::function<void(std::span<const Device>)> check;
+  std::shared_ptr<std::mutex> editing = std::make_shared<std::mutex>();  // one edit at a time
+};
+void add_device_commands(CommandRegistry& registry, DeviceCommandsUse use);
+
 // lookup, get, ask
 struct RequestCommandsUse {
   Hub& hub;
@@ -93,5 +111,10 @@ std::pair<std::string, std::string> split_first_word(std::string_view args);
 
 // `args` without surrounding white space.
 std::string trimmed_args(std::string_view args);
+
+// What a command addressed to someone or some topic is about: `field` (to, topic) when set,
+// else the first word of args, as "/send WHO TEXT" types it. The command and its access check
+// both read it here, so that they cannot disagree.
+std::string target_of(const message::Message& request, std::string message::Message::*field);
 
 }  // namespace gw::gateway

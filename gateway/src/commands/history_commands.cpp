@@ -98,9 +98,9 @@ namespace {
 // `history TOPIC [COUNT]`, or topic set and args COUNT.
 std::optional<Message> history(const HistoryCommandsUse& use, const CommandContext& context) {
   const auto& request = context.request;
-  auto [first, rest] = split_first_word(request.args);
-  const auto filter = request.topic.empty() ? first : request.topic;
-  const auto count_text = request.topic.empty() ? rest : trimmed_args(request.args);
+  const auto filter = target_of(request, &Message::topic);
+  const auto count_text =
+      request.topic.empty() ? split_first_word(request.args).second : trimmed_args(request.args);
   if (filter.empty())
     return refusal(400, "history needs a topic (or filter): set topic, or args \"TOPIC [COUNT]\"");
   if (auto problem = topic::check_filter(filter)) return refusal(400, *problem);
@@ -140,10 +140,16 @@ std::optional<Message> history(const HistoryCommandsUse& use, const CommandConte
 }  // namespace
 
 void add_history_commands(CommandRegistry& registry, HistoryCommandsUse use) {
-  registry.add({.name = "history",
-                .description = "The last COUNT (20) messages of a topic or filter that keeps "
-                               "history ([[history]]): args \"TOPIC [COUNT]\"",
-                .handler = handler_using(use, history)});
+  registry.add(
+      {.name = "history",
+       .description = "The last COUNT (20) messages of a topic or filter that keeps "
+                      "history ([[history]]): args \"TOPIC [COUNT]\"",
+       .permission = Permission::everyone,
+       .handler = handler_using(use, history),
+       // Reading what a filter kept is subscribing to it, after the fact.
+       .accesses = [](const Message& request) {
+         return std::vector<Access>{{Access::Kind::subscribe, target_of(request, &Message::topic)}};
+       }});
 }
 
 }  // namespace gw::gateway

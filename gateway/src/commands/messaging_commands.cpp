@@ -12,7 +12,8 @@ namespace {
 using message::Message;
 
 // The message as recipients get it: the sender's, without its session token, with `from` and
-// `userID` set by the gateway (a sender without a session is "anonymous"). Encrypted once.
+// `userID` set by the gateway (a sender without a session is "anonymous", a device without
+// one its name). Encrypted once per key.
 std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse& use,
                                                      const CommandContext& context, Message message,
                                                      std::uint64_t offset = 0) {
@@ -23,9 +24,14 @@ std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse&
   if (context.client) {
     message.from = context.client->id();
     message.user_id = context.client->name();
+  } else if (context.identity->device()) {
+    message.from = context.identity->name;
+    message.user_id = context.identity->name;
   } else {
     message.from = "anonymous";
-    if (message.user_id.empty()) message.user_id = "anonymous";
+    // Nobody but a device goes by its name.
+    if (message.user_id.empty() || use.hub.is_device_name(message.user_id))
+      message.user_id = "anonymous";
   }
   if (message.timestamp.empty()) message.timestamp = iso8601_now();
   auto delivery = make_delivery(*use.codec.current(), std::move(message));
@@ -92,8 +98,10 @@ std::optional<Message> to_one(const MessagingCommandsUse& use, const CommandCont
           refusal(404, "no client with the id or name '" + who + "'; send clients for the list"),
           0};
     const std::size_t stored = reached->stored ? 1 : 0;
-    auto reply = delivered_reply({1, stored}, "client");
-    reply.text = "delivered to " + reached->id + " (" + reached->name + ")";
+    auto reply = delivered_reply({reached->sessions, stored}, "client");
+    reply.text = reached->sessions == 1 ? "delivered to " + reached->id + " (" + reached->name + ")"
+                                        : "delivered to the " + std::to_string(reached->sessions) +
+                                              " sessions of " + reached->name;
     return Acknowledged{std::move(reply), stored};
   });
 }
@@ -120,14 +128,14 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
   const auto offset = use.history.keeps(topic) ? use.history.next_offset() : 0;
   const auto acknowledge = [&](const Delivery& delivery) {
     // Kept before it is routed: a subscriber catching up finds it in one or the other.
-    const bool in_history =
-        offset != 0 && use.history.keep(topic, delivery.message, std::chrono::system_clock::now());
+    const bool in_history = offset != 0 && use.history.keep(topic, delivery.message(),
+                                                            std::chrono::system_clock::now());
     const auto reached = context.router.to_topic(topic, delivery);
     auto reply = delivered_reply(reached, "subscribers of " + topic);
     auto stored = reached.stored + (in_history ? 1 : 0);
     if (in_history) reply.data["offset"] = offset;
     if (!retain) return Acknowledged{std::move(reply), stored};
-    auto kept = std::make_shared<Message>(*delivery.message);
+    auto kept = std::make_shared<Message>(*delivery.message());
     kept->retain = true;
     const bool retained = use.hub.retain(topic, std::move(kept)) == Hub::Retained::kept;
     reply.data["retained"] = retained;
@@ -175,13 +183,34 @@ std::optional<Message> chat(const MessagingCommandsUse& use, const CommandContex
 }
 
 // For a command typed as "/CMD TARGET TEXT": when the message has no `field` (to, topic), its
-// args give it, and the rest of them the text.
+// args give it (target_of), and the rest of them the text.
 void target_from_args(Message& message, std::string Message::*field) {
   if (!(message.*field).empty()) return;
-  auto [target, text] = split_first_word(message.args);
-  message.*field = std::move(target);
-  if (message.text.empty()) message.text = std::move(text);
+  message.*field = target_of(message, field);
+  if (message.text.empty()) message.text = split_first_word(message.args).second;
   message.args.clear();
+}
+
+// What each messaging command touches, for the sender's permissions.
+std::vector<Access> chat_accesses(const Message& request) {
+  if (!request.to.empty()) return {{Access::Kind::send, request.to}};
+  if (!request.topic.empty()) return {{Access::Kind::publish, request.topic}};
+  return {{Access::Kind::command, "broadcast"}};  // for everyone: as broadcast
+}
+
+std::vector<Access> send_accesses(const Message& request) {
+  return {{Access::Kind::send, target_of(request, &Message::to)}};
+}
+
+std::vector<Access> publish_accesses(const Message& request) {
+  return {{Access::Kind::publish, target_of(request, &Message::topic)}};
+}
+
+std::vector<Access> subscribe_accesses(const Message& request) {
+  const auto parsed = subscribe_args(request);
+  if (const auto* args = std::get_if<SubscribeArgs>(&parsed))
+    return {{Access::Kind::subscribe, args->filter}};
+  return {};  // refused as malformed by the command
 }
 
 // `send` with `to`, or typed as "/send WHO TEXT".
@@ -278,27 +307,36 @@ void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use)
        .description =
            "A chat message (empty cmd): to `to` if set, else to the subscribers of `topic` "
            "if set, else to every client",
-       .handler = handler_using(use, chat)});
+       .permission = Permission::everyone,
+       .handler = handler_using(use, chat),
+       .accesses = chat_accesses});
   registry.add(
       {.name = "send",
        .description = "Deliver to one client: `to` is its id or name (or args \"WHO TEXT\")",
-       .handler = handler_using(use, send)});
+       .permission = Permission::everyone,
+       .handler = handler_using(use, send),
+       .accesses = send_accesses});
   registry.add({.name = "broadcast",
                 .description = "Deliver to every client on every transport",
                 .handler = handler_using(use, broadcast)});
   registry.add({.name = "publish",
                 .description =
                     "Deliver to the subscribers of `topic` (or args \"TOPIC TEXT\"); no wildcards",
-                .handler = handler_using(use, publish)});
+                .permission = Permission::everyone,
+                .handler = handler_using(use, publish),
+                .accesses = publish_accesses});
   registry.add({.name = "subscribe",
                 .description =
                     "Receive what is published to `topic` (or args); + matches one level, a last # "
                     "the rest; a last arg since=EPOCH:OFFSET or since=TIME first sends what was "
                     "missed",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, subscribe),
-                .needs_session = true});
+                .needs_session = true,
+                .accesses = subscribe_accesses});
   registry.add({.name = "unsubscribe",
                 .description = "Stop receiving a topic filter you subscribed to",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, unsubscribe),
                 .needs_session = true});
   registry.add({.name = "topics",

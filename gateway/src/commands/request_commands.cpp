@@ -23,9 +23,9 @@ std::optional<Message> get(const RequestCommandsUse& use, const CommandContext& 
 // "ask WHO CMD ARGS" (or `to` WHO and args "CMD ARGS"): the gateway sends CMD to the client and
 // answers with the client's reply, or 504 when none comes in time.
 std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& context) {
-  auto who = context.request.to;
-  std::string rest = context.request.args;
-  if (who.empty()) std::tie(who, rest) = split_first_word(rest);
+  const auto who = target_of(context.request, &Message::to);
+  const auto rest = context.request.to.empty() ? split_first_word(context.request.args).second
+                                               : context.request.args;
   auto [cmd, args] = split_first_word(rest);
   if (who.empty() || cmd.empty())
     return refusal(400, "ask needs a client and a command: args \"WHO CMD [ARGS]\"");
@@ -54,14 +54,19 @@ std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& 
   return std::nullopt;  // answered by the client's reply, or the timeout
 }
 
+// The table of "TABLE/KEY" and the key; nothing when args are not of that form.
+std::optional<std::pair<std::string, std::string>> table_and_key(const Message& request) {
+  const auto args = trimmed_args(request.args);
+  const auto slash = args.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == args.size()) return std::nullopt;
+  return std::pair{args.substr(0, slash), args.substr(slash + 1)};
+}
+
 // "TABLE/KEY": the row as data. Runs on the worker pool: it may read the table's file.
 std::optional<Message> lookup(const RequestCommandsUse& use, const CommandContext& context) {
-  const auto args = trimmed_args(context.request.args);
-  const auto slash = args.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == args.size())
-    return refusal(400, "lookup needs args \"TABLE/KEY\", such as sensors/kitchen");
-  auto answer = use.tables.lookup(std::string_view(args).substr(0, slash),
-                                  std::string_view(args).substr(slash + 1));
+  const auto wanted = table_and_key(context.request);
+  if (!wanted) return refusal(400, "lookup needs args \"TABLE/KEY\", such as sensors/kitchen");
+  auto answer = use.tables.lookup(wanted->first, wanted->second);
   if (answer.code != 200) return refusal(answer.code, std::move(answer.text));
   return text_reply(std::move(answer.text), std::move(answer.row));
 }
@@ -72,16 +77,31 @@ void add_request_commands(CommandRegistry& registry, RequestCommandsUse use) {
   registry.add({.name = "lookup",
                 .description =
                     "A row of a lookup table ([[tables]] in the configuration): args \"TABLE/KEY\"",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, lookup),
-                .blocking = true});
+                .blocking = true,
+                .accesses = [](const Message& request) {
+                  const auto wanted = table_and_key(request);
+                  if (!wanted) return std::vector<Access>{};
+                  return std::vector<Access>{{Access::Kind::table, wanted->first}};
+                }});
   registry.add({.name = "get",
                 .description = "Read a requestable: args is its name (time, version, stats, ...)",
-                .handler = handler_using(use, get)});
-  registry.add({.name = "ask",
-                .description =
-                    "Send a command to another client and answer with its reply: args \"WHO CMD "
-                    "[ARGS]\" (504 if it does not answer in time)",
-                .handler = handler_using(use, ask)});
+                .permission = Permission::everyone,
+                .handler = handler_using(use, get),
+                .accesses = [](const Message& request) {
+                  const auto name = trimmed_args(request.args);
+                  if (name.empty()) return std::vector<Access>{};  // the list: anyone may read it
+                  return std::vector<Access>{{Access::Kind::requestable, name}};
+                }});
+  registry.add(
+      {.name = "ask",
+       .description = "Send a command to another client and answer with its reply: args \"WHO CMD "
+                      "[ARGS]\" (504 if it does not answer in time)",
+       .handler = handler_using(use, ask),
+       .accesses = [](const Message& request) {
+         return std::vector<Access>{{Access::Kind::send, target_of(request, &Message::to)}};
+       }});
 }
 
 }  // namespace gw::gateway

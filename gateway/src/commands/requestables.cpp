@@ -30,4 +30,9 @@ nlohmann::json Requestables::list() const {
   return list;
 }
 
+bool Requestables::contains(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return entries_.find(name) != entries_.end();
+}
+
 }  // namespace gw::gateway

@@ -47,7 +47,7 @@ std::optional<Message> handshake(const SessionCommandsUse& use, const CommandCon
   auto& hub = use.hub;
   auto client = context.client;
   if (!client) {  // an HTTP or UDP client without a session (or with an expired one)
-    client = hub.open_session(context.session, new_session_token());
+    client = hub.open_session(context.session, new_session_token(), context.identity);
     if (!client)
       return refusal(503, "the gateway holds its limit of " +
                               std::to_string(hub.limits().max_sessions) +
@@ -79,11 +79,12 @@ std::optional<Message> resume(const SessionCommandsUse& use, const CommandContex
                    "resume needs the resume token in args: data.session.resume of the handshake "
                    "reply");
   const auto codec = use.codec.current();
-  const auto encode = [&codec](const Message& message) -> transports::Frame {
-    auto frame = codec->encode(message);
+  const auto& key = key_for(context.identity.get(), *codec);
+  const auto encode = [&codec, &key](const Message& message) -> transports::Frame {
+    auto frame = codec->encode(message, key);
     return frame ? std::make_shared<const std::string>(std::move(*frame)) : nullptr;
   };
-  auto outcome = use.hub.resume(context.session, resume_token, encode);
+  auto outcome = use.hub.resume(context.session, resume_token, encode, *context.identity);
   if (const auto* refused = std::get_if<Hub::Refusal>(&outcome))
     return refusal(refused->code, refused->text);
   const auto& resumed = std::get<Hub::Resumed>(outcome);
@@ -112,9 +113,14 @@ std::optional<Message> bye(const SessionCommandsUse& use, const CommandContext& 
 
 std::optional<Message> whoami(const CommandContext& context) {
   const auto& client = *context.client;
+  auto info = client.info();
+  // What this client may do: its key's permissions, all of them once it is admin.
+  info["permissions"] = context.identity->permissions.to_json();
+  if (client.admin()) info["permissions"]["admin"] = true;
+  const auto as = context.identity->device() ? ", device " + context.identity->name : "";
   return text_reply("you are " + client.name() + " (" + client.id() + ") on " +
-                        std::string(transports::to_string(client.kind())),
-                    client.info());
+                        std::string(transports::to_string(client.kind())) + as,
+                    std::move(info));
 }
 
 std::optional<Message> rename(const SessionCommandsUse& use, const CommandContext& context) {
@@ -223,23 +229,30 @@ void add_session_commands(CommandRegistry& registry, SessionCommandsUse use) {
                 .description =
                     "Open a session: the gateway's name, id, clock and endpoints, your session id "
                     "and token, and the commands; userID asks for a name",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, handshake)});
   registry.add({.name = "resume",
                 .description =
                     "Go on as the WebSocket or TCP session whose resume token is in args "
                     "(data.session.resume of its handshake): its id, name and subscriptions, and "
                     "first what arrived for it while it was away",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, resume)});
   registry.add({.name = "bye",
                 .description = "End your session now: its token and resume token stop working",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, bye),
                 .needs_session = true});
   registry.add({.name = "whoami",
-                .description = "Your session: id, name, transport, address, since, subscriptions",
+                .description = "Your session: id, name, transport, address, since, subscriptions "
+                               "and what your key may do (permissions)",
+                .permission = Permission::everyone,
                 .handler = whoami,
                 .needs_session = true});
   registry.add({.name = "rename",
-                .description = "Take the name in args (names are unique: 409 if taken)",
+                .description = "Take the name in args (names are unique: 409 if taken; a "
+                               "device's name is fixed: 403)",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, rename),
                 .needs_session = true});
   registry.add({.name = "clients",
@@ -250,6 +263,7 @@ void add_session_commands(CommandRegistry& registry, SessionCommandsUse use) {
                     "Fetch the messages waiting for this session; args wait=N holds the request up "
                     "to N seconds until one comes; ack=SEQ forgets those numbered up to SEQ and "
                     "keeps the ones returned until acknowledged (at least once)",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, poll),
                 .needs_session = true});
 }

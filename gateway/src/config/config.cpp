@@ -21,6 +21,10 @@ std::filesystem::path Config::key_path() const {
   return in_data_dir(data_dir, key_file);
 }
 
+std::filesystem::path Config::devices_path() const {
+  return in_data_dir(data_dir, devices_file);
+}
+
 std::filesystem::path Config::log_path() const {
   return in_data_dir(data_dir, log_file);
 }

@@ -130,6 +130,18 @@ void apply_history(Config& config, const toml::node& node, const std::filesystem
   }
 }
 
+// "[gateway], [listeners], ..., [log]": the sections of the option table, in its order.
+std::string section_list() {
+  std::string list;
+  std::string_view last;
+  for (const auto& option : config_options()) {
+    if (option.section.empty() || option.section == last) continue;
+    last = option.section;
+    list += (list.empty() ? "[" : ", [") + std::string(last) + "]";
+  }
+  return list;
+}
+
 void apply_file(Config& config, const std::filesystem::path& path) {
   toml::table table;
   try {
@@ -151,10 +163,9 @@ void apply_file(Config& config, const std::filesystem::path& path) {
     }
     const auto* entries = node.as_table();
     if (!entries)
-      throw ConfigError(
-          "config file " + path.string() + ": '" + std::string(section.str()) +
-          "' is not a [section]; options live in [gateway], [listeners], [limits], "
-          "[sessions] and [log], lookup tables in [[tables]] and topic history in [[history]]");
+      throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
+                        "' is not a [section]; options live in " + section_list() +
+                        ", lookup tables in [[tables]] and topic history in [[history]]");
     for (const auto& [name, value] : *entries) {
       const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
                          path.string() + " line " + std::to_string(value.source().begin.line);

@@ -223,9 +223,10 @@ Parsed parse_announce_port(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
-// "http://laptop.lan:3000, https://panel.example" or "*": whole origins, no paths.
-Parsed parse_allowed_origins(Config& config, std::string_view text) {
-  std::vector<std::string> origins;
+// The items of a list given as "a, b, c" (a TOML list of strings arrives joined so), trimmed,
+// empty ones skipped.
+std::vector<std::string_view> comma_list(std::string_view text) {
+  std::vector<std::string_view> items;
   while (!text.empty()) {
     const auto comma = text.find(',');
     auto item = text.substr(0, comma);
@@ -234,7 +235,22 @@ Parsed parse_allowed_origins(Config& config, std::string_view text) {
       item.remove_prefix(1);
     while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
       item.remove_suffix(1);
-    if (item.empty()) continue;
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string toml_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items)
+    out += (out.size() > 1 ? ", " : "") + toml_string(item);
+  return out + "]";
+}
+
+// "http://laptop.lan:3000, https://panel.example" or "*": whole origins, no paths.
+Parsed parse_allowed_origins(Config& config, std::string_view text) {
+  std::vector<std::string> origins;
+  for (const auto item : comma_list(text)) {
     const auto scheme_end = item.find("://");
     const bool web_scheme = item.starts_with("http://") || item.starts_with("https://");
     if (item != "*" && (!web_scheme || item.find('/', scheme_end + 3) != std::string_view::npos ||
@@ -249,10 +265,26 @@ Parsed parse_allowed_origins(Config& config, std::string_view text) {
 }
 
 std::string show_allowed_origins(const Config& config) {
-  std::string out = "[";
-  for (const auto& origin : config.limits.allowed_origins)
-    out += (out.size() > 1 ? ", " : "") + toml_string(origin);
-  return out + "]";
+  return toml_list(config.limits.allowed_origins);
+}
+
+// One of the shared key's permission lists ([shared_key]), each entry checked as a devices
+// file's would be.
+template <auto list, Access::Kind kind>
+Parsed parse_shared_key_list(Config& config, std::string_view text) {
+  std::vector<std::string> entries;
+  for (const auto item : comma_list(text)) {
+    if (auto problem = permission_entry_problem(kind, item))
+      return "'" + std::string(item) + "': " + *problem;
+    entries.emplace_back(item);
+  }
+  config.shared_key.*list = std::move(entries);
+  return std::nullopt;
+}
+
+template <auto list>
+std::string show_shared_key_list(const Config& config) {
+  return toml_list(config.shared_key.*list);
 }
 
 Parsed parse_log_level(Config& config, std::string_view text) {
@@ -335,6 +367,39 @@ constexpr ConfigOption options[] = {
      "Read the admin key from this file (relative: in the data directory) instead: a key given "
      "with --admin-key is visible to every user in `ps`; GW_ADMIN_KEY or this file is not",
      parse_path<&Config::admin_key_file>, show_path<&Config::admin_key_file>},
+    {"gateway", "devices_file", "devices-file", "FILE",
+     "The devices, each with a key of its own and its permissions ([[device]] tables; a "
+     "relative path is in the data directory; missing: no devices). Private like the key file. "
+     "Read again on SIGHUP, `reload`, or when it changes",
+     parse_path<&Config::devices_file>, show_path<&Config::devices_file>},
+    {"shared_key", "enabled", "shared-key", "BOOL",
+     "Take tokens under the shared key file's keys (false: only devices, with keys of their "
+     "own, are served)",
+     parse_bool<&Config::shared_key_enabled>, show_bool<&Config::shared_key_enabled>},
+    {"shared_key", "publish", "shared-key-publish", "FILTERS",
+     "Topic filters the shared key's holders may publish to (# alone: every topic)",
+     parse_shared_key_list<&PermissionLists::publish, Access::Kind::publish>,
+     show_shared_key_list<&PermissionLists::publish>},
+    {"shared_key", "subscribe", "shared-key-subscribe", "FILTERS",
+     "Filters they may subscribe within (a wider one is refused)",
+     parse_shared_key_list<&PermissionLists::subscribe, Access::Kind::subscribe>,
+     show_shared_key_list<&PermissionLists::subscribe>},
+    {"shared_key", "send", "shared-key-send", "NAMES",
+     "Client names or ids they may send to and ask (*: anyone)",
+     parse_shared_key_list<&PermissionLists::send, Access::Kind::send>,
+     show_shared_key_list<&PermissionLists::send>},
+    {"shared_key", "commands", "shared-key-commands", "NAMES",
+     "Commands they may run beyond the everyday ones (ping, whoami, publish, ...), such as "
+     "broadcast, clients, ask (*: all but the admin commands, which need auth)",
+     parse_shared_key_list<&PermissionLists::commands, Access::Kind::command>,
+     show_shared_key_list<&PermissionLists::commands>},
+    {"shared_key", "requestables", "shared-key-requestables", "NAMES",
+     "Requestables they may read with get (*: all)",
+     parse_shared_key_list<&PermissionLists::requestables, Access::Kind::requestable>,
+     show_shared_key_list<&PermissionLists::requestables>},
+    {"shared_key", "tables", "shared-key-tables", "NAMES", "Lookup tables they may read (*: all)",
+     parse_shared_key_list<&PermissionLists::tables, Access::Kind::table>,
+     show_shared_key_list<&PermissionLists::tables>},
     {"listeners", "bind", "bind", "ADDR", "Address every listener binds (0.0.0.0: all IPv4)",
      parse_bind, [](const Config& c) { return toml_string(c.bind); }},
     {"listeners", "http_port", "http-port", "N",

@@ -3,7 +3,15 @@
 namespace gw::gateway {
 
 std::string_view to_string(Permission permission) noexcept {
-  return permission == Permission::admin ? "admin" : "user";
+  switch (permission) {
+    case Permission::everyone:
+      return "everyone";
+    case Permission::admin:
+      return "admin";
+    case Permission::user:
+      break;
+  }
+  return "user";
 }
 
 void CommandRegistry::add(Command command) {
@@ -29,7 +37,7 @@ std::vector<const Command*> CommandRegistry::list() const {
 namespace gw::gateway {
 
 Responder CommandContext::responder() const {
-  return Responder(replies, session, request.cmd, request.id);
+  return Responder(replies, session, request.cmd, request.id, identity);
 }
 
 message::Message refusal(std::int64_t code, std::string text) {

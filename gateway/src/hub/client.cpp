@@ -36,6 +36,7 @@ Client::Client(const SavedSession& saved, std::unique_ptr<Mailbox> mailbox,
       traits_(transports::traits_of(saved.kind)),
       // A connection's session is kept only when resumable, and its token resumes it.
       token_(traits_.connection ? std::string() : saved.token),
+      device_name_(saved.device),
       resume_token_(traits_.connection ? saved.token : std::string()),
       name_(saved.name),
       address_(saved.address),
@@ -106,6 +107,22 @@ std::uint64_t Client::connection_id() const {
   return connection_id_;
 }
 
+std::shared_ptr<const Identity> Client::identity() const {
+  std::lock_guard lock(mutex_);
+  return identity_;
+}
+
+void Client::set_identity(std::shared_ptr<const Identity> identity) {
+  std::lock_guard lock(mutex_);
+  device_name_ = identity && identity->device() ? identity->name : std::string();
+  identity_ = std::move(identity);
+}
+
+std::string Client::device_name() const {
+  std::lock_guard lock(mutex_);
+  return device_name_;
+}
+
 std::string Client::name() const {
   std::lock_guard lock(mutex_);
   return name_;
@@ -165,6 +182,7 @@ nlohmann::json Client::info() const {
                          {"since", iso8601(since_)},
                          {"subscriptions", subscriptions_},
                          {"permission", admin_ ? "admin" : "user"}};
+  if (!device_name_.empty()) info["device"] = true;
   if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
   return info;
 }
@@ -181,7 +199,8 @@ SavedSession Client::saved() const {
           subscriptions_,
           admin_,
           std::chrono::system_clock::now() -
-              std::chrono::duration_cast<std::chrono::system_clock::duration>(idle_for)};
+              std::chrono::duration_cast<std::chrono::system_clock::duration>(idle_for),
+          device_name_};
 }
 
 bool Client::seen(Clock::time_point now, const std::shared_ptr<transports::Session>& request,
@@ -207,6 +226,11 @@ Client::Clock::time_point Client::last_seen() const {
 namespace {
 // Deliveries held while a subscriber catches up; the copies past it are dropped.
 constexpr std::size_t max_held = 10000;
+
+// The delivery as `identity` reads it: under a device's own key, else the shared key's frame.
+transports::Frame frame_of(const Delivery& delivery, const Identity* identity) {
+  return identity && identity->key ? delivery.frame_for(*identity->key) : delivery.frame();
+}
 }  // namespace
 
 Client::Delivered Client::deliver(const Delivery& delivery) {
@@ -227,7 +251,7 @@ void Client::hold_deliveries() {
 void Client::release_deliveries(const std::vector<Delivery>& missed) {
   std::unordered_set<std::uint64_t> offsets;
   for (const auto& delivery : missed) {
-    if (delivery.message->offset != 0) offsets.insert(delivery.message->offset);
+    if (delivery.message()->offset != 0) offsets.insert(delivery.message()->offset);
     std::unique_lock lock(mutex_);
     deliver_now(lock, delivery);
   }
@@ -237,7 +261,7 @@ void Client::release_deliveries(const std::vector<Delivery>& missed) {
     auto held = std::exchange(held_, {});
     lock.unlock();
     for (const auto& delivery : held) {
-      if (offsets.contains(delivery.message->offset)) continue;
+      if (offsets.contains(delivery.message()->offset)) continue;
       std::unique_lock again(mutex_);
       deliver_now(again, delivery);
     }
@@ -251,8 +275,9 @@ Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
   if (traits_.delivery == DeliveryPath::connection) {
     auto connection = connection_.lock();
     if (connection || resume_token_.empty()) {
+      const auto identity = identity_;
       lock.unlock();
-      if (connection) connection->send(delivery.frame);
+      if (connection) connection->send(frame_of(delivery, identity.get()));
       return {};
     }
     // Away: it waits in the mailbox for the client to resume.
@@ -261,8 +286,9 @@ Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
   }
   if (traits_.delivery == DeliveryPath::latest_request) {
     auto peer = latest_request_;
+    const auto identity = identity_;
     lock.unlock();
-    if (peer) peer->send(delivery.frame);
+    if (peer) peer->send(frame_of(delivery, identity.get()));
     return {};
   }
   const auto pushed = mailbox_->push(delivery);

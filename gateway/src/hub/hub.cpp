@@ -14,6 +14,11 @@ using transports::TransportKind;
 
 namespace {
 constexpr std::size_t max_name_length = 64;
+
+// Two identities are one when both are the shared key's, or both the same device's.
+bool same_identity(const Identity& a, const Identity& b) {
+  return a.device() == b.device() && a.name == b.name;
+}
 }  // namespace
 
 std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id) {
@@ -30,9 +35,17 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
   return std::nullopt;
 }
 
-Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store)
+std::shared_ptr<const Identities> Hub::shared_key_only() {
+  return std::make_shared<const Identities>(
+      std::make_shared<const Identity>("", std::nullopt, Permissions::everything_but_admin()),
+      std::span<const Device>());
+}
+
+Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store,
+         std::shared_ptr<const Identities> identities)
     : limits_(limits),
       store_(std::move(store)),
+      identities_(std::move(identities)),
       topics_(std::make_unique<TopicTree<Client>>()),
       retained_(std::make_unique<RetainedMessages>(limits.max_retained)) {
   restore_saved_sessions();
@@ -53,7 +66,11 @@ void Hub::restore_saved_sessions() {
         id_base_ = std::max(id_base_, number);
     }
     const auto idle = wall_now - saved.last_seen;
-    if (idle >= limits_.session_idle || saved.token.empty()) {
+    // A session of a device no longer in the devices file (or of the shared key, now refused)
+    // ends: nobody could use it.
+    auto identity =
+        saved.device.empty() ? identities_->shared() : identities_->device(saved.device);
+    if (idle >= limits_.session_idle || saved.token.empty() || !identity) {
       store_->forget_session(saved.id);
       continue;
     }
@@ -62,8 +79,8 @@ void Hub::restore_saved_sessions() {
         std::make_shared<Client>(saved, std::move(mailbox),
                                  now - std::chrono::duration_cast<Clock::duration>(std::max(
                                            idle, std::chrono::system_clock::duration::zero())));
-    clients_.emplace(client->id(), client);
-    names_[client->name()] = client->id();
+    client->set_identity(std::move(identity));
+    index_restored_locked(client);
     if (client->resumable())
       resumable_.emplace(saved.token, client);  // away until a connection resumes it
     else
@@ -73,6 +90,14 @@ void Hub::restore_saved_sessions() {
       topics_->insert(filter, client);
     ++restored_;
   }
+}
+
+void Hub::index_restored_locked(const std::shared_ptr<Client>& client) {
+  clients_.emplace(client->id(), client);
+  if (!client->device_name().empty())
+    devices_[client->device_name()].push_back(client);
+  else
+    names_[client->name()] = client->id();
 }
 
 // Every client's id: "c" and the id of the transport session that opened it, above every
@@ -127,7 +152,8 @@ bool Hub::make_resumable(const std::shared_ptr<Client>& client, std::string resu
 
 std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
     const std::shared_ptr<Session>& connection, const std::string& resume_token,
-    const std::function<transports::Frame(const message::Message&)>& encode) {
+    const std::function<transports::Frame(const message::Message&)>& encode,
+    const Identity& identity) {
   Resumed resumed;
   std::shared_ptr<Session> previous;
   {
@@ -138,6 +164,9 @@ std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
                      "no session to resume with that token: it ended (away longer than "
                      "sessions.idle, or kicked) or never was; send handshake for a new one"};
     const auto client = found->second;
+    if (const auto owner = client->identity(); owner && !same_identity(*owner, identity))
+      return Refusal{403, "that session belongs to " + owner->label() +
+                              ": a session is resumed only under the key it was opened with"};
     const auto current = connections_.find(connection->id());
     if (current == connections_.end()) return Refusal{409, "this connection is closing"};
     if (current->second == client)
@@ -164,16 +193,44 @@ std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
   return resumed;
 }
 
+bool Hub::bind(const std::shared_ptr<Client>& client,
+               const std::shared_ptr<const Identity>& identity) {
+  if (const auto current = client->identity()) return same_identity(*current, *identity);
+  std::lock_guard lock(mutex_);
+  // Under the lock, as use_identities gives clients theirs.
+  if (const auto current = client->identity()) return same_identity(*current, *identity);
+  client->set_identity(identity);
+  if (identity->device() && clients_.contains(client->id())) {
+    if (const auto held = names_.find(client->name());
+        held != names_.end() && held->second == client->id())
+      names_.erase(held);
+    add_device_session_locked(client);
+    save(*client);
+  }
+  return true;
+}
+
+void Hub::add_device_session_locked(const std::shared_ptr<Client>& client) {
+  const auto name = client->device_name();
+  client->set_name(name);
+  devices_[name].push_back(client);
+}
+
 std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
-                                          std::string token) {
+                                          std::string token,
+                                          const std::shared_ptr<const Identity>& identity) {
   auto id = client_id(*request);
   auto mailbox = store_->open_mailbox(id, limits_);  // outside the lock: a store may read
   std::lock_guard lock(mutex_);
   if (tokens_.size() >= limits_.max_sessions) return nullptr;
   auto client =
       std::make_shared<Client>(std::move(id), request, std::move(token), std::move(mailbox));
+  client->set_identity(identity);
   clients_.emplace(client->id(), client);
-  names_.emplace(client->id(), client->id());
+  if (identity->device())
+    add_device_session_locked(client);
+  else
+    names_.emplace(client->id(), client->id());
   tokens_.emplace(client->token(), client);
   if (client->traits().found_by_address) addresses_[request->remote_address()] = client;
   save(*client);
@@ -219,7 +276,25 @@ std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
   const std::string key(id_or_name);
   if (const auto found = clients_.find(key); found != clients_.end()) return found->second;
   if (const auto named = names_.find(key); named != names_.end()) return clients_.at(named->second);
+  if (const auto device = devices_.find(key); device != devices_.end())
+    return device->second.back();
   return nullptr;
+}
+
+std::vector<std::shared_ptr<Client>> Hub::find_all(std::string_view id_or_name) const {
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto device = devices_.find(std::string(id_or_name)); device != devices_.end())
+      return device->second;
+  }
+  auto one = find(id_or_name);
+  if (!one) return {};
+  return {std::move(one)};
+}
+
+bool Hub::is_device_name(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  return identities_->device(name) != nullptr;
 }
 
 void Hub::grant_admin(Client& client) {
@@ -257,7 +332,16 @@ void Hub::erase_locked(const Client& client) {
     for (const auto& filter : filters)
       topics_->erase(filter, client);
   }
-  names_.erase(client.name());
+  if (const auto device = client.device_name(); !device.empty()) {
+    if (const auto sessions = devices_.find(device); sessions != devices_.end()) {
+      std::erase_if(sessions->second,
+                    [&](const auto& session) { return session.get() == &client; });
+      if (sessions->second.empty()) devices_.erase(sessions);
+    }
+  } else if (const auto held = names_.find(client.name());
+             held != names_.end() && held->second == client.id()) {
+    names_.erase(held);
+  }
   if (!client.token().empty()) {
     tokens_.erase(client.token());
     store_->forget_session(client.id());
@@ -273,9 +357,62 @@ void Hub::erase_locked(const Client& client) {
   clients_.erase(client.id());
 }
 
+Hub::Reidentified Hub::use_identities(std::shared_ptr<const Identities> identities) {
+  Reidentified changes;
+  std::vector<std::shared_ptr<Client>> changed;  // told the store after the lock
+  {
+    std::lock_guard lock(mutex_);
+    identities_ = std::move(identities);
+    std::vector<std::shared_ptr<Client>> all;
+    all.reserve(clients_.size());
+    for (const auto& [id, client] : clients_)
+      all.push_back(client);
+    for (const auto& client : all) {
+      const auto old = client->identity();
+      if (!old) continue;  // a connection that has not spoken yet
+      auto fresh = old->device() ? identities_->device(old->name) : identities_->shared();
+      // A device removed, or given a new key (what its old key still holds must not work).
+      if (!fresh || (old->key && fresh->key->key() != old->key->key())) {
+        erase_locked(*client);
+        changes.ended.push_back(client);
+        continue;
+      }
+      client->set_identity(fresh);
+      if (!fresh->device() && identities_->device(client->name())) {
+        give_name_locked(*client, client->id());
+        changes.renamed.push_back(client);
+        changed.push_back(client);
+      }
+      if (client->admin()) continue;  // auth allows everything, whatever the file says
+      std::vector<std::string> dropped;
+      for (const auto& filter : client->subscriptions())
+        if (!fresh->permissions.allows({Access::Kind::subscribe, filter}))
+          dropped.push_back(filter);
+      if (dropped.empty()) continue;
+      {
+        std::unique_lock topics_lock(topics_mutex_);
+        for (const auto& filter : dropped) {
+          client->remove_subscription(filter);
+          topics_->erase(filter, *client);
+        }
+      }
+      changes.unsubscribed.emplace_back(client, std::move(dropped));
+      changed.push_back(client);
+    }
+  }
+  for (const auto& client : changed)
+    save(*client);
+  return changes;
+}
+
 std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name) {
+  if (!client.device_name().empty())
+    return Refusal{403, "device '" + client.device_name() +
+                            "' keeps its name: a device's name is set by the devices file"};
   if (auto problem = check_client_name(name, client.id())) return Refusal{400, *problem};
   std::lock_guard lock(mutex_);
+  if (identities_->device(name))
+    return Refusal{409, "the name '" + name + "' is a device's (the devices file gives it)"};
   const auto holder = names_.find(name);
   if (holder != names_.end() && holder->second != client.id())
     return Refusal{409, "the name '" + name + "' is taken by " + holder->second};
@@ -290,15 +427,18 @@ void Hub::give_name_locked(Client& client, const std::string& name) {
   client.set_name(name);
 }
 
+bool Hub::name_taken_locked(const Client& client, const std::string& name) const {
+  if (identities_->device(name)) return true;
+  const auto holder = names_.find(name);
+  return holder != names_.end() && holder->second != client.id();
+}
+
 std::string Hub::claim_name(Client& client, const std::string& wanted) {
-  if (check_client_name(wanted, client.id())) return client.name();
+  if (!client.device_name().empty() || check_client_name(wanted, client.id())) return client.name();
   std::lock_guard lock(mutex_);
   auto name = wanted;
-  for (int suffix = 2;; ++suffix) {
-    const auto holder = names_.find(name);
-    if (holder == names_.end() || holder->second == client.id()) break;
+  for (int suffix = 2; name_taken_locked(client, name); ++suffix)
     name = wanted + "-" + std::to_string(suffix);
-  }
   if (name.size() > max_name_length) return client.name();
   give_name_locked(client, name);
   save(client);
@@ -443,6 +583,7 @@ void Hub::clear() {
     connections.swap(connections_);
     topics.swap(topics_);
     names_.clear();
+    devices_.clear();
   }
   // When each was last heard from, for the next start (a connected one: now).
   for (const auto& [token, client] : tokens)

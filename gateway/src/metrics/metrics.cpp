@@ -110,6 +110,22 @@ void Metrics::count_rate_limit_close(TransportKind transport) noexcept {
   rate_limit_closes_[index_of(transport)].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::count_permission_refusal(std::string_view sender, std::string_view permission) {
+  std::lock_guard lock(refusals_mutex_);
+  std::pair<std::string, std::string> key{sender, permission};
+  if (!permission_refusals_.contains(key) && permission_refusals_.size() >= max_refusal_series)
+    key.first = "(others)";
+  ++permission_refusals_[std::move(key)];
+}
+
+std::uint64_t Metrics::permission_refusals(std::string_view sender,
+                                           std::string_view permission) const {
+  std::lock_guard lock(refusals_mutex_);
+  const auto found = permission_refusals_.find(
+      std::pair<std::string, std::string>{std::string(sender), std::string(permission)});
+  return found == permission_refusals_.end() ? 0 : found->second;
+}
+
 std::uint64_t Metrics::deliveries() const noexcept {
   return deliveries_.load(std::memory_order_relaxed);
 }
@@ -205,6 +221,18 @@ std::string Metrics::render(const ServerInfo& server,
   }
   per_transport(out, stats, "gw_send_dropped_total", "UDP datagrams that could not be sent.",
                 &TransportStats::dropped);
+
+  header(out, "gw_permission_refusals_total", "counter",
+         "Requests refused (403) because their sender may not do that, by device (\"(shared "
+         "key)\" for the shared key's holders) and by the permission missing.");
+  {
+    std::lock_guard lock(refusals_mutex_);
+    for (const auto& [key, count] : permission_refusals_)
+      sample(out, "gw_permission_refusals_total",
+             "device=\"" + label_value(key.first) + "\",permission=\"" + label_value(key.second) +
+                 "\"",
+             static_cast<double>(count));
+  }
 
   header(out, "gw_replies_total", "counter", "Replies by code.");
   for (std::size_t i = 0; i <= reply_codes.size(); ++i) {

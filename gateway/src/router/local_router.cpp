@@ -6,10 +6,12 @@ namespace gw::gateway {
 
 std::optional<Router::Recipient> LocalRouter::to_client(std::string_view id_or_name,
                                                         const Delivery& delivery) {
-  auto client = hub_.find(id_or_name);
-  if (!client) return std::nullopt;
-  const auto reached = deliver({client}, delivery);
-  return Recipient{client->id(), client->name(), reached.stored > 0};
+  // A device's name reaches each of its sessions.
+  const auto clients = hub_.find_all(id_or_name);
+  if (clients.empty()) return std::nullopt;
+  const auto reached = deliver(clients, delivery);
+  const auto& newest = *clients.back();
+  return Recipient{newest.id(), newest.name(), reached.stored > 0, clients.size()};
 }
 
 Router::Reached LocalRouter::to_topic(std::string_view topic, const Delivery& delivery) {

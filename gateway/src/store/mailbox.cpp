@@ -31,7 +31,7 @@ Mailbox::Mailbox(const SessionLimits& limits, std::string client_id,
     : Mailbox(limits, std::move(client_id), std::move(journal), Restored{}) {}
 
 Mailbox::Pushed Mailbox::push(const Delivery& delivery) {
-  const auto size = delivery.frame->size();
+  const auto size = delivery.token_size();
   const auto seq = next_seq_++;
   if (size > max_bytes_ || size > max_message_bytes_ || max_messages_ == 0) {
     count_lost(1);
@@ -43,7 +43,7 @@ Mailbox::Pushed Mailbox::push(const Delivery& delivery) {
     ++dropped;
   }
   bytes_ += size;
-  queue_.push_back({seq, delivery.message, size});
+  queue_.push_back({seq, delivery.message(), size});
   if (dropped > 0) {
     forget_below_front();
     count_lost(dropped);

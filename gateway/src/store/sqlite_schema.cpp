@@ -58,6 +58,11 @@ CREATE TABLE history_trims (
     R"sql(
 ALTER TABLE sessions ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5: the device whose session it is (empty: the shared key's), so that a restored session
+    // is its device's again, and ends if the device has gone from the devices file.
+    R"sql(
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 int user_version(SqliteDatabase& database) {

@@ -115,6 +115,7 @@ class SqliteStore::State final : public MailboxJournal {
           .bind(6, subscriptions)
           .bind(7, std::int64_t{session.admin})
           .bind(8, unix_ms(session.last_seen))
+          .bind(9, session.device)
           .run();
     });
   }
@@ -245,7 +246,7 @@ class SqliteStore::State final : public MailboxJournal {
     database_.exec("DELETE FROM mailbox WHERE client NOT IN (SELECT id FROM sessions)");
     auto sessions = database_.prepare(
         "SELECT id, token, name, kind, address, subscriptions, admin, last_seen_ms, acked_below, "
-        "lost FROM sessions");
+        "lost, device FROM sessions");
     while (sessions.next()) {
       SavedSession session;
       session.id = sessions.text(0);
@@ -259,6 +260,7 @@ class SqliteStore::State final : public MailboxJournal {
           if (filter.is_string()) session.subscriptions.insert(filter.get<std::string>());
       session.admin = sessions.number(6) != 0;
       session.last_seen = system_clock::time_point(milliseconds(sessions.number(7)));
+      session.device = sessions.text(10);
       counts_[session.id] = {
           static_cast<std::uint64_t>(std::max<std::int64_t>(1, sessions.number(8))),
           static_cast<std::uint64_t>(std::max<std::int64_t>(0, sessions.number(9)))};
@@ -302,9 +304,9 @@ class SqliteStore::State final : public MailboxJournal {
     explicit Statements(SqliteDatabase& db)
         : save_session(db.prepare(
               "INSERT INTO sessions (id, token, name, kind, address, subscriptions, admin, "
-              "last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE "
-              "SET token = ?2, name = ?3, kind = ?4, address = ?5, subscriptions = ?6, "
-              "admin = ?7, last_seen_ms = ?8")),
+              "last_seen_ms, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) "
+              "DO UPDATE SET token = ?2, name = ?3, kind = ?4, address = ?5, subscriptions = ?6, "
+              "admin = ?7, last_seen_ms = ?8, device = ?9")),
           forget_session(db.prepare("DELETE FROM sessions WHERE id = ?")),
           forget_mailbox(db.prepare("DELETE FROM mailbox WHERE client = ?")),
           keep_message(db.prepare(

@@ -25,6 +25,12 @@ gw::gateway::Delivery delivery(std::string text) {
   return {std::make_shared<const std::string>(std::move(text)), std::move(message)};
 }
 
+// The shared key's holders, as a hub without devices knows them.
+std::shared_ptr<const gw::gateway::Identity> shared_key() {
+  static const auto shared = Hub::shared_key_only()->shared();
+  return shared;
+}
+
 // What waited for a resumed client, "encoded" as its text.
 std::function<gw::transports::Frame(const gw::message::Message&)> encoded_as_text() {
   return [](const gw::message::Message& message) {
@@ -90,11 +96,13 @@ TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub
   Hub hub(limits);
   const auto start = Hub::Clock::now();
   auto first = session(TransportKind::http);
-  const auto http = hub.open_session(first, "token-1");
-  const auto udp = hub.open_session(session(TransportKind::udp, "192.0.2.9:1234"), "token-2");
+  const auto http = hub.open_session(first, "token-1", shared_key());
+  const auto udp =
+      hub.open_session(session(TransportKind::udp, "192.0.2.9:1234"), "token-2", shared_key());
   REQUIRE(http);
   REQUIRE(udp);
-  CHECK_FALSE(hub.open_session(session(TransportKind::http), "token-3"));  // at the limit
+  CHECK_FALSE(
+      hub.open_session(session(TransportKind::http), "token-3", shared_key()));  // at the limit
   CHECK(hub.find_token("token-1") == http);
   CHECK(hub.find_by_address("192.0.2.9:1234") == udp);
   CHECK(http->id() == "c" + std::to_string(first->id()));
@@ -116,7 +124,7 @@ TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub
   hub.tick(start + 501s);
   CHECK_FALSE(hub.find_token("token-2"));
   CHECK_FALSE(hub.find_by_address("192.0.2.10:1234"));
-  CHECK(hub.open_session(session(TransportKind::http), "token-4"));  // room again
+  CHECK(hub.open_session(session(TransportKind::http), "token-4", shared_key()));  // room again
 }
 
 TEST_CASE("subscribers are found by wildcard, each once", "[hub]") {
@@ -156,7 +164,7 @@ TEST_CASE("an HTTP client's mailbox is bounded and a waiting poll gets the next 
   gw::gateway::SessionLimits limits;
   limits.mailbox_messages = 2;
   Hub hub(limits);
-  const auto http = hub.open_session(session(TransportKind::http), "t");
+  const auto http = hub.open_session(session(TransportKind::http), "t", shared_key());
   CHECK(http->deliver(delivery("1")).dropped == 0);
   CHECK(http->deliver(delivery("2")).dropped == 0);
   CHECK(http->deliver(delivery("3")).dropped == 1);
@@ -209,7 +217,7 @@ TEST_CASE("a resumable connection is kept while away and resumed with what waite
 
   auto second = session(TransportKind::websocket);
   const auto opened_as = hub.connect(second);
-  const auto outcome = hub.resume(second, "resume-1", plain);
+  const auto outcome = hub.resume(second, "resume-1", plain, *shared_key());
   const auto* resumed = std::get_if<Hub::Resumed>(&outcome);
   REQUIRE(resumed);
   CHECK(resumed->client == client);
@@ -225,7 +233,8 @@ TEST_CASE("a resumable connection is kept while away and resumed with what waite
   // and its end later changes nothing.
   auto third = session(TransportKind::websocket);
   hub.connect(third);
-  REQUIRE(std::holds_alternative<Hub::Resumed>(hub.resume(third, "resume-1", plain)));
+  REQUIRE(
+      std::holds_alternative<Hub::Resumed>(hub.resume(third, "resume-1", plain, *shared_key())));
   CHECK(second->closed());
   hub.disconnect(*second);
   CHECK_FALSE(client->away());
@@ -236,7 +245,7 @@ TEST_CASE("a resumable connection is kept while away and resumed with what waite
   CHECK_FALSE(hub.find(client->id()));
   auto fourth = session(TransportKind::websocket);
   hub.connect(fourth);
-  const auto refused = hub.resume(fourth, "resume-1", plain);
+  const auto refused = hub.resume(fourth, "resume-1", plain, *shared_key());
   REQUIRE(std::holds_alternative<Hub::Refusal>(refused));
   CHECK(std::get<Hub::Refusal>(refused).code == 404);
 }

@@ -28,18 +28,18 @@ class WatchingRouter final : public Router {
   explicit WatchingRouter(std::unique_ptr<Router> local) : local_(std::move(local)) {}
 
   std::optional<Recipient> to_client(std::string_view who, const Delivery& delivery) override {
-    record("client " + std::string(who) + ": " + delivery.message->text);
+    record("client " + std::string(who) + ": " + delivery.message()->text);
     if (who == "remote-lamp") return Recipient{"g2.c7", "remote-lamp"};
     return local_->to_client(who, delivery);
   }
   Reached to_topic(std::string_view topic, const Delivery& delivery) override {
-    record("topic " + std::string(topic) + ": " + delivery.message->text);
+    record("topic " + std::string(topic) + ": " + delivery.message()->text);
     auto reached = local_->to_topic(topic, delivery);
     ++reached.delivered;  // one subscriber elsewhere
     return reached;
   }
   Reached to_everyone(const Delivery& delivery) override {
-    record("everyone: " + delivery.message->text);
+    record("everyone: " + delivery.message()->text);
     return local_->to_everyone(delivery);
   }
   std::vector<std::string> calls() const {

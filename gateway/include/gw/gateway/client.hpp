@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gw/gateway/delivery.hpp>
+#include <gw/gateway/identity.hpp>
 #include <gw/gateway/mailbox.hpp>
 #include <gw/gateway/store.hpp>
 #include <gw/gateway/token_bucket.hpp>
@@ -82,6 +83,14 @@ class Client {
   // The id of the connection it is on (0: none).
   std::uint64_t connection_id() const;
 
+  // Who it is: the identity its tokens are under, given by the hub when it first speaks (a
+  // connection) or opens its session; null until then. What it is sent goes under that
+  // identity's key: a device's own, or the shared key.
+  std::shared_ptr<const Identity> identity() const;
+  void set_identity(std::shared_ptr<const Identity> identity);
+  // The device it is, or empty (the shared key, or not known yet).
+  std::string device_name() const;
+
   std::string name() const;
   void set_name(std::string name);
   // Where the client is: a UDP client's follows its last request.
@@ -94,8 +103,8 @@ class Client {
   bool add_subscription(const std::string& filter);
   bool remove_subscription(const std::string& filter);
 
-  // {id, name, transport, address, since, subscriptions, permission}, and away: true for a
-  // resumable client whose connection has gone.
+  // {id, name, transport, address, since, subscriptions, permission}, device: true for a
+  // device's session, and away: true for a resumable client whose connection has gone.
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
@@ -159,6 +168,8 @@ class Client {
   mutable std::mutex mutex_;
   std::weak_ptr<transports::Session> connection_;
   std::uint64_t connection_id_ = 0;
+  std::shared_ptr<const Identity> identity_;
+  std::string device_name_;  // kept from the store until the identity is known again
   std::string resume_token_;
   std::string name_;
   std::string address_;

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <gw/gateway/client.hpp>
+#include <gw/gateway/identity.hpp>
+#include <gw/gateway/permissions.hpp>
 #include <gw/gateway/responder.hpp>
 #include <gw/gateway/router.hpp>
 #include <gw/message/message.hpp>
@@ -16,18 +18,22 @@
 
 namespace gw::gateway {
 
-enum class Permission { user, admin };
+// Who may run a command: everyone (the everyday commands: ping, whoami, poll; what their
+// requests touch is still checked), those whose permissions list it (`user`: every shared-key
+// holder by default, a device when its `commands` name it), or admins only.
+enum class Permission { everyone, user, admin };
 std::string_view to_string(Permission permission) noexcept;
 
 // What a command sees of one request: the decoded request, the transport session it came
 // through (where the reply goes), the client that sent it (null for an HTTP or UDP request
-// without a session), where deliveries to someone go, and where a reply given later goes.
-// Whatever else a command uses (the hub, the codec, settings) it is given when registered, so
-// no command sees the whole gateway.
+// without a session), who sent it (the identity its key is), where deliveries to someone go,
+// and where a reply given later goes. Whatever else a command uses (the hub, the codec,
+// settings) it is given when registered, so no command sees the whole gateway.
 struct CommandContext {
   const message::Message& request;
   const std::shared_ptr<transports::Session>& session;
   const std::shared_ptr<Client>& client;
+  const std::shared_ptr<const Identity>& identity;
   Router& router;
   ReplySink& replies;
 
@@ -42,6 +48,11 @@ struct CommandContext {
 // code (200 if unset). A reply with `cmd` error and a `code` is a refusal.
 using CommandHandler = std::function<std::optional<message::Message>(const CommandContext&)>;
 
+// What one request of a command touches, for the sender's permissions to allow: the topic it
+// publishes to, the recipient it sends to, ... Nothing for a request that touches nothing more
+// than the command.
+using AccessesOf = std::function<std::vector<Access>(const message::Message& request)>;
+
 struct Command {
   std::string name;
   std::string description;
@@ -52,6 +63,9 @@ struct Command {
   // May block (file or network I/O, long computations): runs on the worker pool, never on a
   // network thread.
   bool blocking = false;
+  // What a request touches, checked with `permission` before the handler runs; null: nothing
+  // more than the command.
+  AccessesOf accesses{};
 };
 
 // Commands by name. Filled before the gateway starts serving, read-only afterwards.

@@ -10,6 +10,7 @@
 
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/lookup_tables.hpp>
+#include <gw/gateway/permissions.hpp>
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard_options.hpp>
 #include <gw/gateway/session_limits.hpp>
@@ -41,6 +42,11 @@ struct Config {
   std::string admin_key;                                   // empty: no admin
   // A file holding the admin key, read at start (relative: to data_dir); keeps it out of `ps`.
   std::filesystem::path admin_key_file;
+  // The devices, each with its own key (relative: to data_dir; missing: none).
+  std::filesystem::path devices_file = "devices.toml";
+  // What holders of the shared key file may do; off: only devices are served.
+  bool shared_key_enabled = true;
+  PermissionLists shared_key = Permissions::everything_but_admin().lists();
 
   std::string bind = "0.0.0.0";
   // TLS for the HTTP and WebSocket listeners: a certificate chain and its key (PEM; relative:
@@ -78,6 +84,7 @@ struct Config {
 
   std::filesystem::path config_path() const;   // config_file, or its default in data_dir
   std::filesystem::path key_path() const;      // key_file resolved against data_dir
+  std::filesystem::path devices_path() const;  // devices_file resolved against data_dir
   std::filesystem::path log_path() const;      // log_file resolved against data_dir
   std::filesystem::path storage_path() const;  // storage.file resolved against data_dir
   bool tls() const { return !tls_certificate.empty() || tls_self_signed; }

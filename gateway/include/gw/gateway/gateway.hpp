@@ -10,9 +10,11 @@
 
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
+#include <gw/gateway/device.hpp>
 #include <gw/gateway/gateway_control.hpp>
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/hub.hpp>
+#include <gw/gateway/identities.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/metrics.hpp>
@@ -23,6 +25,7 @@
 #include <gw/gateway/router.hpp>
 #include <gw/gateway/server_info.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/gateway/snapshot_slot.hpp>
 #include <gw/gateway/worker_pool.hpp>
 #include <gw/message/codec.hpp>
 #include <gw/transports/handler.hpp>
@@ -35,6 +38,7 @@ class Dispatcher;
 // What requests pass before their commands run (gateway/src/admission/).
 class AddressRates;
 class AuthThrottle;
+class KeyHints;
 class ReplayGuard;
 class TopicHistory;  // gateway/src/hub/
 
@@ -56,6 +60,11 @@ struct GatewaySettings {
   // Off only to measure its cost or in a closed lab: replays are then acted on.
   bool replay_guard = true;
   std::size_t replay_entries = ReplayGuardOptions{}.capacity;
+  // What holders of the shared key may do ([shared_key]); nothing: tokens under it are
+  // refused, and only devices are served.
+  std::optional<PermissionLists> shared_key = Permissions::everything_but_admin().lists();
+  // The devices, each with a key of its own (the devices file), at start.
+  std::vector<Device> devices;
 };
 
 // The socket-free core: who the gateway is, its keys, its commands, its clients and its
@@ -71,6 +80,20 @@ class Gateway {
   const ServerInfo& server() const noexcept { return server_; }
   const GatewaySettings& settings() const noexcept { return settings_; }
   CodecSlot& codec() noexcept { return codec_; }
+  // Whose tokens the gateway reads (the shared key's holders and the devices) and what each
+  // may do; replaced whole by use_devices.
+  const SnapshotSlot<Identities>& identities() const noexcept { return identities_; }
+  // Makes `devices` the gateway's devices, at once for every client: a device no longer there
+  // (or whose key changed) is disconnected and its tokens refused; subscriptions its new
+  // permissions do not allow are dropped, and the client told. Throws DeviceFileError, and
+  // changes nothing, when a device names a command, requestable or table the gateway does not
+  // have. Returns what changed, in a line.
+  std::string use_devices(std::vector<Device> devices);
+  // Throws DeviceFileError naming the first device (and its line) whose permissions name a
+  // command, requestable or table this gateway does not have, or an admin command.
+  void check_devices(std::span<const Device> devices) const;
+  // Which devices were heard from each host lately, tried first for its next token.
+  KeyHints& key_hints() noexcept { return *key_hints_; }
   CommandRegistry& commands() noexcept { return commands_; }
   Hub& hub() noexcept { return hub_; }
   TopicHistory& history() noexcept { return *history_; }
@@ -121,6 +144,7 @@ class Gateway {
   ServerInfo server_;
   GatewaySettings settings_;
   CodecSlot codec_;
+  SnapshotSlot<Identities> identities_;
   CommandRegistry commands_;
   Hub hub_;
   std::unique_ptr<TopicHistory> history_;
@@ -135,6 +159,7 @@ class Gateway {
   std::unique_ptr<ReplayGuard> replay_guard_;
   std::unique_ptr<AuthThrottle> auth_throttle_;
   std::unique_ptr<AddressRates> address_rates_;
+  std::unique_ptr<KeyHints> key_hints_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

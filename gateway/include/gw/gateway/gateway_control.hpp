@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -9,8 +10,13 @@ namespace gw::gateway {
 // library does nothing).
 struct GatewayControl {
   std::function<void()> shutdown;
-  // Reloads what can be reloaded; returns what was done, or throws with why not.
+  // Reloads what can be reloaded; returns what was done, or throws with why not
+  // (DeviceFileError for a devices file with an error: nothing was changed).
   std::function<std::string()> reload;
+  // The devices file, which `device add`, `remove` and `rotate` edit (empty: none), and how it
+  // is read again afterwards (returns what changed; throws DeviceFileError).
+  std::filesystem::path devices_file;
+  std::function<std::string()> reload_devices;
 };
 
 }  // namespace gw::gateway

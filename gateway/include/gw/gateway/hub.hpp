@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gw/gateway/client.hpp>
+#include <gw/gateway/identities.hpp>
 #include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/transports/session.hpp>
@@ -36,9 +37,13 @@ class Hub {
   using Clock = std::chrono::steady_clock;
 
   // Sessions and their mailboxes are kept in `store`; those it kept from before a restart
-  // are back, unless they have been idle past session_idle since.
+  // are back, unless they have been idle past session_idle since or their device is not
+  // among `identities` (by default: the shared key's holders, who may do anything but admin).
   explicit Hub(SessionLimits limits = {},
-               std::shared_ptr<Store> store = std::make_shared<MemoryStore>());
+               std::shared_ptr<Store> store = std::make_shared<MemoryStore>(),
+               std::shared_ptr<const Identities> identities = shared_key_only());
+  // The shared key's holders with every permission but admin, and no devices.
+  static std::shared_ptr<const Identities> shared_key_only();
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -66,13 +71,22 @@ class Hub {
     int code;  // 400, 404 or 409
     std::string text;
   };
+  // Only `identity` may resume its own sessions (403 otherwise).
   std::variant<Resumed, Refusal> resume(
       const std::shared_ptr<transports::Session>& connection, const std::string& resume_token,
-      const std::function<transports::Frame(const message::Message&)>& encode);
+      const std::function<transports::Frame(const message::Message&)>& encode,
+      const Identity& identity);
 
-  // An HTTP or UDP client opens a session known by `token`; null when max_sessions are held.
+  // A client becomes who its tokens are under, the first time it speaks (a connection); a
+  // device's session takes the device's name. False, changing nothing, when it is someone
+  // else's already: a client is one identity's for its whole life.
+  bool bind(const std::shared_ptr<Client>& client, const std::shared_ptr<const Identity>& identity);
+
+  // An HTTP or UDP client of `identity` opens a session known by `token`; null when
+  // max_sessions are held.
   std::shared_ptr<Client> open_session(const std::shared_ptr<transports::Session>& request,
-                                       std::string token);
+                                       std::string token,
+                                       const std::shared_ptr<const Identity>& identity);
   std::shared_ptr<Client> find_token(std::string_view token) const;
   // The newest session opened from `address` by a transport whose sessions are found by
   // address (UDP): how clients that send no token are recognised.
@@ -85,18 +99,34 @@ class Hub {
   // Makes `client` an admin (the store keeps that with its session).
   void grant_admin(Client& client);
 
-  // By client id, else by name.
+  // By client id, else by name (a device's newest session for a device's name).
   std::shared_ptr<Client> find(std::string_view id_or_name) const;
+  // The same, but every session of a device for a device's name.
+  std::vector<std::shared_ptr<Client>> find_all(std::string_view id_or_name) const;
+  // Whether a device of the devices file has this name (nobody else may take it).
+  bool is_device_name(std::string_view name) const;
+
+  // The identities change (the devices file was reloaded). Every client goes on as its
+  // identity's new self; one whose device is gone, or whose key changed, ends (it is returned
+  // to be closed: the hub sends nothing); subscriptions its permissions no longer allow are
+  // dropped; a client holding a name that is now a device's goes back to its id.
+  struct Reidentified {
+    std::vector<std::shared_ptr<Client>> ended;
+    std::vector<std::pair<std::shared_ptr<Client>, std::vector<std::string>>> unsubscribed;
+    std::vector<std::shared_ptr<Client>> renamed;
+  };
+  Reidentified use_identities(std::shared_ptr<const Identities> identities);
   // Ends a client (kick): removed from every index, connection closed, poll answered.
   void remove(const std::shared_ptr<Client>& client);
   // The client asked to end its session (bye): an HTTP or UDP one ends now, a connection's is
   // no longer resumable and ends with the connection.
   void leave(const std::shared_ptr<Client>& client);
 
-  // Gives `client` the name, unless it is invalid (400) or another client's (409).
+  // Gives `client` the name, unless it is invalid (400), another client's or a device's (409),
+  // or the client is a device, whose name the devices file sets (403).
   std::optional<Refusal> rename(Client& client, const std::string& name);
   // The handshake's name: `wanted` if free, else `wanted-2`, `wanted-3`, ...; the client's
-  // current name if `wanted` is invalid. Returns the name given.
+  // current name if `wanted` is invalid, or the client is a device. Returns the name given.
   std::string claim_name(Client& client, const std::string& wanted);
 
   enum class Subscribed { added, already, too_many };
@@ -136,6 +166,10 @@ class Hub {
   void save(const Client& client);
   void erase_locked(const Client& client);
   void give_name_locked(Client& client, const std::string& name);
+  bool name_taken_locked(const Client& client, const std::string& name) const;
+  // A device's session joins the device's name.
+  void add_device_session_locked(const std::shared_ptr<Client>& client);
+  void index_restored_locked(const std::shared_ptr<Client>& client);
   // Forgets that `address` is `client`'s, unless another client has taken it since.
   void forget_address_locked(const Client& client, const std::string& address);
 
@@ -148,7 +182,10 @@ class Hub {
   // subscribing change the indexes (exclusive).
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
-  std::unordered_map<std::string, std::string> names_;                // name -> id
+  std::shared_ptr<const Identities> identities_;
+  std::unordered_map<std::string, std::string> names_;  // name -> id, but for devices'
+  // A device's sessions, oldest first: all of them share its name.
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Client>>> devices_;
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
   std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;      // found_by_address
   std::unordered_map<std::uint64_t, std::shared_ptr<Client>> connections_;  // by Session::id

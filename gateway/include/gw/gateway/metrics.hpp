@@ -4,7 +4,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <gw/message/error.hpp>
 #include <gw/transports/session.hpp>
@@ -43,6 +47,10 @@ class Metrics {
   void count_rate_limited(transports::TransportKind transport, RateLimit limit) noexcept;
   void count_rate_limit_close(transports::TransportKind transport) noexcept;
   std::uint64_t deliveries() const noexcept;
+  // Requests refused because their sender may not do that: by who sent them (a device's name,
+  // or "(shared key)") and the permission missing ("publish", "admin", ...).
+  void count_permission_refusal(std::string_view sender, std::string_view permission);
+  std::uint64_t permission_refusals(std::string_view sender, std::string_view permission) const;
 
   std::uint64_t decode_failures(transports::TransportKind transport,
                                 message::ErrorKind kind) const noexcept;
@@ -63,6 +71,10 @@ class Metrics {
   std::array<std::array<Counter, 2>, transport_kinds> replay_refusals_{};
   std::array<std::array<Counter, 3>, transport_kinds> rate_limited_{};
   std::array<Counter, transport_kinds> rate_limit_closes_{};
+  // Keyed by (sender, permission); bounded, the rest counted under "(others)".
+  static constexpr std::size_t max_refusal_series = 10000;
+  mutable std::mutex refusals_mutex_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> permission_refusals_;
 };
 
 }  // namespace gw::gateway

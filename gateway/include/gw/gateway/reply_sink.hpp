@@ -3,6 +3,7 @@
 #include <memory>
 #include <string_view>
 
+#include <gw/gateway/identity.hpp>
 #include <gw/message/message.hpp>
 #include <gw/transports/session.hpp>
 
@@ -15,9 +16,10 @@ class ReplySink {
  public:
   virtual ~ReplySink() = default;
   // Completes (cmd, id, userID, timestamp, code) and sends `reply` to the request `cmd`/`id`
-  // that came through `session`. Thread-safe.
+  // that came through `session` from `identity` (under whose key it goes; null: the shared
+  // key). Thread-safe.
   virtual void complete(const std::shared_ptr<transports::Session>& session, message::Message reply,
-                        std::string_view cmd, std::string_view id) = 0;
+                        std::string_view cmd, std::string_view id, const Identity* identity) = 0;
 };
 
 }  // namespace gw::gateway

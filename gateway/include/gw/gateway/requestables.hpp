@@ -26,6 +26,7 @@ class Requestables {
   std::optional<nlohmann::json> get(std::string_view name) const;
   // [{name, description}] by name.
   nlohmann::json list() const;
+  bool contains(std::string_view name) const;
 
  private:
   struct Entry {

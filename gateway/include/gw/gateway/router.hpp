@@ -21,11 +21,13 @@ class Router {
  public:
   virtual ~Router() = default;
 
-  // Who a message for one client reached.
+  // Who a message for one client reached: the client, or (a device's name) the device's newest
+  // session of `sessions`, each of which got it.
   struct Recipient {
     std::string id;
     std::string name;
-    bool stored = false;  // kept in its mailbox (for its poll), not pushed
+    bool stored = false;  // kept in a mailbox (for its poll), not pushed
+    std::size_t sessions = 1;
   };
   // How many a message reached, and for how many of them it was kept in a mailbox.
   struct Reached {
@@ -37,7 +39,8 @@ class Router {
       return *this;
     }
   };
-  // Delivers to the client with this id, else this name; nothing when there is none.
+  // Delivers to the client with this id, else this name (every session of a device); nothing
+  // when there is none.
   virtual std::optional<Recipient> to_client(std::string_view id_or_name,
                                              const Delivery& delivery) = 0;
   // Delivers to each client with a filter that matches `topic` (a valid topic name), once.

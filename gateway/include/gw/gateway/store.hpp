@@ -25,6 +25,7 @@ struct SavedSession {
   std::set<std::string> subscriptions;
   bool admin = false;
   std::chrono::system_clock::time_point last_seen;
+  std::string device;  // the device whose session it is; empty: the shared key's
 };
 
 // One publication kept in a topic's history, at `offset`: one numbering over every topic, so

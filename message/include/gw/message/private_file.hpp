@@ -33,6 +33,11 @@ class PrivateFile {
   // overwrites: an existing file is an error (kind key_file), as is any failure to write.
   static std::optional<Error> create(const std::filesystem::path& path, std::string_view text,
                                      std::string_view what);
+  // Puts `text` in place of the file (or a new one), whole: written as create() does beside it
+  // (PATH.new), then renamed over it, so that a reader sees the old file or the new one and a
+  // crash leaves one of them.
+  static std::optional<Error> replace(const std::filesystem::path& path, std::string_view text,
+                                      std::string_view what);
 };
 
 }  // namespace gw::message

@@ -86,6 +86,11 @@ class Session {
   // from that deadline from now on.
   virtual void admitted() {}
 
+  // The query of the request that opened the session ("device=kitchen-sensor" of
+  // /ws?device=kitchen-sensor), as sent: what a WebSocket client asks of its greeting. Empty
+  // for the others.
+  virtual std::string_view opening_query() const noexcept { return {}; }
+
  private:
   const std::uint64_t id_;
   const SessionTraits traits_;
