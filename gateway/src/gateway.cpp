@@ -8,6 +8,7 @@
 
 #include "admission/address_rates.hpp"
 #include "admission/auth_throttle.hpp"
+#include "admission/key_search_budget.hpp"
 #include "admission/replay_guard.hpp"
 #include "commands/command_sets.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -59,6 +60,7 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       auth_throttle_(std::make_unique<AuthThrottle>()),
       address_rates_(std::make_unique<AddressRates>(settings_.rates)),
       key_hints_(std::make_unique<KeyHints>()),
+      key_search_budget_(std::make_unique<KeySearchBudget>(settings_.rates.key_search)),
       dispatcher_(std::make_unique<Dispatcher>(*this)),
       workers_(settings_.worker_threads, settings_.worker_queue) {
   settings_.devices.clear();  // the identities hold them now, and use_devices replaces them

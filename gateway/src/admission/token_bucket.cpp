@@ -14,11 +14,11 @@ void TokenBucket::refill(const Rate& rate, Clock::time_point now) {
   updated_ = std::max(updated_, now);
 }
 
-bool TokenBucket::take(const Rate& rate, Clock::time_point now) {
+bool TokenBucket::take(const Rate& rate, Clock::time_point now, double count) {
   if (rate.per_second <= 0) return true;
   refill(rate, now);
-  if (tokens_ < 1) return false;
-  tokens_ -= 1;
+  if (tokens_ < count) return false;
+  tokens_ -= count;
   return true;
 }
 

@@ -498,6 +498,15 @@ constexpr ConfigOption options[] = {
      "Failed tokens one address may send at once",
      parse_rate<&RateLimits::undecryptable, &Rate::burst>,
      show_rate<&RateLimits::undecryptable, &Rate::burst>},
+    {"limits", "key_search_rate", "key-search-rate", "N",
+     "Device keys tried per second, all senders together, to find the key of a token from a "
+     "device not heard from lately (or under no key); past it such tokens get 503 (UDP: "
+     "dropped) unread, so that a flood of them costs at most this (0: unlimited)",
+     parse_rate<&RateLimits::key_search, &Rate::per_second>,
+     show_rate<&RateLimits::key_search, &Rate::per_second>},
+    {"limits", "key_search_burst", "key-search-burst", "N", "Device keys that may be tried at once",
+     parse_rate<&RateLimits::key_search, &Rate::burst>,
+     show_rate<&RateLimits::key_search, &Rate::burst>},
     {"limits", "replay_guard", "replay-guard", "BOOL",
      "Act on each authentic token once, on every transport (false: replays are acted on; only "
      "to measure its cost or in a closed lab)",

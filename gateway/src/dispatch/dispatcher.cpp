@@ -11,6 +11,7 @@
 #include <gw/message/discovery.hpp>
 
 #include "admission/address_rates.hpp"
+#include "admission/key_search_budget.hpp"
 #include "admission/replay_guard.hpp"
 #include "metrics/pages.hpp"
 #include "permission_check.hpp"
@@ -177,7 +178,15 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
   const auto codec = gateway_.codec().current();
   const auto identities = gateway_.identities().current();
   const auto hints = hints_for(*session, *identities);
-  auto read = identities->read(*codec, frame, message::unix_now(), hints.list());
+  auto read = identities->read(*codec, frame, message::unix_now(), hints.list(),
+                               [this, now](std::size_t keys) {
+                                 return gateway_.key_search_budget().spend(keys, now);
+                               });
+  if (read.search_refused) {
+    gateway_.metrics().count_rate_limited(session->kind(), Metrics::RateLimit::key_search);
+    if (session->traits().forgeable_source) return;
+    return reply_error(session, 503, read.decoded.error().text, nullptr, *codec, nullptr);
+  }
   const auto& identity = read.identity;  // null when no key signed it
   if (!read.decoded) {
     const auto& error = read.decoded.error();

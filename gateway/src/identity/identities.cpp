@@ -30,8 +30,8 @@ std::shared_ptr<const Identity> Identities::device(std::string_view name) const 
 }
 
 Identities::Read Identities::read(const message::Codec& codec, std::string_view token,
-                                  message::UnixSeconds now,
-                                  std::span<const std::string> first) const {
+                                  message::UnixSeconds now, std::span<const std::string> first,
+                                  const SearchAllowance& may_search) const {
   auto parsed = codec.parse(token);
   if (!parsed) return {nullptr, std::move(parsed).error()};
   // Only a MAC mismatch moves on to the next key: any other failure is that key's verdict.
@@ -52,6 +52,13 @@ Identities::Read Identities::read(const message::Codec& codec, std::string_view 
                                       "([shared_key] enabled = false)"}};
     return {shared_, std::move(decoded)};
   }
+  if (search_.size() == 0) return {nullptr, std::move(decoded)};
+  if (may_search && !may_search(search_.size()))
+    return {nullptr,
+            message::Error{message::ErrorKind::bad_mac,
+                           "not read: the gateway is searching its device keys for too many "
+                           "tokens; try again shortly"},
+            true};
   if (const auto found = search_.find(*parsed)) {
     const auto& identity = devices_[*found];
     return {identity, codec.open(*parsed, *identity->key, now)};

@@ -211,10 +211,10 @@ std::string Metrics::render(const ServerInfo& server,
           static_cast<double>(replay_refusals_[index_of(kind)][i].load(std::memory_order_relaxed)));
   }
   header(out, "gw_rate_limited_total", "counter",
-         "Messages refused by a rate limit (429; dropped on UDP), by the limit: session, address, "
-         "undecryptable.");
+         "Messages refused by a rate limit (429, 503 for key_search; dropped on UDP), by the "
+         "limit: session, address, undecryptable, key_search (device keys tried per second).");
   for (const auto kind : transports::all_transport_kinds) {
-    const char* limits[] = {"session", "address", "undecryptable"};
+    const char* limits[] = {"session", "address", "undecryptable", "key_search"};
     for (std::size_t i = 0; i < std::size(limits); ++i)
       sample(out, "gw_rate_limited_total", transport_label(kind) + ",limit=\"" + limits[i] + "\"",
              static_cast<double>(rate_limited_[index_of(kind)][i].load(std::memory_order_relaxed)));

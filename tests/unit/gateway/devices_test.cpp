@@ -220,3 +220,34 @@ TEST_CASE("the devices heard from a host are kept latest first, two of them", "[
     hints.heard("10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256), "d");
   CHECK(hints.recent("10.1.3.231").list()[0] == "d");
 }
+
+TEST_CASE("searches for unknown keys have a budget, shared by every sender", "[devices]") {
+  std::vector<Device> devices;
+  for (int i = 0; i < 10; ++i)
+    devices.push_back(device("d" + std::to_string(i)));
+  auto settings = settings_with(devices);
+  settings.rates.key_search = {1, 25};  // two searches through ten keys, then a key a second
+  settings.rates.undecryptable = {};    // the per-address allowance is not what is measured
+  const gw::message::Codec codec(gw::message::KeyRing({Fernet::generate()}));
+  gw::gateway::Gateway gateway(gw::test::test_server_info(), codec, settings);
+  const auto stranger = Fernet::generate();
+  std::vector<int> statuses;
+  for (int i = 0; i < 4; ++i) {
+    auto session = std::make_shared<RecordingSession>(TransportKind::http,
+                                                      "192.0.2." + std::to_string(i) + ":1");
+    gateway.handler().on_frame(session, *codec.encode(command("ping"), stranger));
+    REQUIRE(session->wait_for(1));
+    statuses.push_back(session->statuses().back());
+  }
+  CHECK(statuses == std::vector<int>{400, 400, 503, 503});
+  CHECK(gateway.metrics().render(gateway.server(), gateway.transport_stats())
+            .find("gw_rate_limited_total{transport=\"http\",limit=\"key_search\"} 2") !=
+        std::string::npos);
+  // A device whose host was heard from is tried first, and needs no search.
+  auto hinted = std::make_shared<RecordingSession>(TransportKind::udp, "192.0.2.9:1");
+  gateway.key_hints().heard("192.0.2.9", "d9");
+  gateway.handler().on_frame(hinted, *codec.encode(command("ping"), devices[9].key));
+  REQUIRE(hinted->wait_for(1));
+  auto parsed = codec.parse(hinted->frames().back());
+  CHECK(codec.open(*parsed, devices[9].key, gw::message::unix_now())->message.text == "pong");
+}

@@ -39,6 +39,7 @@ class Dispatcher;
 class AddressRates;
 class AuthThrottle;
 class KeyHints;
+class KeySearchBudget;
 class ReplayGuard;
 class TopicHistory;  // gateway/src/hub/
 
@@ -94,6 +95,8 @@ class Gateway {
   void check_devices(std::span<const Device> devices) const;
   // Which devices were heard from each host lately, tried first for its next token.
   KeyHints& key_hints() noexcept { return *key_hints_; }
+  // The device keys that may be tried per second to find an unknown token's key.
+  KeySearchBudget& key_search_budget() noexcept { return *key_search_budget_; }
   CommandRegistry& commands() noexcept { return commands_; }
   Hub& hub() noexcept { return hub_; }
   TopicHistory& history() noexcept { return *history_; }
@@ -160,6 +163,7 @@ class Gateway {
   std::unique_ptr<AuthThrottle> auth_throttle_;
   std::unique_ptr<AddressRates> address_rates_;
   std::unique_ptr<KeyHints> key_hints_;
+  std::unique_ptr<KeySearchBudget> key_search_budget_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,11 +36,16 @@ class Identities {
   struct Read {
     std::shared_ptr<const Identity> identity;
     message::Result<message::DecodedMessage> decoded;
+    bool search_refused = false;  // `may_search` said no: the token was not read
   };
+  // Whether a search through this many keys may be made now (a budget shared by all senders).
+  using SearchAllowance = std::function<bool(std::size_t keys)>;
   // The devices named in `first` are tried first (the one a connection speaks as, those heard
-  // lately from the same host), then the shared keys, then every device's key by its MAC.
+  // lately from the same host), then the shared keys, then every device's key by its MAC, if
+  // `may_search` allows (null: always).
   Read read(const message::Codec& codec, std::string_view token, message::UnixSeconds now,
-            std::span<const std::string> first = {}) const;
+            std::span<const std::string> first = {},
+            const SearchAllowance& may_search = nullptr) const;
 
  private:
   std::shared_ptr<const Identity> shared_;

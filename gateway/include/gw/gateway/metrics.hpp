@@ -43,7 +43,7 @@ class Metrics {
   std::uint64_t replay_refusals(transports::TransportKind transport,
                                 ReplayRefusal reason) const noexcept;
   // Messages refused by a rate limit, and connections closed for going on past it.
-  enum class RateLimit { session, address, undecryptable };
+  enum class RateLimit { session, address, undecryptable, key_search };
   void count_rate_limited(transports::TransportKind transport, RateLimit limit) noexcept;
   void count_rate_limit_close(transports::TransportKind transport) noexcept;
   std::uint64_t deliveries() const noexcept;
@@ -69,7 +69,7 @@ class Metrics {
   Counter mailbox_drops_{0};
   std::array<Counter, 1> udp_ignored_{};
   std::array<std::array<Counter, 2>, transport_kinds> replay_refusals_{};
-  std::array<std::array<Counter, 3>, transport_kinds> rate_limited_{};
+  std::array<std::array<Counter, 4>, transport_kinds> rate_limited_{};
   std::array<Counter, transport_kinds> rate_limit_closes_{};
   // Keyed by (sender, permission); bounded, the rest counted under "(others)".
   static constexpr std::size_t max_refusal_series = 10000;

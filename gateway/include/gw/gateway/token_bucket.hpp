@@ -14,8 +14,8 @@ class TokenBucket {
 
   explicit TokenBucket(Clock::time_point now) : updated_(now) {}
 
-  // Takes one token if there is one. An unlimited rate always has one.
-  bool take(const Rate& rate, Clock::time_point now);
+  // Takes `count` tokens if there are that many. An unlimited rate always has them.
+  bool take(const Rate& rate, Clock::time_point now, double count = 1);
   // Whether take() would succeed, without taking.
   bool has_token(const Rate& rate, Clock::time_point now);
   // Whether the bucket is full again, so that forgetting it loses nothing.
