@@ -118,6 +118,12 @@ void Client::set_identity(std::shared_ptr<const Identity> identity) {
   identity_ = std::move(identity);
 }
 
+std::shared_ptr<const Identity> Client::device_identity() const {
+  // Copied only for a device: a fan-out to many shared-key clients then touches no count that
+  // every network thread shares.
+  return identity_ && identity_->key ? identity_ : nullptr;
+}
+
 std::string Client::device_name() const {
   std::lock_guard lock(mutex_);
   return device_name_;
@@ -227,9 +233,9 @@ namespace {
 // Deliveries held while a subscriber catches up; the copies past it are dropped.
 constexpr std::size_t max_held = 10000;
 
-// The delivery as `identity` reads it: under a device's own key, else the shared key's frame.
-transports::Frame frame_of(const Delivery& delivery, const Identity* identity) {
-  return identity && identity->key ? delivery.frame_for(*identity->key) : delivery.frame();
+// The delivery as `device` reads it (under its own key), or as the shared key's holders do.
+transports::Frame frame_of(const Delivery& delivery, const Identity* device) {
+  return device ? delivery.frame_for(*device->key) : delivery.frame();
 }
 }  // namespace
 
@@ -275,9 +281,9 @@ Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
   if (traits_.delivery == DeliveryPath::connection) {
     auto connection = connection_.lock();
     if (connection || resume_token_.empty()) {
-      const auto identity = identity_;
+      const auto device = device_identity();
       lock.unlock();
-      if (connection) connection->send(frame_of(delivery, identity.get()));
+      if (connection) connection->send(frame_of(delivery, device.get()));
       return {};
     }
     // Away: it waits in the mailbox for the client to resume.
@@ -286,9 +292,9 @@ Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
   }
   if (traits_.delivery == DeliveryPath::latest_request) {
     auto peer = latest_request_;
-    const auto identity = identity_;
+    const auto device = device_identity();
     lock.unlock();
-    if (peer) peer->send(frame_of(delivery, identity.get()));
+    if (peer) peer->send(frame_of(delivery, device.get()));
     return {};
   }
   const auto pushed = mailbox_->push(delivery);

@@ -159,6 +159,8 @@ class Client {
   // Delivers as the traits say; may release `lock` (held on entry) to send.
   Delivered deliver_now(std::unique_lock<std::mutex>& lock, const Delivery& delivery);
   Mailbox::Drained take_for(const PollWaiter& waiter);
+  // The identity when it is a device's (with a key of its own), else null; under the lock.
+  std::shared_ptr<const Identity> device_identity() const;
 
   const std::string id_;
   const transports::SessionTraits traits_;
