@@ -6,7 +6,8 @@
 // playwright-core), GW_FERNET_VECTORS_DIR, GW_ARTIFACTS_DIR (where the screenshot goes), PYTHON.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,20 @@ reply = ask({"cmd": "publish", "topic": "sensors/kitchen/temperature", "text": "
 print(reply["code"], reply["data"]["delivered"])
 `;
 
+// A UDP device that publishes once under its own key, as a stock Python client would.
+const udpDevice = `
+import json, socket, sys
+from cryptography.fernet import Fernet
+fernet, port = Fernet(sys.argv[1].encode()), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(fernet.encrypt(json.dumps({"cmd": "publish", "topic": sys.argv[3], "text": sys.argv[4]}).encode()),
+         ("127.0.0.1", port))
+print(json.loads(fernet.decrypt(s.recv(65536)))["code"])
+`;
+
+const newKey = () => `${randomBytes(32).toString('base64url')}=`;
+
 // `opener`: the browser, or a context of its own (whose newPage takes no options).
 async function openConsole(opener, url, key, name, viewport) {
   const page = await opener.newPage({ viewport });
@@ -83,6 +98,7 @@ async function openConsole(opener, url, key, name, viewport) {
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-'));
   const tlsDataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-tls-'));
+  const devicesDataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-devices-'));
   const artifacts = env('GW_ARTIFACTS_DIR');
   mkdirSync(artifacts, { recursive: true });
   // The doors keep a history, which a console subscribing later is shown first.
@@ -216,6 +232,60 @@ async function main() {
     assert.equal(await five.evaluate(() => location.protocol), 'https:');
     await five.screenshot({ path: path.join(artifacts, 'console-tls.png') });
     await context.close();
+
+    // Devices with keys of their own. An admin device opens the console from its enrolment link
+    // (as a phone scanning the QR code would), adds a device, and sees it publish.
+    const panelKey = newKey();
+    const sensorKey = newKey();
+    const devicesFile = path.join(devicesDataDir, 'devices.toml');
+    writeFileSync(devicesFile, `[[device]]\nname = "hall-panel"\nkey = "${panelKey}"\nadmin = true\n\n` +
+      `[[device]]\nname = "kitchen-sensor"\nkey = "${sensorKey}"\npublish = ["home/kitchen/#"]\n` +
+      `subscribe = ["home/kitchen/#"]\ndescription = "above the oven"\n`);
+    chmodSync(devicesFile, 0o600);
+    const devices = await startGateway(devicesDataDir);
+    const devicesUrl = `http://127.0.0.1:${devices.info.http}/`;
+    const panel = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    panel.on('pageerror', (error) => console.error(`hall-panel: page error: ${error.message}`));
+    await panel.goto(`${devicesUrl}#device=hall-panel&key=${panelKey}`);
+    await panel.getByRole('status').filter({ hasText: 'connected as hall-panel (a device' }).waitFor({ timeout: waitLimitMs });
+    assert.equal(await panel.evaluate(() => location.hash), ''); // the key left the address bar
+    await panel.locator('#devices tbody tr', { hasText: 'kitchen-sensor' }).waitFor({ timeout: waitLimitMs });
+    await panel.getByLabel('Name', { exact: true }).fill('porch-light');
+    await panel.locator('#device-publish').fill('home/porch/#');
+    await panel.locator('#device-description').fill('by the front door');
+    await panel.getByRole('button', { name: 'Add', exact: true }).click();
+    await panel.locator('#device-key', { hasText: 'porch-light' }).waitFor({ timeout: waitLimitMs });
+    const porchKey = await panel.locator('#device-key-text').textContent();
+    assert.equal(porchKey.length, 44);
+    assert.match(await panel.locator('#device-qr').getAttribute('src'), /^data:image\/gif;base64,/);
+    assert.equal(await panel.locator('#device-link').getAttribute('href'),
+      `${devicesUrl}#device=porch-light&key=${encodeURIComponent(porchKey)}`);
+    await panel.locator('#devices tbody tr', { hasText: 'porch-light' }).waitFor({ timeout: waitLimitMs });
+    await panel.getByLabel('Subscribe to').fill('home/#');
+    await panel.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await panel.locator('#subscriptions li', { hasText: 'home/#' }).waitFor({ timeout: waitLimitMs });
+    const porch = start(env('PYTHON'), ['-c', udpDevice, porchKey, String(devices.info.udp), 'home/porch/light', 'porch light on']);
+    assert.equal(await porch.done, 0, porch.err);
+    assert.equal(porch.out.trim(), '200');
+    await panel.locator('#log li', { hasText: 'porch light on' }).filter({ hasText: 'porch-light' }).waitFor({ timeout: waitLimitMs });
+    await panel.screenshot({ path: path.join(artifacts, 'console-devices.png'), fullPage: true });
+
+    // The kitchen sensor's console, from the form: its own name, and only its own topics.
+    const kitchen = await browser.newPage({ viewport: { width: 800, height: 700 } });
+    await kitchen.goto(devicesUrl);
+    await kitchen.getByRole('textbox', { name: /^Key/ }).fill(sensorKey);
+    await kitchen.getByRole('textbox', { name: /^Device \(/ }).fill('kitchen-sensor');
+    await kitchen.getByRole('button', { name: 'Connect' }).click();
+    await kitchen.getByRole('status').filter({ hasText: 'connected as kitchen-sensor (a device' }).waitFor({ timeout: waitLimitMs });
+    assert.ok(await kitchen.locator('#devices-panel').isHidden());
+    await kitchen.getByLabel('Subscribe to').fill('home/#');
+    await kitchen.getByRole('button', { name: 'Subscribe', exact: true }).click();
+    await kitchen.locator('#reply-status', { hasText: "403 device 'kitchen-sensor' may not subscribe to 'home/#'" }).waitFor({ timeout: waitLimitMs });
+    await kitchen.locator('#client-count', { hasText: 'may not list' }).waitFor({ timeout: waitLimitMs });
+    // Removed by the admin: the sensor's page is told, and its session ends.
+    await panel.locator('#devices tbody tr', { hasText: 'kitchen-sensor' }).getByRole('button', { name: 'Remove kitchen-sensor' }).click();
+    await kitchen.getByRole('alert').filter({ hasText: 'The gateway ended this session' }).waitFor({ timeout: waitLimitMs });
+    await kitchen.screenshot({ path: path.join(artifacts, 'console-device-removed.png') });
     console.log(`console test passed; screenshots in ${artifacts}`);
   } finally {
     await browser.close();
@@ -223,6 +293,7 @@ async function main() {
     await Promise.all(children.map((child) => child.done));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(tlsDataDir, { recursive: true, force: true });
+    rmSync(devicesDataDir, { recursive: true, force: true });
   }
 }
 

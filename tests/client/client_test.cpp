@@ -328,6 +328,33 @@ TEST_CASE("a wrong key is an error, not a hang", "[client]") {
   }
 }
 
+TEST_CASE("a device's own key works on every transport", "[client]") {
+  gw::test::GatewayProcess gateway;
+  const auto key = gw::message::Fernet::generate();
+  gateway.write_devices("[[device]]\nname = \"thermometer\"\nkey = \"" + key.key() +
+                        "\"\npublish = [\"home/+/temperature\"]\n");
+  gateway.start();
+  for (const std::string scheme : all_schemes) {
+    SECTION(scheme) {
+      // On WebSocket the gateway's greeting is under the shared key: passed over, not an error.
+      auto client = Client::connect(gateway.url(scheme), gw::message::KeyRing({key}),
+                                    quick_options("ignored"));
+      CHECK(client.gateway().session_name == "thermometer");
+      Message whoami;
+      whoami.cmd = "whoami";
+      const auto me = client.request(whoami);
+      CHECK(me.code == 200);
+      CHECK(me.data["device"] == true);
+      Message publish;
+      publish.cmd = "publish";
+      publish.topic = "home/attic/temperature";
+      CHECK(client.request(publish).code == 200);
+      publish.topic = "home/attic/door";
+      CHECK(client.request(publish).code == 403);
+    }
+  }
+}
+
 TEST_CASE("nothing listening is unreachable, and a bad URL says why", "[client]") {
   gw::test::GatewayProcess gateway;
   gateway.start();

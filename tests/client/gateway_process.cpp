@@ -27,6 +27,12 @@ GatewayProcess::GatewayProcess(const std::string& config) {
   if (!config.empty()) std::ofstream(data_dir_ / "gatewayd.toml") << config;
 }
 
+void GatewayProcess::write_devices(const std::string& text) const {
+  const auto path = data_dir_ / "devices.toml";
+  std::ofstream(path) << text;
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+}
+
 GatewayProcess::~GatewayProcess() {
   stop();
   std::error_code ignored;

@@ -32,6 +32,8 @@ class GatewayProcess {
   int port(const std::string& transport) const { return ready_.at(transport).get<int>(); }
   message::KeyRing keys() const;
   std::filesystem::path key_file() const { return data_dir_ / "gw.key"; }
+  // Writes its devices file (devices.toml, mode 0600), read at the next start.
+  void write_devices(const std::string& text) const;
 
  private:
   std::filesystem::path data_dir_;

@@ -1,5 +1,6 @@
 // The gw browser console: one WebSocket to the gateway that served the page, every frame a Fernet
 // token made and read here with the key the user pasted (the key itself never leaves the page).
+import qrcode from 'qrcode-generator';
 import { Fernet, FernetError } from './fernet.js';
 
 const requestTimeoutMs = 5000;
@@ -9,6 +10,7 @@ const reconnectLastMs = 15000;
 const logLimit = 500;
 const historyShown = 20; // a topic's newest kept messages shown on subscribing
 const keyStorageName = 'gw-console-key';
+const deviceStorageName = 'gw-console-device';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +18,9 @@ const connection = {
   fernet: null,
   socket: null,
   name: '',
+  device: '', // a device's name, when the key is its own: the gateway greets it under that key
+  sessionOpen: false, // the handshake (or resume) of this socket was answered
+  unreadable: 0, // frames of this socket that did not decrypt
   clockOffset: 0, // seconds to add to our clock to get the gateway's
   pending: new Map(), // request id -> {resolve, reject, timer}
   subscriptions: new Set(),
@@ -66,11 +71,21 @@ function onFrame(event) {
   try {
     message = JSON.parse(connection.fernet.decrypt(String(event.data)));
   } catch (error) {
-    if (error instanceof FernetError) {
-      // The gateway's welcome did not decrypt: reconnecting would not help.
+    if (!(error instanceof FernetError)) return;
+    connection.unreadable += 1;
+    // The greeting goes out before the gateway knows who connected: under the shared key, which
+    // a device's own key does not read (unless the device's name was given). Our handshake's
+    // reply says whether the key is right.
+    if (connection.unreadable === 1 && !connection.sessionOpen) {
+      // Stopped meanwhile for a wrong key: that is what the page says, not the lost handshake.
+      openSession().catch((failure) => { if (!connection.stopped) showError(`Handshake failed: ${failure.message}`); });
+      return;
+    }
+    if (!connection.sessionOpen) {
+      // The gateway's answers do not decrypt: reconnecting would not help.
       stop();
       showError('Wrong key: the gateway\'s messages do not decrypt with the key you gave. ' +
-        'Paste the first line of the gateway\'s key file (gw-data/gw.key).');
+        'Paste the first line of the gateway\'s key file (gw-data/gw.key), or a device\'s own key.');
     }
     return;
   }
@@ -85,7 +100,16 @@ function onFrame(event) {
     openSession().catch((error) => showError(`Handshake failed: ${error.message}`));
     return;
   }
-  if (message.cmd === 'kick') showError(`The gateway ended this session: ${message.text}`);
+  if (message.cmd === 'kick') {
+    // Kicked or removed: coming back at once would be refused, or undo an admin's decision.
+    stop();
+    showError(`The gateway ended this session: ${message.text}`);
+    return;
+  }
+  if (message.cmd === 'unsubscribe' && Array.isArray(message.data?.topics)) {
+    for (const filter of message.data.topics) connection.subscriptions.delete(filter);
+    renderSubscriptions();
+  }
   addToLog(message);
 }
 
@@ -120,20 +144,27 @@ async function handshake() {
 
 function sessionOpened(reply, how) {
   connection.attempts = 0;
+  connection.sessionOpen = true;
   showError('');
-  setState('connected', `${how} ${reply.data?.session?.name ?? connection.name}`);
+  const session = reply.data?.session ?? {};
+  const as = session.device ? ' (a device, with its own key)' : '';
+  setState('connected', `${how} ${session.name ?? connection.name}${as}`);
   $('connect-panel').hidden = true;
   $('app').hidden = false;
   renderSubscriptions();
   refresh();
+  showDevicesIfAdmin();
 }
 
 // ---- the connection ----
 
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+  const greeting = connection.device ? `?device=${encodeURIComponent(connection.device)}` : '';
+  const socket = new WebSocket(`${scheme}://${location.host}/ws${greeting}`);
   connection.socket = socket;
+  connection.sessionOpen = false;
+  connection.unreadable = 0;
   setState('connecting', connection.attempts ? `reconnecting (attempt ${connection.attempts})` : 'connecting');
   socket.onmessage = onFrame;
   socket.onclose = () => {
@@ -153,7 +184,7 @@ function connect() {
   };
 }
 
-function start(key, name) {
+function start(key, name, device) {
   try {
     connection.fernet = new Fernet(key);
   } catch (error) {
@@ -161,6 +192,7 @@ function start(key, name) {
     return false;
   }
   connection.name = name || 'browser';
+  connection.device = device || '';
   connection.stopped = false;
   connection.attempts = 0;
   connection.resumeToken = null; // a new start is a new session
@@ -194,11 +226,13 @@ async function refresh() {
     if (clients.code === 200 && Array.isArray(clients.data)) {
       $('clients').tBodies[0].replaceChildren(...clients.data.map((client) => {
         const row = document.createElement('tr');
-        row.append(cell(client.name), cell(client.id), cell(client.transport), cell(client.address),
-          cell((client.subscriptions ?? []).join(' ')));
+        row.append(cell(client.name), cell(client.id), cell(client.device ? 'own' : 'shared'),
+          cell(client.transport), cell(client.address), cell((client.subscriptions ?? []).join(' ')));
         return row;
       }));
       $('client-count').textContent = `(${clients.data.length})`;
+    } else if (clients.code === 403) {
+      $('client-count').textContent = '(your key may not list them)';
     }
     const topics = await request({ cmd: 'topics' });
     if (topics.code === 200 && Array.isArray(topics.data)) {
@@ -313,6 +347,79 @@ async function send(message, onSuccess) {
   }
 }
 
+// ---- devices (admins) ----
+
+// Shown when this session may do everything: an admin device, or after `auth`.
+async function showDevicesIfAdmin() {
+  try {
+    const me = await request({ cmd: 'whoami' });
+    const admin = me.code === 200 && me.data?.permissions?.admin === true;
+    $('devices-panel').hidden = !admin;
+    if (admin) refreshDevices();
+  } catch {
+    // Not connected: the state says so.
+  }
+}
+
+function listText(list) {
+  return (list ?? []).join(', ') || '-';
+}
+
+async function refreshDevices() {
+  const reply = await request({ cmd: 'device', args: 'list' });
+  if (reply.code !== 200 || !Array.isArray(reply.data)) return;
+  $('devices').tBodies[0].replaceChildren(...reply.data.map((device) => {
+    const p = device.permissions ?? {};
+    const other = [p.send?.length ? `send: ${listText(p.send)}` : '', p.commands?.length ? `commands: ${listText(p.commands)}` : '',
+      p.admin ? 'admin' : ''].filter(Boolean).join('; ') || '-';
+    const row = document.createElement('tr');
+    row.append(cell(device.name), cell(String(device.sessions ?? 0)), cell(listText(p.publish)),
+      cell(listText(p.subscribe)), cell(other), cell(device.description));
+    const actions = document.createElement('td');
+    const rotate = document.createElement('button');
+    rotate.type = 'button';
+    rotate.textContent = 'New key';
+    rotate.setAttribute('aria-label', `Give ${device.name} a new key`);
+    rotate.onclick = () => send({ cmd: 'device', args: `rotate ${device.name}` }, (done) => {
+      showNewKey(device.name, done.data.key);
+      refreshDevices();
+    });
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${device.name}`);
+    remove.onclick = () => send({ cmd: 'device', args: `remove ${device.name}` }, refreshDevices);
+    actions.append(rotate, remove);
+    row.append(actions);
+    return row;
+  }));
+}
+
+function commaList(id) {
+  return $(id).value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+// The key once, as text, as a link and as a QR code of this console's address with the device's
+// name and key after '#' (which a browser never sends): a phone that scans it is the device.
+function showNewKey(name, key) {
+  const link = `${location.origin}/#device=${encodeURIComponent(name)}&key=${encodeURIComponent(key)}`;
+  const code = qrcode(0, 'M');
+  code.addData(link);
+  code.make();
+  $('device-key-name').textContent = name;
+  $('device-key-text').textContent = key;
+  $('device-qr').src = code.createDataURL(4, 8);
+  $('device-link').href = link;
+  $('device-key').hidden = false;
+}
+
+function forgetNewKey() {
+  $('device-key').hidden = true;
+  $('device-key-text').textContent = '';
+  $('device-qr').removeAttribute('src');
+  $('device-link').href = '#';
+}
+
 // ---- forms ----
 
 function onSubmit(id, handler) {
@@ -329,15 +436,23 @@ function storedKey() {
 function setUp() {
   onSubmit('connect-form', () => {
     const key = $('key').value.trim();
-    sessionStorage.removeItem(keyStorageName);
-    localStorage.removeItem(keyStorageName);
-    (($('remember').checked) ? localStorage : sessionStorage).setItem(keyStorageName, key);
-    start(key, $('name').value.trim());
+    const device = $('device').value.trim();
+    for (const storage of [sessionStorage, localStorage]) {
+      storage.removeItem(keyStorageName);
+      storage.removeItem(deviceStorageName);
+    }
+    const storage = $('remember').checked ? localStorage : sessionStorage;
+    storage.setItem(keyStorageName, key);
+    if (device) storage.setItem(deviceStorageName, device);
+    start(key, $('name').value.trim(), device);
   });
   $('forget').addEventListener('click', () => {
-    sessionStorage.removeItem(keyStorageName);
-    localStorage.removeItem(keyStorageName);
+    for (const storage of [sessionStorage, localStorage]) {
+      storage.removeItem(keyStorageName);
+      storage.removeItem(deviceStorageName);
+    }
     $('key').value = '';
+    $('device').value = '';
     stop();
     setState('disconnected', 'not connected');
   });
@@ -359,16 +474,44 @@ function setUp() {
   onSubmit('subscribe-form', () => {
     subscribeWithHistory($('subscribe-filter').value.trim());
   });
-  onSubmit('call-form', () => send({ cmd: $('call-cmd').value.trim(), args: $('call-args').value }));
+  onSubmit('call-form', () => send({ cmd: $('call-cmd').value.trim(), args: $('call-args').value },
+    (reply) => { if (reply.cmd === 'auth') showDevicesIfAdmin(); }));
+  onSubmit('device-form', () => {
+    const name = $('device-name').value.trim();
+    const data = {
+      publish: commaList('device-publish'),
+      subscribe: commaList('device-subscribe'),
+      send: commaList('device-send'),
+      commands: commaList('device-commands'),
+      admin: $('device-admin').checked,
+      description: $('device-description').value.trim(),
+    };
+    send({ cmd: 'device', args: `add ${name}`, data }, (reply) => {
+      showNewKey(name, reply.data.key);
+      $('device-form').reset();
+      refreshDevices();
+    });
+  });
+  $('device-key-done').addEventListener('click', forgetNewKey);
   $('filter-topic').addEventListener('input', applyFilters);
   $('filter-sender').addEventListener('input', applyFilters);
   $('clear-log').addEventListener('click', () => $('log').replaceChildren());
 
+  // An enrolment link (#device=NAME&key=KEY, from gwctl device add or the Devices panel): the
+  // device's console, at once. The fragment is taken out of the address bar and kept for this tab.
+  const enrolment = new URLSearchParams(location.hash.slice(1));
+  if (enrolment.get('key')) {
+    sessionStorage.setItem(keyStorageName, enrolment.get('key'));
+    if (enrolment.get('device')) sessionStorage.setItem(deviceStorageName, enrolment.get('device'));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
   const key = storedKey();
+  const device = sessionStorage.getItem(deviceStorageName) ?? localStorage.getItem(deviceStorageName) ?? '';
   $('remember').checked = localStorage.getItem(keyStorageName) !== null;
   if (key) {
     $('key').value = key;
-    start(key, $('name').value.trim());
+    $('device').value = device;
+    start(key, $('name').value.trim(), device);
   }
 }
 

@@ -37,8 +37,12 @@ nlohmann::json session_data(const ServerInfo& server, const CommandRegistry& com
   const auto resume_token = client.resume_token();
   const auto resume = resume_token.empty() ? nlohmann::json() : nlohmann::json(resume_token);
   auto data = server.discovery_json();  // server and endpoints, as a probe gets
-  data["session"] = {
-      {"id", client.id()}, {"token", token}, {"name", client.name()}, {"resume", resume}};
+  const auto device = client.device_name();
+  data["session"] = {{"id", client.id()},
+                     {"token", token},
+                     {"name", client.name()},
+                     {"resume", resume},
+                     {"device", device.empty() ? nlohmann::json() : nlohmann::json(device)}};
   data["commands"] = command_names(commands);
   return data;
 }
