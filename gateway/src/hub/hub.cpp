@@ -79,6 +79,8 @@ void Hub::restore_saved_sessions() {
         std::make_shared<Client>(saved, std::move(mailbox),
                                  now - std::chrono::duration_cast<Clock::duration>(std::max(
                                            idle, std::chrono::system_clock::duration::zero())));
+    // A name that became a device's while the gateway was down is the device's now.
+    if (saved.device.empty() && identities_->device(client->name())) client->set_name(client->id());
     client->set_identity(std::move(identity));
     index_restored_locked(client);
     if (client->resumable())

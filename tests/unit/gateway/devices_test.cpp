@@ -240,7 +240,8 @@ TEST_CASE("searches for unknown keys have a budget, shared by every sender", "[d
     statuses.push_back(session->statuses().back());
   }
   CHECK(statuses == std::vector<int>{400, 400, 503, 503});
-  CHECK(gateway.metrics().render(gateway.server(), gateway.transport_stats())
+  CHECK(gateway.metrics()
+            .render(gateway.server(), gateway.transport_stats())
             .find("gw_rate_limited_total{transport=\"http\",limit=\"key_search\"} 2") !=
         std::string::npos);
   // A device whose host was heard from is tried first, and needs no search.
@@ -250,4 +251,72 @@ TEST_CASE("searches for unknown keys have a budget, shared by every sender", "[d
   REQUIRE(hinted->wait_for(1));
   auto parsed = codec.parse(hinted->frames().back());
   CHECK(codec.open(*parsed, devices[9].key, gw::message::unix_now())->message.text == "pong");
+}
+
+namespace {
+// A store that gives back the sessions a previous run left.
+class SessionsLeft final : public gw::gateway::Store {
+ public:
+  explicit SessionsLeft(std::vector<gw::gateway::SavedSession> sessions)
+      : sessions_(std::move(sessions)) {}
+  std::vector<gw::gateway::SavedSession> saved_sessions() override { return sessions_; }
+  std::unique_ptr<gw::gateway::Mailbox> open_mailbox(
+      const std::string& client_id, const gw::gateway::SessionLimits& limits) override {
+    return std::make_unique<gw::gateway::Mailbox>(limits, client_id);
+  }
+  const std::string& epoch() const override { return epoch_; }
+  std::string describe() const override { return "sessions left by a previous run"; }
+
+ private:
+  std::vector<gw::gateway::SavedSession> sessions_;
+  const std::string epoch_ = gw::gateway::new_store_epoch();
+};
+
+gw::gateway::SavedSession saved(std::string id, std::string name, std::string device) {
+  gw::gateway::SavedSession session;
+  session.id = std::move(id);
+  session.token = "token-" + session.id;
+  session.name = std::move(name);
+  session.kind = TransportKind::http;
+  session.address = "192.0.2.7:1";
+  session.last_seen = std::chrono::system_clock::now();
+  session.device = std::move(device);
+  return session;
+}
+}  // namespace
+
+TEST_CASE("sessions come back as their device's, or not at all", "[devices]") {
+  const auto printer = device("printer");
+  auto store = std::make_shared<SessionsLeft>(std::vector{
+      saved("c3", "printer", "printer"), saved("c4", "printer", ""),  // a name now a device's
+      saved("c5", "lamp", "lamp"),                                    // a device gone since
+      saved("c6", "desk", "")});
+  const gw::message::Codec codec(gw::message::KeyRing({Fernet::generate()}));
+  gw::gateway::Gateway gateway(gw::test::test_server_info(), codec, settings_with({printer}),
+                               store);
+  auto& hub = gateway.hub();
+  CHECK(hub.restored() == 3);
+  CHECK(hub.find("c3")->device_name() == "printer");
+  CHECK(hub.find("c4")->name() == "c4");
+  CHECK(hub.find("c5") == nullptr);
+  CHECK(hub.find("desk")->id() == "c6");
+  CHECK(hub.find_all("printer").size() == 1);
+}
+
+TEST_CASE_METHOD(DevicesFixture, "asks and lookups are checked like sends and reads", "[devices]") {
+  const auto http = std::make_shared<RecordingSession>(TransportKind::http);
+  // The panel may run broadcast, not ask; the sensor neither.
+  const auto ask = request(http, command("ask", "kitchen-sensor ping"), panel.key);
+  CHECK(ask.code == 403);
+  CHECK(ask.text ==
+        "device 'wall-panel' may not run 'ask': its commands permission allows broadcast");
+  const auto lookup = request(http, command("lookup", "rooms/kitchen"), sensor.key);
+  CHECK(lookup.code == 403);
+  CHECK(lookup.text ==
+        "device 'kitchen-sensor' may not read the lookup table 'rooms': its tables permission "
+        "allows nothing");
+  CHECK(gateway.metrics().permission_refusals("kitchen-sensor", "tables") == 1);
+  // The shared key's holders may, by default: the table is then looked for, and is not there.
+  const auto shared = request(http, command("lookup", "rooms/kitchen"), codec.keys().primary());
+  CHECK(shared.code == 404);
 }
