@@ -4,6 +4,7 @@
 
 #include <gw/gateway/hub.hpp>
 
+#include "client_names.hpp"
 #include "retained_messages.hpp"
 #include "topic_tree.hpp"
 
@@ -46,6 +47,7 @@ Hub::Hub(SessionLimits limits, std::shared_ptr<Store> store,
     : limits_(limits),
       store_(std::move(store)),
       identities_(std::move(identities)),
+      names_(std::make_unique<ClientNames>()),
       topics_(std::make_unique<TopicTree<Client>>()),
       retained_(std::make_unique<RetainedMessages>(limits.max_retained)) {
   restore_saved_sessions();
@@ -79,10 +81,11 @@ void Hub::restore_saved_sessions() {
         std::make_shared<Client>(saved, std::move(mailbox),
                                  now - std::chrono::duration_cast<Clock::duration>(std::max(
                                            idle, std::chrono::system_clock::duration::zero())));
-    // A name that became a device's while the gateway was down is the device's now.
-    if (saved.device.empty() && identities_->device(client->name())) client->set_name(client->id());
     client->set_identity(std::move(identity));
-    index_restored_locked(client);
+    // A name that became a device's while the gateway was down is the device's now.
+    names_->keep_from_devices(*client, *identities_);
+    clients_.emplace(client->id(), client);
+    names_->add(client);
     if (client->resumable())
       resumable_.emplace(saved.token, client);  // away until a connection resumes it
     else
@@ -92,14 +95,6 @@ void Hub::restore_saved_sessions() {
       topics_->insert(filter, client);
     ++restored_;
   }
-}
-
-void Hub::index_restored_locked(const std::shared_ptr<Client>& client) {
-  clients_.emplace(client->id(), client);
-  if (!client->device_name().empty())
-    devices_[client->device_name()].push_back(client);
-  else
-    names_[client->name()] = client->id();
 }
 
 // Every client's id: "c" and the id of the transport session that opened it, above every
@@ -119,7 +114,7 @@ std::shared_ptr<Client> Hub::connect(const std::shared_ptr<Session>& connection)
   auto client = std::make_shared<Client>(std::move(id), connection, std::move(mailbox));
   std::lock_guard lock(mutex_);
   clients_.emplace(client->id(), client);
-  names_.emplace(client->id(), client->id());
+  names_->add(client);
   connections_.emplace(connection->id(), client);
   return client;
 }
@@ -201,21 +196,15 @@ bool Hub::bind(const std::shared_ptr<Client>& client,
   std::lock_guard lock(mutex_);
   // Under the lock, as use_identities gives clients theirs.
   if (const auto current = client->identity()) return same_identity(*current, *identity);
-  client->set_identity(identity);
-  if (identity->device() && clients_.contains(client->id())) {
-    if (const auto held = names_.find(client->name());
-        held != names_.end() && held->second == client->id())
-      names_.erase(held);
-    add_device_session_locked(client);
-    save(*client);
+  if (!identity->device() || !clients_.contains(client->id())) {
+    client->set_identity(identity);
+    return true;
   }
+  names_->remove(*client);  // known by its id until now
+  client->set_identity(identity);
+  names_->add(client);  // one of its device's sessions, by the device's name
+  save(*client);
   return true;
-}
-
-void Hub::add_device_session_locked(const std::shared_ptr<Client>& client) {
-  const auto name = client->device_name();
-  client->set_name(name);
-  devices_[name].push_back(client);
 }
 
 std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& request,
@@ -229,10 +218,7 @@ std::shared_ptr<Client> Hub::open_session(const std::shared_ptr<Session>& reques
       std::make_shared<Client>(std::move(id), request, std::move(token), std::move(mailbox));
   client->set_identity(identity);
   clients_.emplace(client->id(), client);
-  if (identity->device())
-    add_device_session_locked(client);
-  else
-    names_.emplace(client->id(), client->id());
+  names_->add(client);
   tokens_.emplace(client->token(), client);
   if (client->traits().found_by_address) addresses_[request->remote_address()] = client;
   save(*client);
@@ -277,17 +263,14 @@ std::shared_ptr<Client> Hub::find(std::string_view id_or_name) const {
   std::shared_lock lock(mutex_);
   const std::string key(id_or_name);
   if (const auto found = clients_.find(key); found != clients_.end()) return found->second;
-  if (const auto named = names_.find(key); named != names_.end()) return clients_.at(named->second);
-  if (const auto device = devices_.find(key); device != devices_.end())
-    return device->second.back();
-  return nullptr;
+  return names_->find(key);
 }
 
 std::vector<std::shared_ptr<Client>> Hub::find_all(std::string_view id_or_name) const {
   {
     std::shared_lock lock(mutex_);
-    if (const auto device = devices_.find(std::string(id_or_name)); device != devices_.end())
-      return device->second;
+    auto sessions = names_->sessions_of(std::string(id_or_name));
+    if (!sessions.empty()) return sessions;
   }
   auto one = find(id_or_name);
   if (!one) return {};
@@ -334,16 +317,7 @@ void Hub::erase_locked(const Client& client) {
     for (const auto& filter : filters)
       topics_->erase(filter, client);
   }
-  if (const auto device = client.device_name(); !device.empty()) {
-    if (const auto sessions = devices_.find(device); sessions != devices_.end()) {
-      std::erase_if(sessions->second,
-                    [&](const auto& session) { return session.get() == &client; });
-      if (sessions->second.empty()) devices_.erase(sessions);
-    }
-  } else if (const auto held = names_.find(client.name());
-             held != names_.end() && held->second == client.id()) {
-    names_.erase(held);
-  }
+  names_->remove(client);
   if (!client.token().empty()) {
     tokens_.erase(client.token());
     store_->forget_session(client.id());
@@ -380,8 +354,7 @@ Hub::Reidentified Hub::use_identities(std::shared_ptr<const Identities> identiti
         continue;
       }
       client->set_identity(fresh);
-      if (!fresh->device() && identities_->device(client->name())) {
-        give_name_locked(*client, client->id());
+      if (names_->keep_from_devices(*client, *identities_)) {
         changes.renamed.push_back(client);
         changed.push_back(client);
       }
@@ -415,34 +388,21 @@ std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name)
   std::lock_guard lock(mutex_);
   if (identities_->device(name))
     return Refusal{409, "the name '" + name + "' is a device's (the devices file gives it)"};
-  const auto holder = names_.find(name);
-  if (holder != names_.end() && holder->second != client.id())
-    return Refusal{409, "the name '" + name + "' is taken by " + holder->second};
-  give_name_locked(client, name);
+  if (const auto holder = names_->find(name); holder && holder.get() != &client)
+    return Refusal{409, "the name '" + name + "' is taken by " + holder->id()};
+  names_->rename(client, name);
   save(client);
   return std::nullopt;
-}
-
-void Hub::give_name_locked(Client& client, const std::string& name) {
-  names_.erase(client.name());
-  names_[name] = client.id();
-  client.set_name(name);
-}
-
-bool Hub::name_taken_locked(const Client& client, const std::string& name) const {
-  if (identities_->device(name)) return true;
-  const auto holder = names_.find(name);
-  return holder != names_.end() && holder->second != client.id();
 }
 
 std::string Hub::claim_name(Client& client, const std::string& wanted) {
   if (!client.device_name().empty() || check_client_name(wanted, client.id())) return client.name();
   std::lock_guard lock(mutex_);
   auto name = wanted;
-  for (int suffix = 2; name_taken_locked(client, name); ++suffix)
+  for (int suffix = 2; names_->taken(client, name, *identities_); ++suffix)
     name = wanted + "-" + std::to_string(suffix);
   if (name.size() > max_name_length) return client.name();
-  give_name_locked(client, name);
+  names_->rename(client, name);
   save(client);
   return name;
 }
@@ -584,8 +544,7 @@ void Hub::clear() {
     resumable.swap(resumable_);
     connections.swap(connections_);
     topics.swap(topics_);
-    names_.clear();
-    devices_.clear();
+    names_->clear();
   }
   // When each was last heard from, for the next start (a connected one: now).
   for (const auto& [token, client] : tokens)

@@ -25,6 +25,7 @@ namespace gw::gateway {
 
 template <typename Subscriber>
 class TopicTree;
+class ClientNames;
 class RetainedMessages;
 
 // Every client of the gateway and how to find it: by id, name, session token, a UDP client's
@@ -165,11 +166,7 @@ class Hub {
   // Tells the store what a session is now (connections are not kept).
   void save(const Client& client);
   void erase_locked(const Client& client);
-  void give_name_locked(Client& client, const std::string& name);
-  bool name_taken_locked(const Client& client, const std::string& name) const;
-  // A device's session joins the device's name.
-  void add_device_session_locked(const std::shared_ptr<Client>& client);
-  void index_restored_locked(const std::shared_ptr<Client>& client);
+
   // Forgets that `address` is `client`'s, unless another client has taken it since.
   void forget_address_locked(const Client& client, const std::string& address);
 
@@ -183,9 +180,7 @@ class Hub {
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Client>> clients_;  // by id
   std::shared_ptr<const Identities> identities_;
-  std::unordered_map<std::string, std::string> names_;  // name -> id, but for devices'
-  // A device's sessions, oldest first: all of them share its name.
-  std::unordered_map<std::string, std::vector<std::shared_ptr<Client>>> devices_;
+  std::unique_ptr<ClientNames> names_;
   std::unordered_map<std::string, std::shared_ptr<Client>> tokens_;
   std::unordered_map<std::string, std::shared_ptr<Client>> addresses_;      // found_by_address
   std::unordered_map<std::uint64_t, std::shared_ptr<Client>> connections_;  // by Session::id
