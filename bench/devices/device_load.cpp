@@ -78,8 +78,8 @@ struct Sender {
 double measure(const Codec& codec, unsigned short port, const std::vector<Sender>& senders,
                const char* cmd, double seconds, unsigned in_flight) {
   // Made beforehand, so that the load's core goes to the network: each token is used once.
-  const auto count = std::min<std::size_t>(
-      max_requests, static_cast<std::size_t>(seconds * 60000.0) + in_flight);
+  const auto count =
+      std::min<std::size_t>(max_requests, static_cast<std::size_t>(seconds * 60000.0) + in_flight);
   std::vector<std::string> tokens;
   tokens.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -180,8 +180,8 @@ int main(int argc, char** argv) {
     report("request, searched", measure(codec, port, last_three, "ping", seconds, in_flight));
     report("request, shared key", measure(codec, port, shared_key, "ping", seconds, in_flight));
     // Last: the sessions it opens (tens of thousands) would weigh on what is measured after.
-    report("handshake, new session", measure(codec, port, last_three, "handshake", seconds,
-                                             in_flight));
+    report("handshake, new session",
+           measure(codec, port, last_three, "handshake", seconds, in_flight));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "device_load: %s\n", error.what());
     return 1;

@@ -178,10 +178,9 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
   const auto codec = gateway_.codec().current();
   const auto identities = gateway_.identities().current();
   const auto hints = hints_for(*session, *identities);
-  auto read = identities->read(*codec, frame, message::unix_now(), hints.list(),
-                               [this, now](std::size_t keys) {
-                                 return gateway_.key_search_budget().spend(keys, now);
-                               });
+  auto read = identities->read(
+      *codec, frame, message::unix_now(), hints.list(),
+      [this, now](std::size_t keys) { return gateway_.key_search_budget().spend(keys, now); });
   if (read.search_refused) {
     gateway_.metrics().count_rate_limited(session->kind(), Metrics::RateLimit::key_search);
     if (session->traits().forgeable_source) return;
