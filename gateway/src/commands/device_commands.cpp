@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <array>
 #include <variant>
 
 #include <spdlog/spdlog.h>
@@ -42,14 +41,6 @@ std::variant<Device, Message> device_from(std::string name, const nlohmann::json
   if (data.is_null()) return device;
   if (!data.is_object())
     return refusal(400, "device add: data must be an object such as {\"publish\": [\"home/#\"]}");
-  // Each list by its field, which is its kind's name.
-  constexpr std::array<std::pair<Access::Kind, std::vector<std::string> PermissionLists::*>, 6>
-      lists = {{{Access::Kind::publish, &PermissionLists::publish},
-                {Access::Kind::subscribe, &PermissionLists::subscribe},
-                {Access::Kind::send, &PermissionLists::send},
-                {Access::Kind::command, &PermissionLists::commands},
-                {Access::Kind::requestable, &PermissionLists::requestables},
-                {Access::Kind::table, &PermissionLists::tables}}};
   auto& permissions = device.permissions;
   for (const auto& [field, value] : data.items()) {
     if (field == "admin") {
@@ -63,19 +54,19 @@ std::variant<Device, Message> device_from(std::string name, const nlohmann::json
       device.description = value.get<std::string>();
       continue;
     }
-    const auto list = std::find_if(lists.begin(), lists.end(), [&](const auto& entry) {
-      return to_string(entry.first) == field;
-    });
-    if (list == lists.end())
+    // Each list by its field, which is its kind's name.
+    const auto kind = std::find_if(std::begin(all_access_kinds), std::end(all_access_kinds),
+                                   [&](Access::Kind each) { return to_string(each) == field; });
+    if (kind == std::end(all_access_kinds))
       return refusal(400, "device add: unknown field " + field +
                               " (publish, subscribe, send, commands, requestables, tables, "
                               "admin, description)");
     if (!value.is_array()) return refusal(400, "device add: " + field + " must be a list");
-    auto& entries = permissions.*(list->second);
+    auto& entries = permissions.of(*kind);
     for (const auto& item : value) {
       if (!item.is_string()) return refusal(400, "device add: " + field + " must be strings");
       const auto text = item.get<std::string>();
-      if (auto problem = permission_entry_problem(list->first, text))
+      if (auto problem = permission_entry_problem(*kind, text))
         return refusal(400, "device add: " + field + " entry '" + text + "': " + *problem);
       entries.push_back(text);
     }

@@ -152,12 +152,8 @@ Device parse_device(const toml::table& entry, Place place) {
   Device device(place.name, std::move(*key));
   device.line = place.line;
   auto& permissions = device.permissions;
-  permissions.publish = permission_list(entry, Access::Kind::publish, place);
-  permissions.subscribe = permission_list(entry, Access::Kind::subscribe, place);
-  permissions.send = permission_list(entry, Access::Kind::send, place);
-  permissions.commands = permission_list(entry, Access::Kind::command, place);
-  permissions.requestables = permission_list(entry, Access::Kind::requestable, place);
-  permissions.tables = permission_list(entry, Access::Kind::table, place);
+  for (const auto kind : all_access_kinds)
+    permissions.of(kind) = permission_list(entry, kind, place);
   if (const auto* admin = entry.get("admin")) {
     const auto flag = admin->value_exact<bool>();
     if (!flag) place.fail("admin must be true or false");

@@ -12,6 +12,26 @@ namespace {
 constexpr std::string_view every_topic = "#";
 constexpr std::string_view anyone = "*";
 
+// The field of `lists` a kind of access is checked against, const or not.
+template <class Lists>
+auto& list_of(Lists& lists, Access::Kind kind) {
+  switch (kind) {
+    case Access::Kind::publish:
+      return lists.publish;
+    case Access::Kind::subscribe:
+      return lists.subscribe;
+    case Access::Kind::send:
+      return lists.send;
+    case Access::Kind::requestable:
+      return lists.requestables;
+    case Access::Kind::table:
+      return lists.tables;
+    case Access::Kind::command:
+      break;
+  }
+  return lists.commands;
+}
+
 bool listed(const std::vector<std::string>& list, std::string_view name) {
   return std::any_of(list.begin(), list.end(),
                      [&](const std::string& entry) { return entry == anyone || entry == name; });
@@ -79,22 +99,12 @@ Permissions Permissions::everything_but_admin() {
                                      .admin = false});
 }
 
-const std::vector<std::string>& Permissions::list(Access::Kind kind) const {
-  switch (kind) {
-    case Access::Kind::publish:
-      return lists_.publish;
-    case Access::Kind::subscribe:
-      return lists_.subscribe;
-    case Access::Kind::send:
-      return lists_.send;
-    case Access::Kind::requestable:
-      return lists_.requestables;
-    case Access::Kind::table:
-      return lists_.tables;
-    case Access::Kind::command:
-      break;
-  }
-  return lists_.commands;
+std::vector<std::string>& PermissionLists::of(Access::Kind kind) {
+  return list_of(*this, kind);
+}
+
+const std::vector<std::string>& PermissionLists::of(Access::Kind kind) const {
+  return list_of(*this, kind);
 }
 
 bool Permissions::allows(const Access& access) const {

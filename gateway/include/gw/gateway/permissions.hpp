@@ -9,20 +9,6 @@
 
 namespace gw::gateway {
 
-// What one party may do, as the devices file (a [[device]]) or the configuration ([shared_key])
-// writes it. Each list is checked whole before use (filters valid, names known).
-struct PermissionLists {
-  std::vector<std::string> publish{};       // topic filters it may publish to; "#": every topic
-  std::vector<std::string> subscribe{};     // filters it may subscribe within; "#": any filter
-  std::vector<std::string> send{};          // names or ids it may send (and ask) to; "*": anyone
-  std::vector<std::string> commands{};      // commands beyond the everyday ones; "*": every one
-  std::vector<std::string> requestables{};  // what `get` may read; "*": all
-  std::vector<std::string> tables{};        // lookup tables it may read; "*": all
-  bool admin = false;                       // the admin commands, and everything else
-
-  bool operator==(const PermissionLists&) const = default;
-};
-
 // One thing a request asks to do, besides being sent at all: run a command that not everyone
 // may run, publish to a topic, subscribe to a filter, send to someone, read a requestable or a
 // lookup table. Each command says what its requests touch; the dispatcher checks them all.
@@ -40,6 +26,24 @@ inline constexpr Access::Kind all_access_kinds[] = {
     Access::Kind::command, Access::Kind::publish,     Access::Kind::subscribe,
     Access::Kind::send,    Access::Kind::requestable, Access::Kind::table};
 
+// What one party may do, as the devices file (a [[device]]) or the configuration ([shared_key])
+// writes it. Each list is checked whole before use (filters valid, names known).
+struct PermissionLists {
+  std::vector<std::string> publish{};       // topic filters it may publish to; "#": every topic
+  std::vector<std::string> subscribe{};     // filters it may subscribe within; "#": any filter
+  std::vector<std::string> send{};          // names or ids it may send (and ask) to; "*": anyone
+  std::vector<std::string> commands{};      // commands beyond the everyday ones; "*": every one
+  std::vector<std::string> requestables{};  // what `get` may read; "*": all
+  std::vector<std::string> tables{};        // lookup tables it may read; "*": all
+  bool admin = false;                       // the admin commands, and everything else
+
+  // The list a kind of access is checked against: the field named to_string(kind).
+  std::vector<std::string>& of(Access::Kind kind);
+  const std::vector<std::string>& of(Access::Kind kind) const;
+
+  bool operator==(const PermissionLists&) const = default;
+};
+
 // PermissionLists made ready to answer: may this party do that?
 class Permissions {
  public:
@@ -55,7 +59,7 @@ class Permissions {
   // narrowed. A recipient is allowed by the name or id written, as given.
   bool allows(const Access& access) const;
   // The list `kind` checks, for a refusal to quote.
-  const std::vector<std::string>& list(Access::Kind kind) const;
+  const std::vector<std::string>& list(Access::Kind kind) const { return lists_.of(kind); }
   // {publish: [...], subscribe: [...], ..., admin}
   nlohmann::json to_json() const;
 
