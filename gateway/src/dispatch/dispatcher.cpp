@@ -158,12 +158,13 @@ bool Dispatcher::admitted_once(const std::shared_ptr<Session>& session,
   return false;
 }
 
-KeyHints::Names Dispatcher::hints_for(const Session& session, const Identities& identities) {
+KeyHints::Names Dispatcher::hints_for(const Session& session, const Client* connected,
+                                      const Identities& identities) {
   if (identities.devices().empty()) return {};
   if (session.traits().connection) {
     KeyHints::Names spoken;
-    if (const auto client = gateway_.hub().find_connection(session))
-      if (auto device = client->device_name(); !device.empty()) {
+    if (connected)
+      if (auto device = connected->device_name(); !device.empty()) {
         spoken.names[0] = std::move(device);
         spoken.count = 1;
       }
@@ -177,7 +178,9 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
   if (!within_address_rate(session, now)) return;
   const auto codec = gateway_.codec().current();
   const auto identities = gateway_.identities().current();
-  const auto hints = hints_for(*session, *identities);
+  auto connected =
+      session->traits().connection ? gateway_.hub().find_connection(*session) : nullptr;
+  const auto hints = hints_for(*session, connected.get(), *identities);
   auto read = identities->read(
       *codec, frame, message::unix_now(), hints.list(),
       [this, now](std::size_t keys) { return gateway_.key_search_budget().spend(keys, now); });
@@ -217,7 +220,7 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
       request.text.clear();
     }
   }
-  run(session, request, identity, *codec);
+  run(session, request, identity, *codec, std::move(connected));
 }
 
 void Dispatcher::on_too_large(const std::shared_ptr<Session>& session) {
@@ -233,12 +236,13 @@ transports::HttpPage Dispatcher::page(std::string_view target) {
 }
 
 Dispatcher::Sender Dispatcher::sender_of(const std::shared_ptr<Session>& session,
-                                         const Message& request, const IdentityPtr& identity) {
+                                         const Message& request, const IdentityPtr& identity,
+                                         std::shared_ptr<Client> connected) {
   auto& hub = gateway_.hub();
   Sender sender;
   auto& client = sender.client;
   if (session->traits().connection) {
-    client = hub.find_connection(*session);
+    client = std::move(connected);
     // The first token a connection sends makes it that identity's, for good.
     if (client && !hub.bind(client, identity))
       sender.refused = "this connection belongs to " + client->identity()->label() +
@@ -263,8 +267,9 @@ Dispatcher::Sender Dispatcher::sender_of(const std::shared_ptr<Session>& session
 }
 
 void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& request,
-                     const IdentityPtr& identity, const message::Codec& codec) {
-  const auto sender = sender_of(session, request, identity);
+                     const IdentityPtr& identity, const message::Codec& codec,
+                     std::shared_ptr<Client> connected) {
+  const auto sender = sender_of(session, request, identity, std::move(connected));
   const auto& client = sender.client;
   if (!sender.refused.empty()) {
     gateway_.metrics().count_permission_refusal(identity->tag(), "session");

@@ -42,9 +42,10 @@ class Dispatcher final : public transports::Handler, public ReplySink {
   using IdentityPtr = std::shared_ptr<const Identity>;
 
   void handle_frame(const std::shared_ptr<transports::Session>& session, std::string_view frame);
-  // The devices whose keys a token from `session` is tried under first: the one a connection
-  // speaks as, or those heard lately from its host.
-  KeyHints::Names hints_for(const transports::Session& session, const Identities& identities);
+  // The devices whose keys a token from `session` is tried under first: the one its connection
+  // (`connected`, the connection's client) speaks as, or those heard lately from its host.
+  KeyHints::Names hints_for(const transports::Session& session, const Client* connected,
+                            const Identities& identities);
   // False, with the refusal sent, when the session's address is over a rate limit.
   bool within_address_rate(const std::shared_ptr<transports::Session>& session,
                            std::chrono::steady_clock::time_point now);
@@ -55,8 +56,10 @@ class Dispatcher final : public transports::Handler, public ReplySink {
   bool admitted_once(const std::shared_ptr<transports::Session>& session,
                      const message::DecodedMessage& decoded, const message::Codec& codec,
                      const Identity* identity);
+  // `connected`: the client of a connection (looked up once per frame), else null.
   void run(const std::shared_ptr<transports::Session>& session, const message::Message& request,
-           const IdentityPtr& identity, const message::Codec& codec);
+           const IdentityPtr& identity, const message::Codec& codec,
+           std::shared_ptr<Client> connected);
   // Runs a command whose permission has been checked and replies with what it returns.
   void execute(const Command& command, const std::shared_ptr<transports::Session>& session,
                const message::Message& request, const std::shared_ptr<Client>& client,
@@ -71,7 +74,8 @@ class Dispatcher final : public transports::Handler, public ReplySink {
     std::string refused;
   };
   Sender sender_of(const std::shared_ptr<transports::Session>& session,
-                   const message::Message& request, const IdentityPtr& identity);
+                   const message::Message& request, const IdentityPtr& identity,
+                   std::shared_ptr<Client> connected);
   void reply(const std::shared_ptr<transports::Session>& session, message::Message reply,
              const message::Message* request, const message::Codec& codec,
              const Identity* identity);
