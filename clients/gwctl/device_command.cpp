@@ -82,11 +82,14 @@ int print_devices(const message::Message& reply, bool json) {
             << "DESCRIPTION\n";
   for (const auto& device : reply.data) {
     const auto permissions = device.value("permissions", nlohmann::json::object());
-    std::cout << std::setw(24) << device.value("name", std::string()) << std::setw(10)
+    // Each column one wider than its widest usual value, so that a long list still leaves a
+    // blank before the next.
+    std::cout << std::setw(24) << device.value("name", std::string()) + " " << std::setw(10)
               << device.value("sessions", 0) << std::setw(24)
-              << list_text(permissions.value("publish", nlohmann::json::array())) << ' '
-              << std::setw(23) << list_text(permissions.value("subscribe", nlohmann::json::array()))
-              << ' ' << device.value("description", std::string())
+              << list_text(permissions.value("publish", nlohmann::json::array())) + " "
+              << std::setw(24)
+              << list_text(permissions.value("subscribe", nlohmann::json::array())) + " "
+              << device.value("description", std::string())
               << (permissions.value("admin", false) ? " (admin)" : "") << '\n';
   }
   std::cout << std::flush;
