@@ -148,6 +148,11 @@ transports::Handler& Gateway::handler() noexcept {
   return *dispatcher_;
 }
 
+bool Gateway::admit_stamp(const message::TokenStamp& stamp) {
+  return !replay_guard_ ||
+         replay_guard_->admit(stamp, message::unix_now()) == ReplayGuard::Verdict::fresh;
+}
+
 void Gateway::tick(std::chrono::steady_clock::time_point now) {
   hub_.tick(now);
   history_->expire(std::chrono::system_clock::now());

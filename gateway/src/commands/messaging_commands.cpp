@@ -1,3 +1,4 @@
+#include <mutex>
 #include <variant>
 
 #include <gw/gateway/topic.hpp>
@@ -39,27 +40,47 @@ std::variant<Delivery, Message> delivery_from_sender(const MessagingCommandsUse&
   return std::move(*delivery);
 }
 
+// A message that could reach only this gateway's clients, its cluster being unreachable: they
+// got it, but the sender must know the others did not.
+Message cluster_unavailable(const Router::Reached& reached, const std::string& where) {
+  auto answer = refusal(503, "cluster unavailable (" + reached.unreachable + "): delivered to " +
+                                 std::to_string(reached.delivered) + " " + where +
+                                 " on this gateway only; send again later for the others");
+  answer.data = {{"delivered", reached.delivered}, {"stored", reached.stored}};
+  return answer;
+}
+
 Message delivered_reply(Router::Reached reached, std::string where) {
+  if (!reached.unreachable.empty()) return cluster_unavailable(reached, where);
   auto text = "delivered to " + std::to_string(reached.delivered) + " " + std::move(where);
   if (reached.stored > 0) text += " (" + std::to_string(reached.stored) + " kept for their poll)";
-  return text_reply(std::move(text),
-                    {{"delivered", reached.delivered}, {"stored", reached.stored}});
+  nlohmann::json data = {{"delivered", reached.delivered}, {"stored", reached.stored}};
+  if (reached.gateways > 0) {
+    text += " here, and sent to " + std::to_string(reached.gateways) + " other gateway(s)";
+    data["gateways"] = reached.gateways;
+  }
+  return text_reply(std::move(text), std::move(data));
 }
 
 // The reply to a message, once the store holds what it kept in mailboxes: a sender told
 // `stored` knows it survives a restart. 503 when the store could not write it.
-std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
-                                          const CommandContext& context, Message reply,
+std::optional<Message> answer_when_stored(Store& store, Responder respond, Message reply,
                                           std::size_t stored, std::uint64_t since) {
   if (stored == 0 || reply.cmd == "error") return reply;
-  use.hub.store().when_committed(
-      since, [respond = context.responder(), reply = std::move(reply)](bool written) mutable {
+  store.when_committed(
+      since, [respond = std::move(respond), reply = std::move(reply)](bool written) mutable {
         if (written) return respond(std::move(reply));
         respond(refusal(503,
                         "storage full: the message reached the connected recipients, but "
                         "the store could not keep it for those that poll; try again later"));
       });
   return std::nullopt;
+}
+
+std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
+                                          const CommandContext& context, Message reply,
+                                          std::size_t stored, std::uint64_t since) {
+  return answer_when_stored(use.hub.store(), context.responder(), std::move(reply), stored, since);
 }
 
 // Hands `message` to the router and acknowledges with `acknowledge(delivery)`'s answer (and
@@ -87,23 +108,61 @@ std::optional<Message> relay_to_everyone(const MessagingCommandsUse& use,
 
 using Acknowledged = std::pair<Message, std::size_t>;  // the reply, and mailboxes that kept it
 
+// The reply to a message for one client, once the router found it (perhaps on another
+// gateway).
+Acknowledged to_one_reply(const std::string& who, const Router::Found& found) {
+  if (!found.recipient && !found.unreachable.empty())
+    return Acknowledged{refusal(503, "cluster unavailable: '" + who +
+                                         "' is not a client of this gateway, and the others "
+                                         "cannot be asked now (" +
+                                         found.unreachable + "); try again later"),
+                        0};
+  if (!found.recipient)
+    return Acknowledged{
+        refusal(404, "no client with the id or name '" + who + "'; send clients for the list"), 0};
+  const auto& reached = *found.recipient;
+  const std::size_t stored = reached.stored ? 1 : 0;
+  Router::Reached counts;
+  counts.delivered = reached.sessions;
+  counts.stored = stored;
+  auto reply = delivered_reply(counts, "client");
+  reply.text = reached.sessions == 1 ? "delivered to " + reached.id + " (" + reached.name + ")"
+                                     : "delivered to the " + std::to_string(reached.sessions) +
+                                           " sessions of " + reached.name;
+  return Acknowledged{std::move(reply), stored};
+}
+
 std::optional<Message> to_one(const MessagingCommandsUse& use, const CommandContext& context,
                               Message message) {
   const auto who = message.to;
-  return route_and_acknowledge(use, context, std::move(message), [&](const Delivery& delivery) {
-    // Only the router knows who exists (in a cluster, on other gateways too).
-    const auto reached = context.router.to_client(who, delivery);
-    if (!reached)
-      return Acknowledged{
-          refusal(404, "no client with the id or name '" + who + "'; send clients for the list"),
-          0};
-    const std::size_t stored = reached->stored ? 1 : 0;
-    auto reply = delivered_reply({reached->sessions, stored}, "client");
-    reply.text = reached->sessions == 1 ? "delivered to " + reached->id + " (" + reached->name + ")"
-                                        : "delivered to the " + std::to_string(reached->sessions) +
-                                              " sessions of " + reached->name;
-    return Acknowledged{std::move(reply), stored};
-  });
+  auto delivery = delivery_from_sender(use, context, std::move(message));
+  if (auto* refused = std::get_if<Message>(&delivery)) return std::move(*refused);
+  const auto since = use.hub.store().write_position();  // before the mailboxes write
+  // Only the router knows who exists (in a cluster, on other gateways too), and it may answer
+  // after this returns: then the reply goes through the responder.
+  struct Answer {
+    std::mutex mutex;
+    bool returned = false;
+    std::optional<Router::Found> early;
+  };
+  auto answer = std::make_shared<Answer>();
+  auto* store = &use.hub.store();
+  context.router.to_client_anywhere(
+      who, std::get<Delivery>(delivery),
+      [answer, store, respond = context.responder(), who, since](Router::Found found) {
+        {
+          std::lock_guard lock(answer->mutex);
+          if (!answer->returned) return void(answer->early = std::move(found));
+        }
+        auto [reply, stored] = to_one_reply(who, found);
+        if (auto at_once = answer_when_stored(*store, respond, std::move(reply), stored, since))
+          respond(std::move(*at_once));
+      });
+  std::lock_guard lock(answer->mutex);
+  answer->returned = true;
+  if (!answer->early) return std::nullopt;
+  auto [reply, stored] = to_one_reply(who, *answer->early);
+  return answer_when_stored(use, context, std::move(reply), stored, since);
 }
 
 // An empty publish with retain: the topic's retained message goes, and nobody is sent anything.

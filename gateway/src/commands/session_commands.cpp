@@ -47,6 +47,13 @@ nlohmann::json session_data(const ServerInfo& server, const CommandRegistry& com
   return data;
 }
 
+// The handshake's data, and in a cluster the gateways a client may move to.
+nlohmann::json handshake_data(const SessionCommandsUse& use, const Client& client) {
+  auto data = session_data(use.server, use.commands, client);
+  if (const auto* cluster = use.hub.cluster()) data["nodes"] = cluster->nodes();
+  return data;
+}
+
 std::optional<Message> handshake(const SessionCommandsUse& use, const CommandContext& context) {
   auto& hub = use.hub;
   auto client = context.client;
@@ -69,7 +76,7 @@ std::optional<Message> handshake(const SessionCommandsUse& use, const CommandCon
   const auto& wanted = context.request.user_id;
   const auto name = wanted.empty() ? client->name() : hub.claim_name(*client, wanted);
   return text_reply("hello " + name + ", this is " + use.server.name + not_resumable,
-                    session_data(use.server, use.commands, *client));
+                    handshake_data(use, *client));
 }
 
 std::optional<Message> resume(const SessionCommandsUse& use, const CommandContext& context) {
@@ -136,10 +143,26 @@ std::optional<Message> rename(const SessionCommandsUse& use, const CommandContex
   return text_reply("you are now " + name, context.client->info());
 }
 
-std::optional<Message> clients(const SessionCommandsUse& use, const CommandContext&) {
+std::optional<Message> clients(const SessionCommandsUse& use, const CommandContext& context) {
   auto list = use.hub.clients();
-  const auto count = list.size();
-  return text_reply(std::to_string(count) + " clients", std::move(list));
+  auto* cluster = use.hub.cluster();
+  if (!cluster) {
+    const auto count = list.size();
+    return text_reply(std::to_string(count) + " clients", std::move(list));
+  }
+  // In a cluster: this gateway's clients and every other gateway's, each with its node.
+  for (auto& client : list)
+    client["node"] = cluster->node();
+  cluster->other_clients([list = std::move(list), respond = context.responder()](
+                             nlohmann::json others, std::string problem) mutable {
+    for (auto& client : others)
+      list.push_back(std::move(client));
+    auto text = std::to_string(list.size()) + " clients";
+    if (!problem.empty()) text += " (" + problem + ")";
+    auto reply = text_reply(std::move(text), std::move(list));
+    respond(std::move(reply));
+  });
+  return std::nullopt;
 }
 
 Message poll_reply(const Mailbox::Drained& drained, bool kept) {

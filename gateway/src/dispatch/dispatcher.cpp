@@ -137,7 +137,10 @@ bool Dispatcher::admitted_once(const std::shared_ptr<Session>& session,
   auto* guard = gateway_.replay_guard();
   if (!guard) return true;
   const auto verdict = guard->admit(decoded.stamp, message::unix_now());
-  if (verdict == ReplayGuard::Verdict::fresh) return true;
+  if (verdict == ReplayGuard::Verdict::fresh) {
+    if (auto* cluster = gateway_.hub().cluster()) cluster->admitted(decoded.stamp);
+    return true;
+  }
   const bool replayed = verdict == ReplayGuard::Verdict::replayed;
   gateway_.metrics().count_replay_refusal(
       session->kind(),

@@ -28,11 +28,14 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
     return "a name is at most " + std::to_string(max_name_length) + " bytes";
   if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     return std::string("a name cannot contain control characters");
-  const bool id_shaped = name.size() > 1 && name.front() == 'c' &&
-                         std::all_of(name.begin() + 1, name.end(),
+  // "c7", and in a cluster "c7@NODE": a name must never be mistaken for another client's id.
+  const auto number = name.substr(0, name.find('@'));
+  const bool id_shaped = number.size() > 1 && number.front() == 'c' &&
+                         std::all_of(number.begin() + 1, number.end(),
                                      [](unsigned char c) { return c >= '0' && c <= '9'; });
   if (id_shaped && name != own_id)
-    return "'" + std::string(name) + "' looks like a client id (c and digits); choose another name";
+    return "'" + std::string(name) +
+           "' looks like a client id (c and digits, perhaps @ and a gateway); choose another name";
   return std::nullopt;
 }
 
@@ -100,7 +103,31 @@ void Hub::restore_saved_sessions() {
 // Every client's id: "c" and the id of the transport session that opened it, above every
 // restored one; made only here.
 std::string Hub::client_id(const Session& connection) const {
-  return "c" + std::to_string(id_base_ + connection.id());
+  return "c" + std::to_string(id_base_ + connection.id()) + id_suffix_;
+}
+
+void Hub::use_cluster(std::shared_ptr<ClusterLink> link) {
+  std::lock_guard lock(mutex_);
+  std::unique_lock topics_lock(topics_mutex_);
+  cluster_ = std::move(link);
+  id_suffix_ = "@" + cluster_->node();
+  names_->use_cluster(cluster_.get());
+  for (const auto& [id, client] : clients_) {  // restored ones: reachable as before
+    cluster_->reachable_as(id);
+    if (client->name() != id) cluster_->reachable_as(client->name());
+    for (const auto& filter : client->subscriptions())
+      cluster_->filter_added(filter);
+  }
+}
+
+void Hub::add_filter_locked(const std::string& filter, const std::shared_ptr<Client>& client) {
+  topics_->insert(filter, client);
+  if (cluster_) cluster_->filter_added(filter);
+}
+
+void Hub::remove_filter_locked(const std::string& filter, const Client& client) {
+  topics_->erase(filter, client);
+  if (cluster_) cluster_->filter_removed(filter);
 }
 
 void Hub::save(const Client& client) {
@@ -315,7 +342,7 @@ void Hub::erase_locked(const Client& client) {
   if (const auto filters = client.subscriptions(); !filters.empty()) {
     std::unique_lock topics_lock(topics_mutex_);
     for (const auto& filter : filters)
-      topics_->erase(filter, client);
+      remove_filter_locked(filter, client);
   }
   names_->remove(client);
   if (!client.token().empty()) {
@@ -368,7 +395,7 @@ Hub::Reidentified Hub::use_identities(std::shared_ptr<const Identities> identiti
         std::unique_lock topics_lock(topics_mutex_);
         for (const auto& filter : dropped) {
           client->remove_subscription(filter);
-          topics_->erase(filter, *client);
+          remove_filter_locked(filter, *client);
         }
       }
       changes.unsubscribed.emplace_back(client, std::move(dropped));
@@ -380,16 +407,47 @@ Hub::Reidentified Hub::use_identities(std::shared_ptr<const Identities> identiti
   return changes;
 }
 
+std::optional<Hub::Refusal> Hub::held_here_locked(const Client& client,
+                                                  const std::string& name) const {
+  if (identities_->device(name))
+    return Refusal{409, "the name '" + name + "' is a device's (the devices file gives it)"};
+  if (const auto holder = names_->find(name); holder && holder.get() != &client)
+    return Refusal{409, "the name '" + name + "' is taken by " + holder->id()};
+  return std::nullopt;
+}
+
+std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const std::string& name) {
+  if (!cluster_ || name == client.id()) return std::nullopt;  // ids are unique already
+  switch (cluster_->claim_name(name, client.id())) {
+    case ClusterLink::Claim::granted:
+      return std::nullopt;
+    case ClusterLink::Claim::taken:
+      return Refusal{409, "the name '" + name + "' is taken by a client of another gateway"};
+    case ClusterLink::Claim::unavailable:
+      break;
+  }
+  return Refusal{503,
+                 "cluster unavailable: names are unique across the cluster, and it cannot "
+                 "be asked now (" +
+                     cluster_->problem() + "); try again later"};
+}
+
 std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name) {
   if (!client.device_name().empty())
     return Refusal{403, "device '" + client.device_name() +
                             "' keeps its name: a device's name is set by the devices file"};
   if (auto problem = check_client_name(name, client.id())) return Refusal{400, *problem};
+  {
+    std::shared_lock lock(mutex_);
+    if (auto held = held_here_locked(client, name)) return held;
+  }
+  // Asked without the hub's lock: the cluster may take a round trip to answer.
+  if (auto refused = claim_in_cluster(client, name)) return refused;
   std::lock_guard lock(mutex_);
-  if (identities_->device(name))
-    return Refusal{409, "the name '" + name + "' is a device's (the devices file gives it)"};
-  if (const auto holder = names_->find(name); holder && holder.get() != &client)
-    return Refusal{409, "the name '" + name + "' is taken by " + holder->id()};
+  if (auto held = held_here_locked(client, name)) {  // taken meanwhile, here
+    if (cluster_) cluster_->release_name(name, client.id());
+    return held;
+  }
   names_->rename(client, name);
   save(client);
   return std::nullopt;
@@ -397,14 +455,29 @@ std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name)
 
 std::string Hub::claim_name(Client& client, const std::string& wanted) {
   if (!client.device_name().empty() || check_client_name(wanted, client.id())) return client.name();
-  std::lock_guard lock(mutex_);
   auto name = wanted;
-  for (int suffix = 2; names_->taken(client, name, *identities_); ++suffix)
+  for (int suffix = 2; name.size() <= max_name_length; ++suffix) {
+    bool taken = false;
+    {
+      std::shared_lock lock(mutex_);
+      taken = names_->taken(client, name, *identities_);
+    }
+    if (!taken) {
+      if (auto refused = claim_in_cluster(client, name)) {
+        if (refused->code != 409) return client.name();  // the cluster cannot be asked
+      } else {
+        std::lock_guard lock(mutex_);
+        if (!names_->taken(client, name, *identities_)) {
+          names_->rename(client, name);
+          save(client);
+          return name;
+        }
+        if (cluster_) cluster_->release_name(name, client.id());
+      }
+    }
     name = wanted + "-" + std::to_string(suffix);
-  if (name.size() > max_name_length) return client.name();
-  names_->rename(client, name);
-  save(client);
-  return name;
+  }
+  return client.name();
 }
 
 Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std::string& filter) {
@@ -415,7 +488,7 @@ Hub::Subscribed Hub::subscribe(const std::shared_ptr<Client>& client, const std:
   client->add_subscription(filter);
   {
     std::unique_lock topics_lock(topics_mutex_);
-    topics_->insert(filter, client);
+    add_filter_locked(filter, client);
   }
   save(*client);
   return Subscribed::added;
@@ -426,7 +499,7 @@ bool Hub::unsubscribe(Client& client, const std::string& filter) {
   if (!client.remove_subscription(filter)) return false;
   {
     std::unique_lock topics_lock(topics_mutex_);
-    topics_->erase(filter, client);
+    remove_filter_locked(filter, client);
   }
   save(client);
   return true;

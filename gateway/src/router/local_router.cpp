@@ -25,7 +25,8 @@ Router::Reached LocalRouter::to_everyone(const Delivery& delivery) {
 Router::Reached LocalRouter::deliver(const std::vector<std::shared_ptr<Client>>& recipients,
                                      const Delivery& delivery) {
   std::uint64_t dropped = 0;
-  Reached reached{recipients.size(), 0};
+  Reached reached;
+  reached.delivered = recipients.size();
   for (const auto& recipient : recipients) {
     const auto result = recipient->deliver(delivery);
     dropped += result.dropped;

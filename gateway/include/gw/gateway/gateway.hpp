@@ -118,6 +118,10 @@ class Gateway {
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
   // The tokens already acted on, whatever their transport; null when switched off.
   ReplayGuard* replay_guard() noexcept { return replay_guard_.get(); }
+  // Counts a token as acted on (by another gateway of the cluster, or a cluster message
+  // delivered here): false when it was before, or is too old for the guard to vouch for; true
+  // when the guard is off.
+  bool admit_stamp(const message::TokenStamp& stamp);
   AddressRates& address_rates() noexcept { return *address_rates_; }
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or

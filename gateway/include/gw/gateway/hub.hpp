@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gw/gateway/client.hpp>
+#include <gw/gateway/cluster_link.hpp>
 #include <gw/gateway/identities.hpp>
 #include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/session_limits.hpp>
@@ -50,6 +51,13 @@ class Hub {
   Hub& operator=(const Hub&) = delete;
   const SessionLimits& limits() const noexcept { return limits_; }
   Store& store() const noexcept { return *store_; }
+
+  // The hub is one of a cluster's (before serving): new clients' ids end in "@NODE", names are
+  // claimed across the cluster, and `link` hears what every client can be reached as and
+  // which filters they hold, those of the clients already here included.
+  void use_cluster(std::shared_ptr<ClusterLink> link);
+  // The cluster's link, or null for a lone gateway.
+  ClusterLink* cluster() const noexcept { return cluster_.get(); }
 
   // A WebSocket or TCP connection becomes a client; it ends with the connection unless it is
   // resumable and did not say goodbye, when it is kept, away, for sessions.idle.
@@ -124,10 +132,12 @@ class Hub {
   void leave(const std::shared_ptr<Client>& client);
 
   // Gives `client` the name, unless it is invalid (400), another client's or a device's (409),
-  // or the client is a device, whose name the devices file sets (403).
+  // or the client is a device, whose name the devices file sets (403); in a cluster, also 409
+  // when a client of another gateway holds it, and 503 when the cluster cannot be asked.
   std::optional<Refusal> rename(Client& client, const std::string& name);
   // The handshake's name: `wanted` if free, else `wanted-2`, `wanted-3`, ...; the client's
-  // current name if `wanted` is invalid, or the client is a device. Returns the name given.
+  // current name if `wanted` is invalid, the client is a device, or the cluster cannot be
+  // asked. Returns the name given.
   std::string claim_name(Client& client, const std::string& wanted);
 
   enum class Subscribed { added, already, too_many };
@@ -166,6 +176,14 @@ class Hub {
   // Tells the store what a session is now (connections are not kept).
   void save(const Client& client);
   void erase_locked(const Client& client);
+  // The topic tree gains or loses `client`'s filter (and the cluster hears of it); under both
+  // locks.
+  void add_filter_locked(const std::string& filter, const std::shared_ptr<Client>& client);
+  void remove_filter_locked(const std::string& filter, const Client& client);
+  // Whether another client of this hub holds `name` or it is a device's; under the hub's lock.
+  std::optional<Refusal> held_here_locked(const Client& client, const std::string& name) const;
+  // Asks the cluster for `name` (no lock held): nothing when granted, else why not.
+  std::optional<Refusal> claim_in_cluster(const Client& client, const std::string& name);
 
   // Forgets that `address` is `client`'s, unless another client has taken it since.
   void forget_address_locked(const Client& client, const std::string& address);
@@ -174,6 +192,8 @@ class Hub {
   const std::shared_ptr<Store> store_;
   // Client ids are "c" and a number; numbers of new clients start above the restored ones.
   std::uint64_t id_base_ = 0;
+  std::string id_suffix_;  // "@NODE" in a cluster
+  std::shared_ptr<ClusterLink> cluster_;
   std::size_t restored_ = 0;
   // Read-mostly: every message looks its client up (shared), while connecting, naming and
   // subscribing change the indexes (exclusive).
@@ -193,7 +213,8 @@ class Hub {
 };
 
 // Why a name cannot be a client's name, or nothing: 1 to 64 bytes, no control character, and
-// not shaped like a client id (c followed by digits) unless it is `own_id`.
+// not shaped like a client id (c followed by digits, and in a cluster "@NODE") unless it is
+// `own_id`.
 std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id);
 
 }  // namespace gw::gateway

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <gw/message/codec.hpp>
+
+namespace gw::gateway {
+
+// What a gateway that is one of several needs of the others (gw/cluster puts one in place; a
+// lone gateway has none, and nothing below is called). The hub tells it what its clients can
+// be reached as and which topic filters they hold, so that the cluster sends this gateway only
+// what its clients need; the hub and the commands ask it for what only the cluster knows.
+//
+// Thread-safe. Calls marked "does not wait" may be made under the hub's locks: they hand the
+// work to the cluster's own thread.
+class ClusterLink {
+ public:
+  virtual ~ClusterLink() = default;
+
+  // This gateway's name in the cluster: the suffix of its clients' ids ("c7@NODE").
+  virtual const std::string& node() const noexcept = 0;
+
+  // A client of this gateway can be reached as `id_or_name` (its id, its name, its device's
+  // name), or no longer: one call of each per client and name. Does not wait.
+  virtual void reachable_as(const std::string& id_or_name) = 0;
+  virtual void unreachable_as(const std::string& id_or_name) = 0;
+  // A client of this gateway subscribed to `filter`, or no longer. Does not wait.
+  virtual void filter_added(const std::string& filter) = 0;
+  virtual void filter_removed(const std::string& filter) = 0;
+
+  // Names are unique across the cluster: `client_id` takes `name` unless a client of another
+  // gateway holds it. Waits for one exchange with the cluster (bounded by a timeout).
+  enum class Claim { granted, taken, unavailable };
+  virtual Claim claim_name(const std::string& name, const std::string& client_id) = 0;
+  // The client gave its claimed name up (renamed, ended). Does not wait.
+  virtual void release_name(const std::string& name, const std::string& client_id) = 0;
+
+  // This gateway acted on a token: every other gateway refuses it from now on. Does not wait.
+  virtual void admitted(const message::TokenStamp& stamp) = 0;
+
+  // The cluster's gateways that answer: [{node, server, endpoints}], this one first.
+  virtual nlohmann::json nodes() const = 0;
+  // The clients of the other gateways, each with its `node`; `done` is called once, on the
+  // cluster's thread or at once, with the list and, when some gateway could not be asked,
+  // a line that says so (else empty).
+  using ClientsDone = std::function<void(nlohmann::json clients, std::string problem)>;
+  virtual void other_clients(ClientsDone done) = 0;
+
+  // Empty while the cluster is reachable; else why not (for /healthz and 503 replies).
+  virtual std::string problem() const = 0;
+  // Prometheus lines of the cluster's own counters, for /metrics.
+  virtual std::string metrics_text() const = 0;
+};
+
+}  // namespace gw::gateway
