@@ -9,7 +9,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev libsqlite3-dev sqlite3
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev libsqlite3-dev sqlite3 libnats-dev
 )
 # npm installs the browser console's packages from its lockfile and bundles them. A Node.js
 # installed otherwise (with its own npm) is used as it is, rather than replaced.
@@ -19,9 +19,10 @@ command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 # for the fresh-bookworm check of the README commands; iproute2 builds the network-namespace LAN
 # of the discovery tests; chromium runs the browser console's test (driven by playwright-core,
 # which tests/browser installs from its lockfile); docker-compose validates the compose file and
-# systemd's systemd-analyze the unit, both offline (tests/deploy).
+# systemd's systemd-analyze the unit, both offline (tests/deploy); nats-server, started by the
+# cluster tests, with JetStream.
 test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
-  iproute2 chromium docker-compose systemd)
+  iproute2 chromium docker-compose systemd nats-server)
 
 # clang-16 with libFuzzer and its sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
 fuzz_packages=(clang-16 libclang-rt-16-dev)

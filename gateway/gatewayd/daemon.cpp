@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <gw/cluster/cluster_node.hpp>
 #include <gw/console/assets.hpp>
 #include <gw/discovery/announce_beacon.hpp>
 #include <gw/gateway/builtin_commands.hpp>
@@ -72,7 +73,7 @@ std::shared_ptr<gateway::Store> open_store(const Config& config) {
 
 void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls,
                   const gateway::Store& store, const gateway::Gateway& gateway,
-                  const Endpoints& endpoints) {
+                  const Endpoints& endpoints, const cluster::ClusterNode* cluster) {
   const auto& server = gateway.server();
   const std::string secure = tls.context ? "s" : "";
   std::ostringstream out;
@@ -86,6 +87,7 @@ void print_banner(const Config& config, const DataDir& data, const TlsSetup& tls
       << " with keys of their own" << (identities->shared() ? "" : "; the shared key is refused")
       << ")\n";
   out << "  storage   " << store.describe() << "\n";
+  if (cluster) out << "  cluster   " << cluster->describe() << "\n";
   if (tls.context) out << "  tls       " << tls.summary << "\n";
   if (!config.replay_guard)
     out << "  WARNING   replay guard off: a captured token sent again is acted on again\n";
@@ -304,6 +306,27 @@ std::optional<transports::HttpPage> console_files(std::string_view path) {
   return transports::HttpPage{200, std::string(asset->content_type), std::string(asset->body)};
 }
 
+// Joins the cluster [cluster] names, if any: the gateway's clients reach the other gateways'.
+std::shared_ptr<cluster::ClusterNode> join_cluster(const Config& config,
+                                                   gateway::Gateway& gateway) {
+  if (!config.cluster.enabled()) return nullptr;
+  auto settings = config.cluster;
+  const auto in_data_dir = [&](std::filesystem::path& path) {
+    if (!path.empty() && path.is_relative()) path = config.data_dir / path;
+  };
+  in_data_dir(settings.credentials);
+  in_data_dir(settings.tls_ca);
+  auto node = settings.node.empty() ? gateway.server().name : settings.node;
+  if (auto problem = gateway::cluster_name_problem(node); !problem.empty())
+    throw ConfigError("cluster: " + problem +
+                      "; the gateway's name does not fit, so set [cluster] node (--cluster-node)");
+  try {
+    return cluster::ClusterNode::join(gateway, settings, node);
+  } catch (const std::runtime_error& error) {
+    throw ConfigError(std::string("cluster: ") + error.what());
+  }
+}
+
 }  // namespace
 
 int run_daemon(const Config& config, const Customise& customise) {
@@ -356,6 +379,9 @@ int run_daemon(const Config& config, const Customise& customise) {
     running.push_back(std::move(transport));
   }
 
+  // Once the ports are known (heartbeats carry them), before any request is served.
+  const auto cluster = join_cluster(config, gateway);
+
   SignalHandler signals(io, config, gateway, running, devices);
   signals.start();
   Ticker ticker(io, gateway, devices);
@@ -373,7 +399,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     beacon->start();
     signals.on_stop([&beacon] { beacon->stop(); });
   }
-  print_banner(config, data, tls, *store, gateway, endpoints);
+  print_banner(config, data, tls, *store, gateway, endpoints, cluster.get());
   write_ready_file(config, gateway.server());
   spdlog::info("serving with {} thread(s), token TTL {} s", threads, config.ttl.count());
 
@@ -381,8 +407,9 @@ int run_daemon(const Config& config, const Customise& customise) {
   for (unsigned i = 1; i < threads; ++i)
     pool.emplace_back([&io] { serve(io); });
   serve(io);
-  pool.clear();                  // joins
-  gateway.release_transports();  // the io_context, and the transports with it, go next
+  pool.clear();                   // joins
+  gateway.release_transports();   // the io_context, and the transports with it, go next
+  if (cluster) cluster->leave();  // before the gateway its handlers deliver to
   return 0;
 }
 

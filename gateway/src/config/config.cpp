@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cctype>
+
 #include <gw/gateway/config.hpp>
 
 // One message limit for the transports and the codec: a token that fits one fits the other.
@@ -41,6 +44,19 @@ std::filesystem::path Config::tls_certificate_path() const {
 std::filesystem::path Config::tls_private_key_path() const {
   if (tls_makes_own_certificate()) return data_dir / "tls-private-key.pem";
   return in_data_dir(data_dir, tls_private_key);
+}
+
+}  // namespace gw::gateway
+
+namespace gw::gateway {
+
+std::string cluster_name_problem(std::string_view text) {
+  constexpr std::size_t longest = 32;
+  const auto fits = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; };
+  if (text.empty() || text.size() > longest || !std::all_of(text.begin(), text.end(), fits))
+    return "'" + std::string(text) + "' cannot name a cluster or a gateway in it: 1 to " +
+           std::to_string(longest) + " letters, digits, '-' and '_'";
+  return {};
 }
 
 }  // namespace gw::gateway

@@ -331,6 +331,60 @@ Parsed parse_storage_file(Config& config, std::string_view text) {
   return std::nullopt;
 }
 
+// [cluster] nats: "nats://a:4222, nats://b:4222" or a TOML list of them.
+Parsed parse_cluster_servers(Config& config, std::string_view text) {
+  std::vector<std::string> servers;
+  for (const auto item : comma_list(text)) {
+    if (!item.starts_with("nats://") && !item.starts_with("tls://"))
+      return "'" + std::string(item) +
+             "' is not a NATS server; expected such as nats://127.0.0.1:4222, separated by commas";
+    servers.emplace_back(item);
+  }
+  config.cluster.nats = std::move(servers);
+  return std::nullopt;
+}
+
+// A name that goes into NATS subjects as it is: the cluster's, or this gateway's in it.
+template <auto member>
+Parsed parse_cluster_name(Config& config, std::string_view text) {
+  if (text.empty() && member == &ClusterSettings::node) {  // the gateway's name
+    config.cluster.*member = {};
+    return std::nullopt;
+  }
+  if (auto problem = cluster_name_problem(text); !problem.empty()) return problem;
+  config.cluster.*member = std::string(text);
+  return std::nullopt;
+}
+
+template <auto member>
+Parsed parse_cluster_text(Config& config, std::string_view text) {
+  config.cluster.*member = std::string(text);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_cluster_text(const Config& config) {
+  return toml_string(config.cluster.*member);
+}
+
+template <auto member>
+Parsed parse_cluster_path(Config& config, std::string_view text) {
+  config.cluster.*member = std::string(text);
+  return std::nullopt;
+}
+
+template <auto member>
+std::string show_cluster_path(const Config& config) {
+  return toml_string((config.cluster.*member).string());
+}
+
+Parsed parse_cluster_replicas(Config& config, std::string_view text) {
+  std::int64_t value = 0;
+  if (auto error = parse_range(text, 1, 5, value, "a number of copies")) return error;
+  config.cluster.replicas = static_cast<int>(value);
+  return std::nullopt;
+}
+
 using L = transports::Limits;
 using S = SessionLimits;
 constexpr std::int64_t mib = 1024 * 1024;
@@ -576,13 +630,42 @@ constexpr ConfigOption options[] = {
      parse_group_size<&Config::storage, &StorageOptions::max_bytes, 64 * 1024,
                       std::int64_t{1} << 46>,
      show_group<&Config::storage, &StorageOptions::max_bytes>},
+    {"cluster", "nats", "cluster-nats", "URLS",
+     "NATS servers of the cluster this gateway is one of, such as \"nats://127.0.0.1:4222\" "
+     "(a list, or separated by commas); empty: a gateway on its own",
+     parse_cluster_servers, [](const Config& c) { return toml_list(c.cluster.nats); }},
+    {"cluster", "name", "cluster-name", "NAME",
+     "The cluster's name: gateways with the same one (and the same key and devices files) act "
+     "as one",
+     parse_cluster_name<&ClusterSettings::name>, show_cluster_text<&ClusterSettings::name>},
+    {"cluster", "node", "cluster-node", "NAME",
+     "This gateway's name in the cluster, unique in it, the suffix of its clients' ids "
+     "(default: the gateway's name, if it fits: letters, digits, - and _)",
+     parse_cluster_name<&ClusterSettings::node>, show_cluster_text<&ClusterSettings::node>},
+    {"cluster", "user", "cluster-user", "USER", "NATS user name (with password)",
+     parse_cluster_text<&ClusterSettings::user>, show_cluster_text<&ClusterSettings::user>},
+    {"cluster", "password", "cluster-password", "PASSWORD",
+     "NATS password; prefer GW_CLUSTER_PASSWORD to a flag, which `ps` shows",
+     parse_cluster_text<&ClusterSettings::password>, show_cluster_text<&ClusterSettings::password>},
+    {"cluster", "token", "cluster-token", "TOKEN", "NATS authentication token",
+     parse_cluster_text<&ClusterSettings::token>, show_cluster_text<&ClusterSettings::token>},
+    {"cluster", "credentials", "cluster-credentials", "FILE",
+     "NATS credentials file (.creds: a user JWT and its key; relative: in the data directory)",
+     parse_cluster_path<&ClusterSettings::credentials>,
+     show_cluster_path<&ClusterSettings::credentials>},
+    {"cluster", "tls_ca", "cluster-tls-ca", "FILE",
+     "Certificate authorities (PEM) that sign the NATS servers' certificates: TLS to NATS",
+     parse_cluster_path<&ClusterSettings::tls_ca>, show_cluster_path<&ClusterSettings::tls_ca>},
+    {"cluster", "replicas", "cluster-replicas", "N",
+     "Copies JetStream keeps of the cluster's names: 1 with one NATS server, 3 with a NATS "
+     "cluster of three (survives the loss of one)",
+     parse_cluster_replicas, [](const Config& c) { return std::to_string(c.cluster.replicas); }},
     {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
      parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
     {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",
      parse_log_format,
-     [](const Config& c) {
-       return toml_string(c.log_format == LogFormat::json ? "json" : "text");
-     }},
+     [](const Config&
+            c) { return toml_string(c.log_format == LogFormat::json ? "json" : "text"); }},
     {"log", "file", "log-file", "FILE",
      "Log to this file instead of standard error (a relative path in the config file is in the "
      "data directory)",

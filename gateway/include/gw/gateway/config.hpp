@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <gw/gateway/cluster_settings.hpp>
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/permissions.hpp>
@@ -75,6 +76,8 @@ struct Config {
   std::vector<TableSpec> tables;
   // [[history]] in the config file only: the topics that keep history. None by default.
   std::vector<HistorySpec> history;
+
+  ClusterSettings cluster;  // [cluster]; off by default
 
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;

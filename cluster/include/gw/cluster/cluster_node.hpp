@@ -1,0 +1,102 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gw/gateway/cluster_link.hpp>
+#include <gw/gateway/cluster_settings.hpp>
+
+namespace gw::gateway {
+class Gateway;
+}
+
+namespace gw::cluster {
+
+class ClusterRouter;
+class Interest;
+class NameClaims;
+class NatsConnection;
+class NodeRoster;
+class PendingReplies;
+class Subjects;
+struct ClusterCounters;
+
+// This gateway as one of a cluster's, through NATS: it puts a cluster router in front of the
+// gateway's own, and tells the hub to report its clients' names and filters here (interest),
+// to claim names in JetStream, and to share the tokens it admits. A thread of its own makes the
+// NATS subscriptions interest asks for, sends heartbeats, and ends requests past their time.
+//
+// NATS unreachable, at start or later, does not stop the gateway: its own clients are served,
+// cross-gateway deliveries are answered 503 and `problem` says why, until the client library
+// reconnects by itself.
+class ClusterNode final : public gateway::ClusterLink {
+ public:
+  // Joins `gateway` (before it serves) to the cluster `settings` names, as `node`. Throws
+  // std::runtime_error when the settings cannot be used (a credentials file that is not one).
+  static std::shared_ptr<ClusterNode> join(gateway::Gateway& gateway,
+                                           const gateway::ClusterSettings& settings,
+                                           const std::string& node);
+  ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettings& settings,
+              const std::string& node);
+  ~ClusterNode() override;
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // Leaves the cluster: closes NATS (no handler runs after) and stops the thread. Called once
+  // the network threads have stopped, before the gateway goes; the destructor does it too.
+  void leave();
+  // One line for the banner.
+  std::string describe() const;
+
+  const std::string& node() const noexcept override { return node_; }
+  void reachable_as(const std::string& id_or_name) override;
+  void unreachable_as(const std::string& id_or_name) override;
+  void filter_added(const std::string& filter) override;
+  void filter_removed(const std::string& filter) override;
+  Claim claim_name(const std::string& name, const std::string& client_id) override;
+  void release_name(const std::string& name, const std::string& client_id) override;
+  void admitted(const message::TokenStamp& stamp) override;
+  nlohmann::json nodes() const override;
+  void other_clients(ClientsDone done) override;
+  std::string problem() const override;
+  std::string metrics_text() const override;
+
+ private:
+  void subscribe_fixed_subjects();
+  void run(const std::stop_token& stop);
+  // Wakes the thread for work.
+  void wake();
+  void send_heartbeat();
+  nlohmann::json own_info() const;
+  bool holder_exists(const std::string& node, const std::string& client_id) const;
+  void answer_clients(const std::string& reply);
+
+  gateway::Gateway& gateway_;
+  const gateway::ClusterSettings settings_;
+  const std::string node_;
+  const std::chrono::steady_clock::time_point joined_ = std::chrono::steady_clock::now();
+  std::unique_ptr<Subjects> subjects_;
+  std::unique_ptr<ClusterCounters> counters_;
+  std::unique_ptr<NodeRoster> roster_;
+  std::unique_ptr<PendingReplies> pending_;
+  std::unique_ptr<NatsConnection> nats_;
+  std::unique_ptr<Interest> names_;
+  std::unique_ptr<Interest> filters_;
+  std::unique_ptr<NameClaims> claims_;
+  ClusterRouter* router_ = nullptr;  // the gateway's (it owns it)
+  // Work for the thread: names to release; woken for them and for interest changes.
+  std::mutex work_mutex_;
+  std::condition_variable_any work_changed_;
+  bool work_ = false;
+  std::vector<std::pair<std::string, std::string>> releases_;  // name, client id
+  std::jthread thread_;
+  std::once_flag left_;
+};
+
+}  // namespace gw::cluster

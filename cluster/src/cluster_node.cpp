@@ -1,0 +1,333 @@
+#include <charconv>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include <gw/cluster/cluster_node.hpp>
+#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/local_router.hpp>
+
+#include "cluster_counters.hpp"
+#include "cluster_router.hpp"
+#include "interest.hpp"
+#include "name_claims.hpp"
+#include "nats_connection.hpp"
+#include "node_roster.hpp"
+#include "pending_replies.hpp"
+#include "sealed.hpp"
+#include "subjects.hpp"
+
+namespace gw::cluster {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto tick = std::chrono::milliseconds(100);
+constexpr auto heartbeat_period = std::chrono::seconds(1);
+// A gateway not heard for this long is gone: its clients leave `clients`, its names are free.
+constexpr auto node_lifetime = std::chrono::seconds(3);
+// How long `clients` waits for the other gateways' lists.
+constexpr auto clients_timeout = std::chrono::seconds(1);
+
+// A token stamp on the wire: 8 bytes of timestamp, big-endian, then the MAC's 16.
+constexpr std::size_t stamp_bytes = 8 + message::TokenStamp::mac_bytes;
+
+std::string stamp_text(const message::TokenStamp& stamp) {
+  std::string text(stamp_bytes, '\0');
+  auto time = static_cast<std::uint64_t>(stamp.timestamp);
+  for (int i = 7; i >= 0; --i, time >>= 8)
+    text[static_cast<std::size_t>(i)] = static_cast<char>(time & 0xFF);
+  std::memcpy(text.data() + 8, stamp.mac.data(), stamp.mac.size());
+  return text;
+}
+
+std::optional<message::TokenStamp> stamp_of(std::string_view text) {
+  if (text.size() != stamp_bytes) return std::nullopt;
+  message::TokenStamp stamp;
+  std::uint64_t time = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    time = (time << 8) | static_cast<unsigned char>(text[i]);
+  stamp.timestamp = static_cast<message::UnixSeconds>(time);
+  std::memcpy(stamp.mac.data(), text.data() + 8, stamp.mac.size());
+  return stamp;
+}
+
+std::uint64_t sequence_of(std::string_view subject) {
+  const auto dot = subject.rfind('.');
+  std::uint64_t sequence = 0;
+  if (dot != std::string_view::npos)
+    std::from_chars(subject.data() + dot + 1, subject.data() + subject.size(), sequence);
+  return sequence;
+}
+
+}  // namespace
+
+ClusterNode::ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettings& settings,
+                         const std::string& node)
+    : gateway_(gateway),
+      settings_(settings),
+      node_(node),
+      subjects_(std::make_unique<Subjects>(settings.name)),
+      counters_(std::make_unique<ClusterCounters>()),
+      roster_(std::make_unique<NodeRoster>(node, node_lifetime)),
+      pending_(std::make_unique<PendingReplies>()) {
+  NatsConnection::Options options;
+  options.servers = settings.nats;
+  options.name = "gatewayd " + node + " (cluster " + settings.name + ")";
+  options.user = settings.user;
+  options.password = settings.password;
+  options.token = settings.token;
+  options.credentials_file = settings.credentials.string();
+  options.ca_file = settings.tls_ca.string();
+  options.on_change = [this](bool up, const std::string& why) {
+    if (!up) spdlog::warn("cluster: {}; serving this gateway's clients only meanwhile", why);
+  };
+  nats_ = std::make_unique<NatsConnection>(std::move(options));
+  claims_ = std::make_unique<NameClaims>(
+      *nats_, "gw-" + settings.name + "-names", settings.replicas, node,
+      [this](const std::string& holder_node, const std::string& client_id) {
+        return holder_exists(holder_node, client_id);
+      });
+  // The router is made below and lives as long as the gateway: handlers made from it are
+  // called only while NATS is open, which leave() ends first.
+  names_ = std::make_unique<Interest>(
+      [this](const std::string& name) {
+        return std::vector<std::string>{subjects_->to_client(name)};
+      },
+      [this](const std::string&) { return router_->for_client(); });
+  filters_ = std::make_unique<Interest>(
+      [this](const std::string& filter) { return subjects_->filter(filter); },
+      [this](const std::string& filter) { return router_->for_filter(filter); });
+  auto router = std::make_unique<ClusterRouter>(ClusterRouter::Parts{
+      gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
+      *subjects_, *pending_, *roster_, *filters_, node, *counters_});
+  router_ = router.get();
+  subscribe_fixed_subjects();
+  gateway.use_router(std::move(router));
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+}
+
+std::shared_ptr<ClusterNode> ClusterNode::join(gateway::Gateway& gateway,
+                                               const gateway::ClusterSettings& settings,
+                                               const std::string& node) {
+  auto joined = std::make_shared<ClusterNode>(gateway, settings, node);
+  gateway.hub().use_cluster(joined);
+  return joined;
+}
+
+ClusterNode::~ClusterNode() {
+  leave();
+}
+
+void ClusterNode::leave() {
+  std::call_once(left_, [this] {
+    thread_.request_stop();
+    if (thread_.joinable()) thread_.join();
+    nats_->close();
+    pending_->abandon_all();
+  });
+}
+
+void ClusterNode::subscribe_fixed_subjects() {
+  nats_->subscribe(subjects_->everyone(), router_->for_everyone());
+  nats_->subscribe(subjects_->replies(node_), [this](const NatsConnection::Incoming& incoming) {
+    pending_->answer(sequence_of(incoming.subject), incoming);
+  });
+  nats_->subscribe(subjects_->admitted(), [this](const NatsConnection::Incoming& incoming) {
+    const auto stamp = stamp_of(incoming.data);
+    if (!stamp) return;
+    gateway_.admit_stamp(*stamp);
+    counters_->shared_admissions.fetch_add(1, std::memory_order_relaxed);
+  });
+  nats_->subscribe(subjects_->heartbeats(), [this](const NatsConnection::Incoming& incoming) {
+    const auto plaintext = unseal(*gateway_.codec().current(), incoming.data);
+    if (!plaintext) return counters_->refused.fetch_add(1, std::memory_order_relaxed), void();
+    auto info = nlohmann::json::parse(*plaintext, nullptr, false);
+    if (!info.is_object() || !info.contains("node")) return;
+    const auto node = info.value("node", "");
+    roster_->heard(node, std::move(info), Clock::now());
+  });
+  nats_->subscribe(subjects_->clients(), [this](const NatsConnection::Incoming& incoming) {
+    if (!incoming.reply.empty()) answer_clients(std::string(incoming.reply));
+  });
+}
+
+void ClusterNode::wake() {
+  {
+    std::lock_guard lock(work_mutex_);
+    work_ = true;
+  }
+  work_changed_.notify_one();
+}
+
+void ClusterNode::run(const std::stop_token& stop) {
+  auto next_heartbeat = Clock::now();
+  while (!stop.stop_requested()) {
+    std::vector<std::pair<std::string, std::string>> releases;
+    {
+      std::unique_lock lock(work_mutex_);
+      work_changed_.wait_for(lock, stop, tick, [this] { return work_; });
+      work_ = false;
+      releases.swap(releases_);
+    }
+    // Subscribed before the names are released, and flushed: a client that has just
+    // connected can be reached from other gateways as soon as it could tell them it is here.
+    const bool names_changed = names_->apply(*nats_);
+    if (filters_->apply(*nats_) || names_changed) nats_->flush();
+    for (const auto& [name, client_id] : releases)
+      claims_->release(name, client_id);
+    const auto now = Clock::now();
+    pending_->expire(now);
+    if (now >= next_heartbeat) {
+      send_heartbeat();
+      next_heartbeat = now + heartbeat_period;
+    }
+  }
+}
+
+nlohmann::json ClusterNode::own_info() const {
+  auto info = gateway_.server().discovery_json();
+  info["node"] = node_;
+  return info;
+}
+
+void ClusterNode::send_heartbeat() {
+  if (!nats_->connected()) return;
+  nats_->publish(subjects_->heartbeats(), seal(*gateway_.codec().current(), own_info().dump()));
+}
+
+bool ClusterNode::holder_exists(const std::string& node, const std::string& client_id) const {
+  if (node == node_) return gateway_.hub().find(client_id) != nullptr;
+  // Until this gateway has heard a few heartbeats, it cannot tell a gateway that is gone.
+  const auto now = Clock::now();
+  return now - joined_ < roster_->lifetime() || roster_->alive(node, now);
+}
+
+void ClusterNode::reachable_as(const std::string& id_or_name) {
+  if (names_->add(id_or_name)) wake();
+}
+
+void ClusterNode::unreachable_as(const std::string& id_or_name) {
+  if (names_->remove(id_or_name)) wake();
+}
+
+void ClusterNode::filter_added(const std::string& filter) {
+  if (filters_->add(filter)) wake();
+}
+
+void ClusterNode::filter_removed(const std::string& filter) {
+  if (filters_->remove(filter)) wake();
+}
+
+gateway::ClusterLink::Claim ClusterNode::claim_name(const std::string& name,
+                                                    const std::string& client_id) {
+  if (!nats_->connected()) return Claim::unavailable;
+  const auto claim = claims_->claim(name, client_id);
+  spdlog::debug("cluster: {} claims the name '{}': {}", client_id, name,
+                claim == Claim::granted ? "granted"
+                : claim == Claim::taken ? "taken"
+                                        : "unavailable");
+  return claim;
+}
+
+void ClusterNode::release_name(const std::string& name, const std::string& client_id) {
+  {
+    std::lock_guard lock(work_mutex_);
+    releases_.emplace_back(name, client_id);
+    work_ = true;
+  }
+  work_changed_.notify_one();
+}
+
+void ClusterNode::admitted(const message::TokenStamp& stamp) {
+  nats_->publish(subjects_->admitted(), stamp_text(stamp));
+}
+
+nlohmann::json ClusterNode::nodes() const {
+  return roster_->nodes(own_info(), Clock::now());
+}
+
+void ClusterNode::answer_clients(const std::string& reply) {
+  auto list = gateway_.hub().clients();
+  for (auto& client : list)
+    client["node"] = node_;
+  nats_->publish(reply, seal(*gateway_.codec().current(), list.dump()));
+}
+
+void ClusterNode::other_clients(ClientsDone done) {
+  const auto others = roster_->others(Clock::now());
+  if (others.empty()) return done(nlohmann::json::array(), {});
+  if (!nats_->connected()) {
+    counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
+    return done(nlohmann::json::array(), "only this gateway's: " + nats_->problem());
+  }
+  struct Gathered {
+    nlohmann::json clients = nlohmann::json::array();
+    std::size_t answers = 0;
+    ClientsDone done;
+  };
+  auto gathered = std::make_shared<Gathered>();
+  gathered->done = std::move(done);
+  const auto expected = others.size();
+  const auto sequence = pending_->add(
+      clients_timeout,
+      [this, gathered, expected](const NatsConnection::Incoming& answer) {
+        const auto plaintext = unseal(*gateway_.codec().current(), answer.data);
+        auto list =
+            plaintext ? nlohmann::json::parse(*plaintext, nullptr, false) : nlohmann::json();
+        if (list.is_array())
+          for (auto& client : list)
+            gathered->clients.push_back(std::move(client));
+        if (++gathered->answers < expected) return false;
+        gathered->done(std::move(gathered->clients), {});
+        return true;
+      },
+      [gathered, expected] {
+        gathered->done(std::move(gathered->clients),
+                       std::to_string(expected - gathered->answers) + " of " +
+                           std::to_string(expected) +
+                           " other gateway(s) did not answer in time: their clients are missing");
+      });
+  if (!nats_->publish(subjects_->clients(), {}, subjects_->reply(node_, sequence)))
+    pending_->abandon(sequence);
+}
+
+std::string ClusterNode::problem() const {
+  return nats_->connected() ? std::string() : nats_->problem();
+}
+
+std::string ClusterNode::describe() const {
+  std::string servers;
+  for (const auto& server : settings_.nats)
+    servers += (servers.empty() ? "" : ", ") + server;
+  return "cluster '" + settings_.name + "' as node '" + node_ + "' through NATS at " + servers;
+}
+
+std::string ClusterNode::metrics_text() const {
+  const auto line = [](const char* name, const char* type, const char* help, auto value) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(value) + "\n";
+  };
+  const auto count = [](const std::atomic<std::uint64_t>& counter) {
+    return counter.load(std::memory_order_relaxed);
+  };
+  return line("gw_cluster_up", "gauge", "1 while NATS is reachable, else 0",
+              nats_->connected() ? 1 : 0) +
+         line("gw_cluster_nodes", "gauge", "Gateways of the cluster alive, this one included",
+              roster_->others(Clock::now()).size() + 1) +
+         line("gw_cluster_sent_total", "counter", "Messages sent to other gateways",
+              count(counters_->sent)) +
+         line("gw_cluster_received_total", "counter", "Messages from other gateways delivered here",
+              count(counters_->received)) +
+         line("gw_cluster_refused_total", "counter",
+              "NATS messages refused: not under the key, or a replay", count(counters_->refused)) +
+         line("gw_cluster_unavailable_total", "counter",
+              "Deliveries to other gateways answered 503 cluster unavailable",
+              count(counters_->unavailable)) +
+         line("gw_cluster_shared_admissions_total", "counter",
+              "Tokens other gateways admitted, refused here from then on",
+              count(counters_->shared_admissions));
+}
+
+}  // namespace gw::cluster

@@ -1,0 +1,152 @@
+#include "cluster_router.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <gw/gateway/gateway.hpp>
+#include <gw/gateway/topic.hpp>
+
+namespace gw::cluster {
+
+namespace {
+
+using gateway::Delivery;
+
+// How long a gateway is given to answer for a client of its own.
+constexpr auto answer_timeout = std::chrono::seconds(2);
+
+nlohmann::json recipient_json(const gateway::Router::Recipient& recipient) {
+  return {{"id", recipient.id},
+          {"name", recipient.name},
+          {"stored", recipient.stored},
+          {"sessions", recipient.sessions}};
+}
+
+std::optional<gateway::Router::Recipient> recipient_of(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object() || !json.contains("id")) return std::nullopt;
+  gateway::Router::Recipient recipient;
+  recipient.id = json.value("id", "");
+  recipient.name = json.value("name", "");
+  recipient.stored = json.value("stored", false);
+  recipient.sessions = json.value("sessions", std::size_t{1});
+  return recipient;
+}
+
+}  // namespace
+
+ClusterRouter::ClusterRouter(Parts parts) : parts_(std::move(parts)) {}
+
+std::optional<gateway::Router::Recipient> ClusterRouter::to_client(std::string_view id_or_name,
+                                                                   const Delivery& delivery) {
+  return parts_.local->to_client(id_or_name, delivery);
+}
+
+std::string ClusterRouter::publish(const std::string& subject, const Delivery& delivery) {
+  if (!parts_.nats.connected()) {
+    parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
+    return parts_.nats.problem();
+  }
+  if (!parts_.nats.publish(subject, *delivery.frame())) {
+    parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
+    return "NATS refused the message";
+  }
+  parts_.counters.sent.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+void ClusterRouter::to_client_anywhere(std::string_view id_or_name, const Delivery& delivery,
+                                       std::function<void(Found)> done) {
+  if (auto here = parts_.local->to_client(id_or_name, delivery)) return done(Found{here, {}});
+  if (!parts_.nats.connected()) {
+    parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
+    return done(Found{std::nullopt, parts_.nats.problem()});
+  }
+  auto shared_done = std::make_shared<std::function<void(Found)>>(std::move(done));
+  const auto sequence = parts_.pending.add(
+      answer_timeout,
+      [shared_done](const NatsConnection::Incoming& answer) {
+        // Nobody subscribed to the name: no gateway has such a client.
+        if (answer.no_responders) return (*shared_done)(Found{}), true;
+        auto recipient = recipient_of(answer.data);
+        if (!recipient) return false;  // it left meanwhile: another may still answer
+        (*shared_done)(Found{std::move(recipient), {}});
+        return true;
+      },
+      [shared_done, this] {
+        parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
+        (*shared_done)(Found{std::nullopt, "no gateway answered for it within 2 s"});
+      });
+  const auto reply = parts_.subjects.reply(parts_.node, sequence);
+  if (!parts_.nats.publish(parts_.subjects.to_client(id_or_name), *delivery.frame(), reply))
+    return parts_.pending.abandon(sequence);
+  parts_.counters.sent.fetch_add(1, std::memory_order_relaxed);
+}
+
+gateway::Router::Reached ClusterRouter::to_topic(std::string_view topic, const Delivery& delivery) {
+  auto reached = parts_.local->to_topic(topic, delivery);
+  reached.unreachable = publish(parts_.subjects.topic(topic), delivery);
+  return reached;
+}
+
+gateway::Router::Reached ClusterRouter::to_everyone(const Delivery& delivery) {
+  auto reached = parts_.local->to_everyone(delivery);
+  reached.unreachable = publish(parts_.subjects.everyone(), delivery);
+  if (reached.unreachable.empty())
+    reached.gateways = parts_.roster.others(NodeRoster::Clock::now()).size();
+  return reached;
+}
+
+std::optional<Delivery> ClusterRouter::open(std::string_view token) {
+  auto& gateway = parts_.gateway;
+  const auto codec = gateway.codec().current();
+  auto decoded = codec->decode_stamped(token, message::unix_now());
+  // Each token from NATS is delivered once: a copy replayed on NATS is not.
+  if (!decoded || !gateway.admit_stamp(decoded->stamp)) {
+    parts_.counters.refused.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  parts_.counters.received.fetch_add(1, std::memory_order_relaxed);
+  return Delivery(std::make_shared<const std::string>(token),
+                  std::make_shared<const message::Message>(std::move(decoded->message)));
+}
+
+NatsConnection::Handler ClusterRouter::for_client() {
+  return [this](const NatsConnection::Incoming& incoming) {
+    auto delivery = open(incoming.data);
+    if (!delivery) return;
+    const auto target = Subjects::client_of(incoming.subject);
+    const auto recipient = parts_.local->to_client(target, *delivery);
+    if (!recipient || incoming.reply.empty()) return;  // left meanwhile: another may answer
+    parts_.nats.publish(std::string(incoming.reply), recipient_json(*recipient).dump());
+  };
+}
+
+NatsConnection::Handler ClusterRouter::for_filter(const std::string& filter) {
+  return [this, filter](const NatsConnection::Incoming& incoming) {
+    const auto topic = parts_.subjects.topic_of(incoming.subject);
+    // A publication matching several filters held here arrives once per filter: only the
+    // first of them delivers it (decided before the token is admitted, which is once).
+    if (parts_.filters.first_where([&](const std::string& held) {
+          return gateway::topic::matches(held, topic);
+        }) != filter)
+      return;
+    auto delivery = open(incoming.data);
+    if (!delivery) return;
+    if (delivery->message()->topic != topic) {  // sent on another topic's subject
+      parts_.counters.refused.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    parts_.local->to_topic(topic, *delivery);
+  };
+}
+
+NatsConnection::Handler ClusterRouter::for_everyone() {
+  return [this](const NatsConnection::Incoming& incoming) {
+    if (auto delivery = open(incoming.data)) parts_.local->to_everyone(*delivery);
+  };
+}
+
+}  // namespace gw::cluster

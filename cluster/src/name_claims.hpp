@@ -1,0 +1,49 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include <gw/gateway/cluster_link.hpp>
+
+#include "nats_connection.hpp"
+
+namespace gw::cluster {
+
+// Client names unique across the cluster, in a JetStream key-value bucket: a name is a key whose
+// value says which client of which gateway holds it. A gateway takes a name by creating the key
+// (JetStream refuses a second create: two gateways cannot both give out "printer"), or by
+// updating it at the revision it read when the holder is gone (compare and set). Calls wait for
+// JetStream; a caller keeps them off the network threads where it can. Thread-safe.
+class NameClaims {
+ public:
+  using Claim = gateway::ClusterLink::Claim;
+  // Whether the client `client_id` of gateway `node` still exists.
+  using HolderExists = std::function<bool(const std::string& node, const std::string& client_id)>;
+
+  NameClaims(NatsConnection& nats, std::string bucket, int replicas, std::string node,
+             HolderExists holder_exists);
+  ~NameClaims();
+  NameClaims(const NameClaims&) = delete;
+  NameClaims& operator=(const NameClaims&) = delete;
+
+  Claim claim(const std::string& name, const std::string& client_id);
+  // Deletes the key if `client_id` still holds it.
+  void release(const std::string& name, const std::string& client_id);
+
+ private:
+  // The bucket, made (or opened) on first use; null while JetStream cannot be reached.
+  kvStore* bucket();
+  Claim take_over(kvStore* names, const std::string& key, const std::string& value,
+                  const std::string& client_id);
+
+  NatsConnection& nats_;
+  const std::string bucket_name_;
+  const int replicas_;
+  const std::string node_;
+  const HolderExists holder_exists_;
+  std::mutex mutex_;
+  kvStore* bucket_ = nullptr;
+};
+
+}  // namespace gw::cluster

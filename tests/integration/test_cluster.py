@@ -1,0 +1,340 @@
+"""Several gatewayd processes acting as one through real nats-server processes (JetStream on,
+temporary stores, loopback ports): messages, topics and broadcasts cross gateways on every
+transport, names are unique across them, `clients` lists them all, a token is acted on once in
+the whole cluster, and a gateway cut off from NATS keeps serving its own clients."""
+import itertools
+import os
+import signal
+import time
+import unittest
+
+import requests
+
+from gateway_support import TIMEOUT, Gateway, message
+from nats_support import NatsServer, nats_cluster
+from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
+
+TRANSPORTS = [HttpClient, WebSocketClient, TcpClient, UdpClient]
+_names = itertools.count(1)
+
+
+def wait_until(predicate, what, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def health(gateway):
+    return requests.get(gateway.http_url + "/healthz", timeout=TIMEOUT).json()
+
+
+def start_gateways(nats_urls, nodes, extra=(), key_of=None, cluster_size=None):
+    """One gatewayd per node name, all with the key file of `key_of` (a started gateway), else
+    of the first one; returned once each has heard `cluster_size` gateways' heartbeats."""
+    gateways = []
+    for node in nodes:
+        gateway = Gateway("--cluster-nats", ",".join(nats_urls), "--cluster-node", node, *extra)
+        if key_of or gateways:
+            gateway.use_key_of(key_of or gateways[0])
+        gateways.append(gateway.start())
+    size = cluster_size or len(nodes)
+    for gateway in gateways:
+        wait_until(lambda: health(gateway)["cluster"]["nodes"] == size,
+                   f"{gateway.args} sees {size} gateways")
+    return gateways
+
+
+def unique(prefix):
+    return f"{prefix}-{next(_names)}"
+
+
+def send_to(sender, name, text):
+    """Sends `text` to `name`; a client that has just connected is reachable from other gateways
+    once its gateway's subscription reached NATS (a few milliseconds): a 404 before that is
+    retried, briefly."""
+    deadline = time.monotonic() + 2
+    while True:
+        reply = sender.request(message("", text, to=name))
+        if reply.get("code") != 404 or time.monotonic() > deadline:
+            return reply
+        time.sleep(0.02)
+
+
+def nothing_more(client, seconds=0.5):
+    """True when nothing else is delivered to a connection client within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            received = client._receive(deadline - time.monotonic())
+        except Exception:  # the socket's timeout: nothing came
+            return True
+        if "from" in received:
+            return False
+    return True
+
+
+class ClusterTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.nats = NatsServer().start()
+        cls.gateways = start_gateways([cls.nats.url], ["a", "b", "c"])
+        cls.clients = []
+
+    @classmethod
+    def tearDownClass(cls):
+        for client in cls.clients:
+            client.close()
+        for gateway in cls.gateways:
+            gateway.close()
+        cls.nats.close()
+
+    def client(self, kind, gateway, name):
+        client = kind(gateway, name)
+        self.clients.append(client)
+        return client
+
+    def test_direct_messages_cross_gateways_on_every_pair_of_transports(self):
+        for i, (sender_kind, recipient_kind) in enumerate(itertools.product(TRANSPORTS, TRANSPORTS)):
+            with self.subTest(sender=sender_kind.transport, recipient=recipient_kind.transport):
+                here, there = self.gateways[i % 3], self.gateways[(i + 1) % 3]
+                sender = self.client(sender_kind, here, unique("sender"))
+                recipient = self.client(recipient_kind, there, unique("recipient"))
+                self.assertTrue(recipient.id.endswith("@" + there.args[there.args.index("--cluster-node") + 1]))
+                reply = send_to(sender, recipient.name, f"hello {i}")
+                self.assertEqual(reply.get("code"), 200, reply)
+                self.assertEqual(reply["text"], f"delivered to {recipient.id} ({recipient.name})")
+                delivered = recipient.next_delivery()
+                self.assertEqual((delivered["text"], delivered["from"]), (f"hello {i}", sender.id))
+                # And back, by id.
+                reply = recipient.request(message("", f"back {i}", to=sender.id))
+                self.assertEqual(reply.get("code"), 200, reply)
+                self.assertEqual(sender.next_delivery()["text"], f"back {i}")
+
+    def test_a_name_nobody_has_is_404(self):
+        sender = self.client(HttpClient, self.gateways[0], unique("asker"))
+        reply = sender.request(message("", "anyone?", to="nobody-has-this-name"))
+        self.assertEqual(reply.get("code"), 404, reply)
+
+    def test_a_publication_reaches_subscribers_on_every_gateway_once(self):
+        a, b, c = self.gateways
+        topic = f"home/kitchen-{next(_names)}/temp"
+        wide = self.client(WebSocketClient, b, unique("wide"))
+        overlapping = self.client(WebSocketClient, b, unique("overlapping"))
+        exact = self.client(TcpClient, c, unique("exact"))
+        polling = self.client(HttpClient, c, unique("polling"))
+        elsewhere = self.client(WebSocketClient, c, unique("elsewhere"))
+        for client, filters in [(wide, ["home/#"]), (overlapping, ["home/#", "+/+/temp", topic]),
+                                (exact, [topic]), (polling, ["home/+/temp"]),
+                                (elsewhere, ["garden/#"])]:
+            for topic_filter in filters:
+                self.assertEqual(client.request(message("subscribe", args=topic_filter)).get("code"), 200)
+        time.sleep(0.2)  # the subscriptions reach NATS
+        publisher = self.client(UdpClient, a, unique("publisher"))
+        reply = publisher.request(message("", "21 C", topic=topic))
+        self.assertEqual(reply.get("code"), 200, reply)
+        for subscriber in (wide, overlapping, exact, polling):
+            delivered = subscriber.next_delivery()
+            self.assertEqual((delivered["text"], delivered["topic"]), ("21 C", topic))
+        # One copy each, however many of a gateway's filters matched; none for other topics.
+        self.assertTrue(nothing_more(wide))
+        self.assertTrue(nothing_more(overlapping))
+        self.assertTrue(nothing_more(elsewhere))
+
+    def test_topic_levels_cannot_be_mistaken_for_nats_syntax(self):
+        a, b, _ = self.gateways
+        base = f"odd{next(_names)}"
+        dotted = self.client(WebSocketClient, b, unique("dotted"))
+        plain = self.client(WebSocketClient, b, unique("plain"))
+        self.assertEqual(dotted.request(message("subscribe", args=f"{base}/x.y/#")).get("code"), 200)
+        self.assertEqual(plain.request(message("subscribe", args=f"{base}/x/y")).get("code"), 200)
+        time.sleep(0.2)
+        publisher = self.client(HttpClient, a, unique("odd-publisher"))
+        for topic in [f"{base}/x.y/a b", f"{base}/x.y/*", f"{base}/x.y/>", f"{base}/x.y/%41"]:
+            self.assertEqual(publisher.request(message("", topic, topic=topic)).get("code"), 200)
+            delivered = dotted.next_delivery()
+            self.assertEqual((delivered["topic"], delivered["text"]), (topic, topic))
+        # "x.y" is one level: NATS must not see the levels x and y.
+        self.assertTrue(nothing_more(plain))
+
+    def test_a_broadcast_reaches_every_gateway(self):
+        listeners = [self.client(WebSocketClient, gateway, unique("everyone"))
+                     for gateway in self.gateways]
+        sender = self.client(TcpClient, self.gateways[1], unique("announcer"))
+        reply = sender.request(message("broadcast", "all hands"))
+        self.assertEqual(reply.get("code"), 200, reply)
+        self.assertEqual(reply["data"]["gateways"], 2)
+        for listener in listeners:
+            while True:  # other tests' broadcasts may come first
+                delivered = listener.next_delivery()
+                if delivered["text"] == "all hands":
+                    break
+            self.assertEqual(delivered["from"], sender.id)
+
+    def test_a_name_taken_on_one_gateway_is_refused_on_another(self):
+        a, b, c = self.gateways
+        name = unique("printer")
+        holder = self.client(WebSocketClient, a, name)
+        self.assertEqual(holder.name, name)
+        other = self.client(HttpClient, b, unique("renamer"))
+        reply = other.request(message("rename", args=name))
+        self.assertEqual(reply.get("code"), 409, reply)
+        self.assertIn("another gateway", reply["text"])
+        self.assertEqual(self.client(TcpClient, c, name).name, f"{name}-2")
+        # Given up (its connection closed after bye), it is free for the others.
+        self.assertEqual(holder.request(message("bye")).get("code"), 200)
+        holder.close()
+        wait_until(lambda: other.request(message("rename", args=name)).get("code") == 200,
+                   f"{name} is free once its holder left")
+
+    def test_clients_lists_the_clients_of_every_gateway(self):
+        names = {}
+        for gateway, node in zip(self.gateways, "abc"):
+            names[node] = self.client(HttpClient, gateway, unique(f"listed-{node}")).name
+        reply = self.client(UdpClient, self.gateways[2], unique("lister")).request(message("clients"))
+        self.assertEqual(reply.get("code"), 200, reply)
+        listed = {(entry["name"], entry["node"]) for entry in reply["data"]}
+        for node, name in names.items():
+            self.assertIn((name, node), listed)
+
+    def test_a_token_acted_on_by_one_gateway_is_refused_by_the_others(self):
+        a, b, c = self.gateways
+        shared_before = {other: other.metric("gw_cluster_shared_admissions_total")
+                         for other in (b, c)}
+        token = a.encrypt(message("ping"))
+        first = requests.post(a.http_url + "/message", data=token, timeout=TIMEOUT)
+        self.assertEqual(a.decrypt(first.content).get("code"), 200)
+        for other in (b, c):
+            # The stamp travels in about a millisecond (bench/cluster_bench measures the window);
+            # wait for it, then send the copy.
+            wait_until(lambda: other.metric("gw_cluster_shared_admissions_total")
+                       > shared_before[other], "the admitted token's stamp reached the others")
+            again = requests.post(other.http_url + "/message", data=token, timeout=TIMEOUT)
+            reply = other.decrypt(again.content)
+            self.assertEqual(reply.get("code"), 409, reply)
+            self.assertIn("already used", reply["text"])
+
+    def test_the_handshake_lists_the_cluster_gateways(self):
+        client = self.client(HttpClient, self.gateways[0], unique("newcomer"))
+        nodes = client.opening["data"]["nodes"]
+        self.assertEqual([node["node"] for node in nodes][0], "a")
+        self.assertEqual(sorted(node["node"] for node in nodes), ["a", "b", "c"])
+        self.assertTrue(all(node["endpoints"]["http"] for node in nodes))
+
+
+class KilledGatewayTest(unittest.TestCase):
+    """kill -9 of a gateway: the others drop its clients within a few seconds, and its names are
+    free again."""
+
+    def test_a_killed_gateway_leaves_the_cluster(self):
+        nats = NatsServer().start()
+        gateways = start_gateways([nats.url], ["a", "b"])
+        try:
+            a, b = gateways
+            doomed = HttpClient(b, "doomed")
+            lister = HttpClient(a, "lister")
+            listed = lambda: {entry["name"] for entry in lister.request(message("clients"))["data"]}
+            self.assertIn("doomed", listed())
+            b.process.send_signal(signal.SIGKILL)
+            b.process.wait(timeout=TIMEOUT)
+            wait_until(lambda: health(a)["cluster"]["nodes"] == 1, "a sees b gone", timeout=6)
+            self.assertNotIn("doomed", listed())
+            self.assertEqual(lister.request(message("rename", args="doomed")).get("code"), 200)
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
+
+
+class NatsOutageTest(unittest.TestCase):
+    """NATS stopped: every gateway goes on serving its own clients, cross-gateway deliveries get
+    503 cluster unavailable, /healthz says degraded; NATS back: all of it comes back by itself."""
+
+    def test_local_traffic_goes_on_and_the_cluster_comes_back(self):
+        nats = NatsServer().start()
+        gateways = start_gateways([nats.url], ["a", "b"])
+        try:
+            a, b = gateways
+            alice, carol = WebSocketClient(a, "alice"), HttpClient(a, "carol")
+            bob = HttpClient(b, "bob")
+            self.assertEqual(send_to(alice, "bob", "before").get("code"), 200)
+            self.assertEqual(bob.next_delivery()["text"], "before")
+
+            nats.stop()
+            wait_until(lambda: health(a)["status"] == "degraded", "a says it is degraded")
+            self.assertIn("NATS", health(a)["cluster"]["problem"])
+            self.assertEqual(a.metric("gw_cluster_up"), 0)
+            # Local traffic never stops.
+            reply = alice.request(message("", "local", to="carol"))
+            self.assertEqual(reply.get("code"), 200, reply)
+            self.assertEqual(carol.next_delivery()["text"], "local")
+            # Cross-gateway: 503, never a silent drop.
+            reply = alice.request(message("", "lost?", to="bob"))
+            self.assertEqual(reply.get("code"), 503, reply)
+            self.assertIn("cluster unavailable", reply["text"])
+            self.assertEqual(carol.request(message("subscribe", args="news")).get("code"), 200)
+            reply = alice.request(message("", "headline", topic="news"))
+            self.assertEqual(reply.get("code"), 503, reply)
+            self.assertEqual(reply["data"]["delivered"], 1)  # carol, here, got it
+            self.assertEqual(carol.next_delivery()["text"], "headline")
+            self.assertGreaterEqual(a.metric("gw_cluster_unavailable_total"), 2)
+
+            nats.start()  # the same port and store
+            for gateway in gateways:
+                wait_until(lambda: health(gateway)["status"] == "ok", "the cluster is back",
+                           timeout=15)
+            reply = send_to(alice, "bob", "after")
+            self.assertEqual(reply.get("code"), 200, reply)
+            self.assertEqual(bob.next_delivery()["text"], "after")
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
+
+
+class NatsClusterTest(unittest.TestCase):
+    """Three NATS servers as one NATS cluster (JetStream replicas 3): losing one of them, the
+    gateways reconnect to the others and go on, names included."""
+
+    def test_gateways_survive_the_loss_of_a_nats_server(self):
+        servers = nats_cluster(3)
+        for server in servers:
+            server.start()
+        gateways = []
+        try:
+            # a prefers n1, b prefers n2; each knows every server.
+            urls = [server.url for server in servers]
+            gateways = start_gateways(urls, ["a"], extra=("--cluster-replicas", "3"))
+            gateways += start_gateways(urls[1:] + urls[:1], ["b"], extra=("--cluster-replicas", "3"),
+                                       key_of=gateways[0], cluster_size=2)
+            a, b = gateways
+            # JetStream's meta leader is elected a few seconds after a cluster starts.
+            sender = HttpClient(a, "sender")
+            wait_until(lambda: sender.request(message("rename", args="first-name")).get("code") == 200,
+                       "JetStream ready for names", timeout=20)
+            receiver = HttpClient(b, "receiver")
+            self.assertEqual(send_to(sender, "receiver", "one").get("code"), 200)
+            self.assertEqual(receiver.next_delivery()["text"], "one")
+
+            servers[0].stop(kill=True)
+            wait_until(lambda: health(a)["status"] == "ok" and health(a)["cluster"]["nodes"] == 2,
+                       "a reconnected to another NATS server", timeout=20)
+            reply = wait_until(lambda: (lambda r: r if r.get("code") == 200 else None)(
+                send_to(sender, "receiver", "two")), "delivery after the loss", timeout=10)
+            self.assertEqual(receiver.next_delivery()["text"], "two")
+            # Names still claimed through JetStream (two of three servers hold the bucket).
+            self.assertEqual(HttpClient(b, "first-name").name, "first-name-2")
+            wait_until(lambda: receiver.request(message("rename", args="second-name")).get("code") == 200,
+                       "a name claimed with one NATS server down", timeout=10)
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            for server in servers:
+                server.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
