@@ -13,14 +13,11 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
 
 #include <gw/message/codec.hpp>
 #include <gw/message/key_file.hpp>
+
+#include "../tcp_line.hpp"
 
 namespace {
 
@@ -29,36 +26,10 @@ using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using gw::message::Codec;
 using gw::message::Message;
+using Line = gw::bench::TcpLine;
+using gw::bench::expect_ok;
 
 constexpr std::size_t pipeline_depth = 64;  // requests in flight per connection
-
-// One TCP connection to the gateway: a session of its own. Requests are written in batches and
-// their replies read in order.
-class Line {
- public:
-  Line(asio::io_context& io, const tcp::endpoint& gateway) : socket_(io) {
-    socket_.connect(gateway);
-    socket_.set_option(tcp::no_delay(true));
-  }
-
-  void write(const std::vector<std::string>& tokens) {
-    std::string batch;
-    for (const auto& token : tokens)
-      batch.append(token).push_back('\n');
-    asio::write(socket_, asio::buffer(batch));
-  }
-
-  std::string read_line() {
-    const auto end = asio::read_until(socket_, asio::dynamic_buffer(buffer_), '\n');
-    auto line = buffer_.substr(0, end - 1);
-    buffer_.erase(0, end);
-    return line;
-  }
-
- private:
-  tcp::socket socket_;
-  std::string buffer_;
-};
 
 std::string token_for(const Codec& codec, const std::string& cmd, const std::string& topic) {
   Message request;
@@ -68,14 +39,6 @@ std::string token_for(const Codec& codec, const std::string& cmd, const std::str
   auto token = codec.encode(request);
   if (!token) throw std::runtime_error("cannot encode: " + token.error().text);
   return std::move(*token);
-}
-
-void expect_ok(const Codec& codec, const std::string& reply, const std::string& cmd) {
-  auto message = codec.decode(reply);
-  if (!message) throw std::runtime_error(cmd + ": undecodable reply: " + message.error().text);
-  if (message->code.value_or(0) != 200)
-    throw std::runtime_error(cmd + " refused (" + std::to_string(message->code.value_or(0)) +
-                             "): " + message->text);
 }
 
 // Sends each connection its requests, pipeline_depth at a time, and checks every reply.
