@@ -9,7 +9,9 @@
 
 #include "cluster_counters.hpp"
 #include "cluster_router.hpp"
+#include "cluster_store.hpp"
 #include "interest.hpp"
+#include "jetstream_writer.hpp"
 #include "name_claims.hpp"
 #include "nats_connection.hpp"
 #include "node_roster.hpp"
@@ -29,6 +31,8 @@ constexpr auto heartbeat_period = std::chrono::seconds(1);
 constexpr auto node_lifetime = std::chrono::seconds(3);
 // How long `clients` waits for the other gateways' lists.
 constexpr auto clients_timeout = std::chrono::seconds(1);
+// Writes to JetStream waiting at most; more are refused (the store answers 503 for them).
+constexpr std::size_t writer_capacity = 65536;
 
 // A token stamp on the wire: 8 bytes of timestamp, big-endian, then the MAC's 16.
 constexpr std::size_t stamp_bytes = 8 + message::TokenStamp::mac_bytes;
@@ -63,9 +67,14 @@ std::uint64_t sequence_of(std::string_view subject) {
 
 }  // namespace
 
-ClusterNode::ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettings& settings,
-                         const std::string& node)
-    : gateway_(gateway),
+std::shared_ptr<ClusterNode> ClusterNode::connect(const gateway::ClusterSettings& settings,
+                                                  const std::string& node, message::Codec codec) {
+  return std::make_shared<ClusterNode>(settings, node, std::move(codec));
+}
+
+ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::string& node,
+                         message::Codec codec)
+    : initial_codec_(std::make_shared<const message::Codec>(std::move(codec))),
       settings_(settings),
       node_(node),
       subjects_(std::make_unique<Subjects>(settings.name)),
@@ -84,13 +93,16 @@ ClusterNode::ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettin
     if (!up) spdlog::warn("cluster: {}; serving this gateway's clients only meanwhile", why);
   };
   nats_ = std::make_unique<NatsConnection>(std::move(options));
+  // The store's sessions are read at start: NATS is given a moment to answer.
+  for (int i = 0; i < 20 && !nats_->connected(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   claims_ = std::make_unique<NameClaims>(
       *nats_, "gw-" + settings.name + "-names", settings.replicas, node,
       [this](const std::string& holder_node, const std::string& client_id) {
         return holder_exists(holder_node, client_id);
       });
-  // The router is made below and lives as long as the gateway: handlers made from it are
-  // called only while NATS is open, which leave() ends first.
+  // Their handlers come from the router made at join; they are called only while NATS is
+  // open, which leave() ends first.
   names_ = std::make_unique<Interest>(
       [this](const std::string& name) {
         return std::vector<std::string>{subjects_->to_client(name)};
@@ -99,21 +111,40 @@ ClusterNode::ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettin
   filters_ = std::make_unique<Interest>(
       [this](const std::string& filter) { return subjects_->filter(filter); },
       [this](const std::string& filter) { return router_->for_filter(filter); });
+  writer_ =
+      std::make_shared<JetStreamWriter>(writer_capacity, [this] { return nats_->connected(); });
+}
+
+std::shared_ptr<const message::Codec> ClusterNode::codec() const {
+  auto* gateway = gateway_.load(std::memory_order_acquire);
+  return gateway ? gateway->codec().current() : initial_codec_;
+}
+
+std::shared_ptr<gateway::Store> ClusterNode::store(std::shared_ptr<gateway::Store> local) {
+  const auto codec_of = [this] { return codec(); };
+  auto sessions = std::make_shared<SessionBucket>(
+      *nats_, *writer_, "gw-" + settings_.name + "-sessions", settings_.replicas, node_, codec_of);
+  auto mailboxes = std::make_shared<MailboxStream>(
+      *nats_, *writer_, "gw-" + settings_.name + "-mailboxes", "gw." + settings_.name + ".mailbox.",
+      settings_.replicas, codec_of);
+  store_ = std::make_shared<ClusterStore>(
+      std::move(local), std::move(sessions), std::move(mailboxes), writer_,
+      [this] { return nats_->connected(); },
+      "sessions and mailboxes in JetStream (cluster '" + settings_.name + "', " +
+          std::to_string(settings_.replicas) + " replica(s))");
+  return store_;
+}
+
+void ClusterNode::join(gateway::Gateway& gateway) {
+  gateway_.store(&gateway, std::memory_order_release);
   auto router = std::make_unique<ClusterRouter>(ClusterRouter::Parts{
       gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
-      *subjects_, *pending_, *roster_, *filters_, node, *counters_});
+      *subjects_, *pending_, *roster_, *filters_, node_, *counters_});
   router_ = router.get();
   subscribe_fixed_subjects();
   gateway.use_router(std::move(router));
+  gateway.hub().use_cluster(shared_from_this());
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
-}
-
-std::shared_ptr<ClusterNode> ClusterNode::join(gateway::Gateway& gateway,
-                                               const gateway::ClusterSettings& settings,
-                                               const std::string& node) {
-  auto joined = std::make_shared<ClusterNode>(gateway, settings, node);
-  gateway.hub().use_cluster(joined);
-  return joined;
 }
 
 ClusterNode::~ClusterNode() {
@@ -124,6 +155,7 @@ void ClusterNode::leave() {
   std::call_once(left_, [this] {
     thread_.request_stop();
     if (thread_.joinable()) thread_.join();
+    writer_->stop();  // what the store handed over, written while NATS is still open
     nats_->close();
     pending_->abandon_all();
   });
@@ -137,11 +169,11 @@ void ClusterNode::subscribe_fixed_subjects() {
   nats_->subscribe(subjects_->admitted(), [this](const NatsConnection::Incoming& incoming) {
     const auto stamp = stamp_of(incoming.data);
     if (!stamp) return;
-    gateway_.admit_stamp(*stamp);
+    gateway_.load()->admit_stamp(*stamp);
     counters_->shared_admissions.fetch_add(1, std::memory_order_relaxed);
   });
   nats_->subscribe(subjects_->heartbeats(), [this](const NatsConnection::Incoming& incoming) {
-    const auto plaintext = unseal(*gateway_.codec().current(), incoming.data);
+    const auto plaintext = unseal(*codec(), incoming.data);
     if (!plaintext) return counters_->refused.fetch_add(1, std::memory_order_relaxed), void();
     auto info = nlohmann::json::parse(*plaintext, nullptr, false);
     if (!info.is_object() || !info.contains("node")) return;
@@ -187,21 +219,25 @@ void ClusterNode::run(const std::stop_token& stop) {
 }
 
 nlohmann::json ClusterNode::own_info() const {
-  auto info = gateway_.server().discovery_json();
+  auto info = gateway_.load()->server().discovery_json();
   info["node"] = node_;
   return info;
 }
 
 void ClusterNode::send_heartbeat() {
   if (!nats_->connected()) return;
-  nats_->publish(subjects_->heartbeats(), seal(*gateway_.codec().current(), own_info().dump()));
+  nats_->publish(subjects_->heartbeats(), seal(*codec(), own_info().dump()));
 }
 
-bool ClusterNode::holder_exists(const std::string& node, const std::string& client_id) const {
-  if (node == node_) return gateway_.hub().find(client_id) != nullptr;
+bool ClusterNode::gateway_alive(const std::string& node) const {
   // Until this gateway has heard a few heartbeats, it cannot tell a gateway that is gone.
   const auto now = Clock::now();
   return now - joined_ < roster_->lifetime() || roster_->alive(node, now);
+}
+
+bool ClusterNode::holder_exists(const std::string& node, const std::string& client_id) const {
+  if (node == node_) return gateway_.load()->hub().find(client_id) != nullptr;
+  return gateway_alive(node);
 }
 
 void ClusterNode::reachable_as(const std::string& id_or_name) {
@@ -249,10 +285,10 @@ nlohmann::json ClusterNode::nodes() const {
 }
 
 void ClusterNode::answer_clients(const std::string& reply) {
-  auto list = gateway_.hub().clients();
+  auto list = gateway_.load()->hub().clients();
   for (auto& client : list)
     client["node"] = node_;
-  nats_->publish(reply, seal(*gateway_.codec().current(), list.dump()));
+  nats_->publish(reply, seal(*codec(), list.dump()));
 }
 
 void ClusterNode::other_clients(ClientsDone done) {
@@ -273,7 +309,7 @@ void ClusterNode::other_clients(ClientsDone done) {
   const auto sequence = pending_->add(
       clients_timeout,
       [this, gathered, expected](const NatsConnection::Incoming& answer) {
-        const auto plaintext = unseal(*gateway_.codec().current(), answer.data);
+        const auto plaintext = unseal(*codec(), answer.data);
         auto list =
             plaintext ? nlohmann::json::parse(*plaintext, nullptr, false) : nlohmann::json();
         if (list.is_array())
@@ -291,6 +327,13 @@ void ClusterNode::other_clients(ClientsDone done) {
       });
   if (!nats_->publish(subjects_->clients(), {}, subjects_->reply(node_, sequence)))
     pending_->abandon(sequence);
+}
+
+gateway::ClusterLink::Adopted ClusterNode::adopt_session(const std::string& token) {
+  if (!nats_->connected() || !store_) return {};
+  auto taken =
+      store_->take_over(token, [this](const std::string& node) { return gateway_alive(node); });
+  return {std::move(taken.session), std::move(taken.held_by)};
 }
 
 std::string ClusterNode::problem() const {

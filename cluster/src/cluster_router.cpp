@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/gateway.hpp>
+#include <gw/gateway/hub.hpp>
 #include <gw/gateway/topic.hpp>
 
 namespace gw::cluster {
@@ -33,6 +34,13 @@ std::optional<gateway::Router::Recipient> recipient_of(std::string_view text) {
   recipient.stored = json.value("stored", false);
   recipient.sessions = json.value("sessions", std::size_t{1});
   return recipient;
+}
+
+// Why the gateway of the recipient could not keep the message, when it says so.
+std::string stored_refusal(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object() || !json.contains("error")) return {};
+  return "the recipient's gateway could not store the message: " + json.value("error", "");
 }
 
 }  // namespace
@@ -70,6 +78,8 @@ void ClusterRouter::to_client_anywhere(std::string_view id_or_name, const Delive
       [shared_done](const NatsConnection::Incoming& answer) {
         // Nobody subscribed to the name: no gateway has such a client.
         if (answer.no_responders) return (*shared_done)(Found{}), true;
+        if (const auto refused = stored_refusal(answer.data); !refused.empty())
+          return (*shared_done)(Found{std::nullopt, refused}), true;
         auto recipient = recipient_of(answer.data);
         if (!recipient) return false;  // it left meanwhile: another may still answer
         (*shared_done)(Found{std::move(recipient), {}});
@@ -118,9 +128,16 @@ NatsConnection::Handler ClusterRouter::for_client() {
     auto delivery = open(incoming.data);
     if (!delivery) return;
     const auto target = Subjects::client_of(incoming.subject);
+    auto& store = parts_.gateway.hub().store();
+    const auto since = store.write_position();  // before the mailbox writes
     const auto recipient = parts_.local->to_client(target, *delivery);
     if (!recipient || incoming.reply.empty()) return;  // left meanwhile: another may answer
-    parts_.nats.publish(std::string(incoming.reply), recipient_json(*recipient).dump());
+    // Answered once what a mailbox kept is stored: the sender is told "kept" only then.
+    store.when_committed(since, [this, reply = std::string(incoming.reply),
+                                 answer = recipient_json(*recipient)](bool stored) mutable {
+      if (!stored) answer = {{"error", "storage full"}};
+      parts_.nats.publish(reply, answer.dump());
+    });
   };
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include <gw/gateway/cluster_link.hpp>
 
+#include "key_value_bucket.hpp"
 #include "nats_connection.hpp"
 
 namespace gw::cluster {
@@ -23,27 +23,19 @@ class NameClaims {
 
   NameClaims(NatsConnection& nats, std::string bucket, int replicas, std::string node,
              HolderExists holder_exists);
-  ~NameClaims();
-  NameClaims(const NameClaims&) = delete;
-  NameClaims& operator=(const NameClaims&) = delete;
 
   Claim claim(const std::string& name, const std::string& client_id);
   // Deletes the key if `client_id` still holds it.
   void release(const std::string& name, const std::string& client_id);
 
  private:
-  // The bucket, made (or opened) on first use; null while JetStream cannot be reached.
-  kvStore* bucket();
   Claim take_over(kvStore* names, const std::string& key, const std::string& value,
                   const std::string& client_id);
 
   NatsConnection& nats_;
-  const std::string bucket_name_;
-  const int replicas_;
+  KeyValueBucket bucket_;
   const std::string node_;
   const HolderExists holder_exists_;
-  std::mutex mutex_;
-  kvStore* bucket_ = nullptr;
 };
 
 }  // namespace gw::cluster

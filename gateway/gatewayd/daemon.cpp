@@ -306,9 +306,11 @@ std::optional<transports::HttpPage> console_files(std::string_view path) {
   return transports::HttpPage{200, std::string(asset->content_type), std::string(asset->body)};
 }
 
-// Joins the cluster [cluster] names, if any: the gateway's clients reach the other gateways'.
-std::shared_ptr<cluster::ClusterNode> join_cluster(const Config& config,
-                                                   gateway::Gateway& gateway) {
+// Connects to the cluster [cluster] names, if any: its store keeps sessions and mailboxes, and
+// the gateway's clients reach the other gateways' once it joins.
+std::shared_ptr<cluster::ClusterNode> connect_cluster(const Config& config,
+                                                      const gateway::ServerInfo& server,
+                                                      const message::KeyRing& keys) {
   if (!config.cluster.enabled()) return nullptr;
   auto settings = config.cluster;
   const auto in_data_dir = [&](std::filesystem::path& path) {
@@ -316,12 +318,12 @@ std::shared_ptr<cluster::ClusterNode> join_cluster(const Config& config,
   };
   in_data_dir(settings.credentials);
   in_data_dir(settings.tls_ca);
-  auto node = settings.node.empty() ? gateway.server().name : settings.node;
+  auto node = settings.node.empty() ? server.name : settings.node;
   if (auto problem = gateway::cluster_name_problem(node); !problem.empty())
     throw ConfigError("cluster: " + problem +
                       "; the gateway's name does not fit, so set [cluster] node (--cluster-node)");
   try {
-    return cluster::ClusterNode::join(gateway, settings, node);
+    return cluster::ClusterNode::connect(settings, node, make_codec(config, keys));
   } catch (const std::runtime_error& error) {
     throw ConfigError(std::string("cluster: ") + error.what());
   }
@@ -344,7 +346,8 @@ int run_daemon(const Config& config, const Customise& customise) {
   } catch (const gateway::DeviceFileError& error) {
     throw ConfigError(error.what());
   }
-  const auto store = open_store(config);
+  const auto cluster = connect_cluster(config, server, data.keys);
+  const auto store = cluster ? cluster->store(open_store(config)) : open_store(config);
   gateway::Gateway gateway(server, make_codec(config, data.keys),
                            gateway_settings(config, initial_devices), store);
   if (const auto restored = gateway.hub().restored())
@@ -380,7 +383,7 @@ int run_daemon(const Config& config, const Customise& customise) {
   }
 
   // Once the ports are known (heartbeats carry them), before any request is served.
-  const auto cluster = join_cluster(config, gateway);
+  if (cluster) cluster->join(gateway);
 
   SignalHandler signals(io, config, gateway, running, devices);
   signals.start();

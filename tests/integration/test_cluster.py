@@ -226,23 +226,60 @@ class ClusterTest(unittest.TestCase):
 
 
 class KilledGatewayTest(unittest.TestCase):
-    """kill -9 of a gateway: the others drop its clients within a few seconds, and its names are
-    free again."""
+    """kill -9 of a gateway: the others drop it within a few seconds; its HTTP client goes on at
+    another gateway with its session token, its name and every message kept for it."""
 
-    def test_a_killed_gateway_leaves_the_cluster(self):
+    def test_a_killed_gateway_leaves_the_cluster_and_its_clients_go_on_elsewhere(self):
         nats = NatsServer().start()
         gateways = start_gateways([nats.url], ["a", "b"])
         try:
             a, b = gateways
-            doomed = HttpClient(b, "doomed")
+            survivor = HttpClient(b, "survivor")
+            survivor.request(message("subscribe", args="alerts/#"))
+            sender = WebSocketClient(a, "sender")
             lister = HttpClient(a, "lister")
-            listed = lambda: {entry["name"] for entry in lister.request(message("clients"))["data"]}
-            self.assertIn("doomed", listed())
+            listed = lambda: {(entry["name"], entry["node"])
+                              for entry in lister.request(message("clients"))["data"]}
+            self.assertIn(("survivor", "b"), listed())
+            # Kept for its poll, and acknowledged as kept: JetStream has them.
+            for text in ("first", "second"):
+                reply = send_to(sender, "survivor", text)
+                self.assertEqual(reply.get("code"), 200, reply)
+                self.assertEqual(reply["data"]["stored"], 1, reply)
+
             b.process.send_signal(signal.SIGKILL)
             b.process.wait(timeout=TIMEOUT)
             wait_until(lambda: health(a)["cluster"]["nodes"] == 1, "a sees b gone", timeout=6)
-            self.assertNotIn("doomed", listed())
-            self.assertEqual(lister.request(message("rename", args="doomed")).get("code"), 200)
+            self.assertNotIn(("survivor", "b"), listed())
+
+            # The same token, at a: the session is taken over, with what waited for it.
+            survivor.gateway = a
+            polled = survivor.request(message("poll"))
+            self.assertEqual(polled.get("code"), 200, polled)
+            self.assertEqual([m["text"] for m in polled["data"]["messages"]], ["first", "second"])
+            me = survivor.request(message("whoami"))
+            self.assertEqual((me["data"]["id"], me["data"]["name"]), (survivor.id, "survivor"))
+            self.assertIn(("survivor", "a"), listed())
+            # Its name and subscriptions came along.
+            self.assertEqual(send_to(sender, "survivor", "third").get("code"), 200)
+            self.assertEqual(survivor.next_delivery()["text"], "third")
+            sender.request(message("", "smoke", topic="alerts/kitchen"))
+            self.assertEqual(survivor.next_delivery()["text"], "smoke")
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
+
+    def test_a_session_of_a_live_gateway_is_not_taken_over(self):
+        nats = NatsServer().start()
+        gateways = start_gateways([nats.url], ["a", "b"])
+        try:
+            a, b = gateways
+            client = HttpClient(b, "stays")
+            client.gateway = a
+            reply = client.request(message("whoami"))
+            self.assertEqual(reply.get("code"), 409, reply)
+            self.assertIn("gateway b", reply["text"])
         finally:
             for gateway in gateways:
                 gateway.close()
@@ -270,6 +307,7 @@ class NatsOutageTest(unittest.TestCase):
             # Local traffic never stops.
             reply = alice.request(message("", "local", to="carol"))
             self.assertEqual(reply.get("code"), 200, reply)
+            self.assertIs(reply["data"]["durable"], False)  # it says so: memory only, meanwhile
             self.assertEqual(carol.next_delivery()["text"], "local")
             # Cross-gateway: 503, never a silent drop.
             reply = alice.request(message("", "lost?", to="bob"))
@@ -325,8 +363,14 @@ class NatsClusterTest(unittest.TestCase):
             reply = wait_until(lambda: (lambda r: r if r.get("code") == 200 else None)(
                 send_to(sender, "receiver", "two")), "delivery after the loss", timeout=10)
             self.assertEqual(receiver.next_delivery()["text"], "two")
-            # Names still claimed through JetStream (two of three servers hold the bucket).
-            self.assertEqual(HttpClient(b, "first-name").name, "first-name-2")
+            # Names still claimed through JetStream (two of three servers hold the bucket, once
+            # they have chosen a new leader for it).
+            def second_is_refused_the_name():
+                client = HttpClient(b, "first-name")
+                client.close()
+                return client.name == "first-name-2"
+            wait_until(second_is_refused_the_name,
+                       "a taken name refused with one NATS server down", timeout=10)
             wait_until(lambda: receiver.request(message("rename", args="second-name")).get("code") == 200,
                        "a name claimed with one NATS server down", timeout=10)
         finally:

@@ -80,6 +80,14 @@ std::optional<Message> answer_when_stored(Store& store, Responder respond, Messa
 std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
                                           const CommandContext& context, Message reply,
                                           std::size_t stored, std::uint64_t since) {
+  // A cluster's store keeps mailboxes in the cluster: while it is away, in memory only.
+  if (const auto* cluster = use.hub.cluster(); cluster && stored > 0 && reply.cmd != "error") {
+    if (const auto problem = cluster->problem(); !problem.empty()) {
+      reply.text += "; kept in this gateway's memory until the cluster is back (" + problem +
+                    "): lost if the gateway stops before then";
+      reply.data["durable"] = false;
+    }
+  }
   return answer_when_stored(use.hub.store(), context.responder(), std::move(reply), stored, since);
 }
 

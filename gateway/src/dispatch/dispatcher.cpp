@@ -251,7 +251,10 @@ Dispatcher::Sender Dispatcher::sender_of(const std::shared_ptr<Session>& session
       sender.refused = "this connection belongs to " + client->identity()->label() +
                        ": a token under another key cannot use it (open a connection of its own)";
   } else if (!request.token.empty()) {
-    sender.unknown_token = !(client = hub.find_token(request.token));
+    client = hub.find_token(request.token);
+    // In a cluster, the session of a gateway that died goes on here.
+    if (!client && hub.cluster()) client = hub.adopt(request.token, sender.held_by);
+    sender.unknown_token = !client;
     if (client && !hub.bind(client, identity))
       sender.refused = "that session token belongs to " + client->identity()->label() +
                        ": a session is used only under the key it was opened with";
@@ -307,6 +310,12 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
   if (!command)
     return reply_error(session, 404,
                        "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",
+                       &request, codec, identity.get());
+  if (sender.unknown_token && !sender.held_by.empty() && request.cmd != "handshake")
+    return reply_error(session, 409,
+                       "this session is gateway " + sender.held_by +
+                           "'s, which is up: send there (data.nodes of the handshake lists "
+                           "where), or handshake here for a new session",
                        &request, codec, identity.get());
   if (sender.unknown_token && request.cmd != "handshake")
     return reply_error(session, 401,

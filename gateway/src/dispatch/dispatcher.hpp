@@ -71,6 +71,7 @@ class Dispatcher final : public transports::Handler, public ReplySink {
   struct Sender {
     std::shared_ptr<Client> client;
     bool unknown_token = false;
+    std::string held_by;  // a cluster's live gateway that holds the unknown token's session
     std::string refused;
   };
   Sender sender_of(const std::shared_ptr<transports::Session>& session,

@@ -62,12 +62,13 @@ Hub::~Hub() = default;
 
 void Hub::restore_saved_sessions() {
   const auto wall_now = std::chrono::system_clock::now();
-  const auto now = Clock::now();
   for (auto& saved : store_->saved_sessions()) {
     if (saved.id.size() > 1) {
       std::uint64_t number = 0;
       const auto* end = saved.id.data() + saved.id.size();
-      if (std::from_chars(saved.id.data() + 1, end, number).ptr == end)
+      // "c7", or in a cluster "c7@NODE".
+      if (const auto parsed = std::from_chars(saved.id.data() + 1, end, number);
+          parsed.ptr == end || *parsed.ptr == '@')
         id_base_ = std::max(id_base_, number);
     }
     const auto idle = wall_now - saved.last_seen;
@@ -79,25 +80,55 @@ void Hub::restore_saved_sessions() {
       store_->forget_session(saved.id);
       continue;
     }
-    auto mailbox = store_->open_mailbox(saved.id, limits_);
-    auto client =
-        std::make_shared<Client>(saved, std::move(mailbox),
-                                 now - std::chrono::duration_cast<Clock::duration>(std::max(
-                                           idle, std::chrono::system_clock::duration::zero())));
-    client->set_identity(std::move(identity));
-    // A name that became a device's while the gateway was down is the device's now.
-    names_->keep_from_devices(*client, *identities_);
-    clients_.emplace(client->id(), client);
-    names_->add(client);
-    if (client->resumable())
-      resumable_.emplace(saved.token, client);  // away until a connection resumes it
-    else
-      tokens_.emplace(client->token(), client);
-    if (client->traits().found_by_address) addresses_[client->address()] = client;
-    for (const auto& filter : client->subscriptions())
-      topics_->insert(filter, client);
+    add_saved_locked(saved, store_->open_mailbox(saved.id, limits_), idle, std::move(identity));
     ++restored_;
   }
+}
+
+std::shared_ptr<Client> Hub::add_saved_locked(const SavedSession& saved,
+                                              std::unique_ptr<Mailbox> mailbox,
+                                              std::chrono::system_clock::duration idle,
+                                              std::shared_ptr<const Identity> identity) {
+  auto client = std::make_shared<Client>(
+      saved, std::move(mailbox),
+      Clock::now() - std::chrono::duration_cast<Clock::duration>(
+                         std::max(idle, std::chrono::system_clock::duration::zero())));
+  client->set_identity(std::move(identity));
+  // A name that became a device's while the gateway was down is the device's now.
+  names_->keep_from_devices(*client, *identities_);
+  clients_.emplace(client->id(), client);
+  names_->add(client);
+  if (client->resumable())
+    resumable_.emplace(saved.token, client);  // away until a connection resumes it
+  else
+    tokens_.emplace(client->token(), client);
+  if (client->traits().found_by_address) addresses_[client->address()] = client;
+  std::unique_lock topics_lock(topics_mutex_);
+  for (const auto& filter : client->subscriptions())
+    add_filter_locked(filter, client);
+  return client;
+}
+
+std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_by) {
+  if (!cluster_) return nullptr;
+  auto adopted = cluster_->adopt_session(token);  // without the lock: it waits for NATS
+  held_by = adopted.held_by;
+  if (!adopted.session) return nullptr;
+  auto saved = std::move(*adopted.session);
+  auto identity =
+      saved.device.empty() ? identities_->shared() : identities_->device(saved.device);
+  if (!identity) return nullptr;
+  // Its name, claimed for this gateway now, or its id when someone took the name meanwhile.
+  if (saved.device.empty() && saved.name != saved.id && claim_in_cluster_for(saved))
+    saved.name = saved.id;
+  auto mailbox = store_->open_mailbox(saved.id, limits_);  // reads what waited for it
+  std::lock_guard lock(mutex_);
+  if (const auto found = tokens_.find(token); found != tokens_.end()) return found->second;
+  if (clients_.contains(saved.id) || names_->find(saved.name)) saved.name = saved.id;
+  auto client = add_saved_locked(saved, std::move(mailbox),
+                                 std::chrono::system_clock::duration::zero(), std::move(identity));
+  save(*client);
+  return client;
 }
 
 // Every client's id: "c" and the id of the transport session that opened it, above every
@@ -416,6 +447,10 @@ std::optional<Hub::Refusal> Hub::held_here_locked(const Client& client,
   return std::nullopt;
 }
 
+bool Hub::claim_in_cluster_for(const SavedSession& saved) {
+  return cluster_->claim_name(saved.name, saved.id) != ClusterLink::Claim::granted;
+}
+
 std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const std::string& name) {
   if (!cluster_ || name == client.id()) return std::nullopt;  // ids are unique already
   switch (cluster_->claim_name(name, client.id())) {
@@ -456,7 +491,9 @@ std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name)
 std::string Hub::claim_name(Client& client, const std::string& wanted) {
   if (!client.device_name().empty() || check_client_name(wanted, client.id())) return client.name();
   auto name = wanted;
-  for (int suffix = 2; name.size() <= max_name_length; ++suffix) {
+  // Each try may ask the cluster: a bounded number of them.
+  constexpr int last_suffix = 100;
+  for (int suffix = 2; name.size() <= max_name_length && suffix <= last_suffix; ++suffix) {
     bool taken = false;
     {
       std::shared_lock lock(mutex_);

@@ -11,6 +11,8 @@
 
 #include <gw/gateway/cluster_link.hpp>
 #include <gw/gateway/cluster_settings.hpp>
+#include <gw/gateway/store.hpp>
+#include <gw/message/codec.hpp>
 
 namespace gw::gateway {
 class Gateway;
@@ -19,6 +21,8 @@ class Gateway;
 namespace gw::cluster {
 
 class ClusterRouter;
+class ClusterStore;
+class JetStreamWriter;
 class Interest;
 class NameClaims;
 class NatsConnection;
@@ -27,26 +31,35 @@ class PendingReplies;
 class Subjects;
 struct ClusterCounters;
 
-// This gateway as one of a cluster's, through NATS: it puts a cluster router in front of the
-// gateway's own, and tells the hub to report its clients' names and filters here (interest),
-// to claim names in JetStream, and to share the tokens it admits. A thread of its own makes the
+// This gateway as one of a cluster's, through NATS, in two steps. First (`connect`, before the
+// gateway exists) it connects and wraps the gateway's store: sessions and mailboxes go to
+// JetStream. Then (`join`, before the gateway serves) it puts a cluster router in front of the
+// gateway's own, and tells the hub to report its clients' names and filters here (interest), to
+// claim names in JetStream, and to share the tokens it admits. A thread of its own makes the
 // NATS subscriptions interest asks for, sends heartbeats, and ends requests past their time.
 //
 // NATS unreachable, at start or later, does not stop the gateway: its own clients are served,
 // cross-gateway deliveries are answered 503 and `problem` says why, until the client library
 // reconnects by itself.
-class ClusterNode final : public gateway::ClusterLink {
+class ClusterNode final : public gateway::ClusterLink,
+                          public std::enable_shared_from_this<ClusterNode> {
  public:
-  // Joins `gateway` (before it serves) to the cluster `settings` names, as `node`. Throws
-  // std::runtime_error when the settings cannot be used (a credentials file that is not one).
-  static std::shared_ptr<ClusterNode> join(gateway::Gateway& gateway,
-                                           const gateway::ClusterSettings& settings,
-                                           const std::string& node);
-  ClusterNode(gateway::Gateway& gateway, const gateway::ClusterSettings& settings,
-              const std::string& node);
+  // Connects to the cluster `settings` names, as `node`, with the gateway's keys (`codec`, until
+  // the gateway's own are at hand). Throws std::runtime_error when the settings cannot be used
+  // (a credentials file that is not one).
+  static std::shared_ptr<ClusterNode> connect(const gateway::ClusterSettings& settings,
+                                              const std::string& node, message::Codec codec);
+  ClusterNode(const gateway::ClusterSettings& settings, const std::string& node,
+              message::Codec codec);
   ~ClusterNode() override;
   ClusterNode(const ClusterNode&) = delete;
   ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // The store the gateway is to have: `local` for retained messages and topic history,
+  // JetStream for sessions and mailboxes. Once, before the gateway is made.
+  std::shared_ptr<gateway::Store> store(std::shared_ptr<gateway::Store> local);
+  // Joins `gateway` (made with store()) to the cluster, before it serves.
+  void join(gateway::Gateway& gateway);
 
   // Leaves the cluster: closes NATS (no handler runs after) and stops the thread. Called once
   // the network threads have stopped, before the gateway goes; the destructor does it too.
@@ -64,6 +77,7 @@ class ClusterNode final : public gateway::ClusterLink {
   void admitted(const message::TokenStamp& stamp) override;
   nlohmann::json nodes() const override;
   void other_clients(ClientsDone done) override;
+  Adopted adopt_session(const std::string& token) override;
   std::string problem() const override;
   std::string metrics_text() const override;
 
@@ -75,9 +89,16 @@ class ClusterNode final : public gateway::ClusterLink {
   void send_heartbeat();
   nlohmann::json own_info() const;
   bool holder_exists(const std::string& node, const std::string& client_id) const;
+  // Whether `node` sent a heartbeat lately (or this gateway has not listened long enough to
+  // tell).
+  bool gateway_alive(const std::string& node) const;
   void answer_clients(const std::string& reply);
 
-  gateway::Gateway& gateway_;
+  // The gateway's keys, or the ones given at connect until it joins.
+  std::shared_ptr<const message::Codec> codec() const;
+
+  std::atomic<gateway::Gateway*> gateway_{nullptr};  // set by join
+  const std::shared_ptr<const message::Codec> initial_codec_;
   const gateway::ClusterSettings settings_;
   const std::string node_;
   const std::chrono::steady_clock::time_point joined_ = std::chrono::steady_clock::now();
@@ -89,6 +110,8 @@ class ClusterNode final : public gateway::ClusterLink {
   std::unique_ptr<Interest> names_;
   std::unique_ptr<Interest> filters_;
   std::unique_ptr<NameClaims> claims_;
+  std::shared_ptr<JetStreamWriter> writer_;
+  std::shared_ptr<ClusterStore> store_;
   ClusterRouter* router_ = nullptr;  // the gateway's (it owns it)
   // Work for the thread: names to release; woken for them and for interest changes.
   std::mutex work_mutex_;

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include <gw/gateway/store.hpp>
 #include <gw/message/codec.hpp>
 
 namespace gw::gateway {
@@ -49,6 +51,16 @@ class ClusterLink {
   // a line that says so (else empty).
   using ClientsDone = std::function<void(nlohmann::json clients, std::string problem)>;
   virtual void other_clients(ClientsDone done) = 0;
+
+  // The HTTP or UDP session of `token` when the gateway that held it is gone: now this
+  // gateway's, as the cluster's store kept it (the store reads its mailbox when the hub opens
+  // it). Nothing when no gateway kept such a session; `held_by` names a live gateway that holds
+  // it. Waits for the cluster.
+  struct Adopted {
+    std::optional<SavedSession> session;
+    std::string held_by;
+  };
+  virtual Adopted adopt_session(const std::string& token) = 0;
 
   // Empty while the cluster is reachable; else why not (for /healthz and 503 replies).
   virtual std::string problem() const = 0;

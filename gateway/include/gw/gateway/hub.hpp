@@ -97,6 +97,10 @@ class Hub {
                                        std::string token,
                                        const std::shared_ptr<const Identity>& identity);
   std::shared_ptr<Client> find_token(std::string_view token) const;
+  // In a cluster: the HTTP or UDP client of `token` whose gateway is gone goes on here, as the
+  // cluster's store kept it (name, subscriptions, mailbox). Null when no gateway kept such a
+  // session, or (`held_by` set) a live gateway holds it. Waits for the cluster.
+  std::shared_ptr<Client> adopt(const std::string& token, std::string& held_by);
   // The newest session opened from `address` by a transport whose sessions are found by
   // address (UDP): how clients that send no token are recognised.
   std::shared_ptr<Client> find_by_address(const std::string& address) const;
@@ -172,6 +176,12 @@ class Hub {
 
  private:
   void restore_saved_sessions();
+  // Adds a session the store kept (at start, or taken over from a gateway that is gone), idle
+  // for `idle`, as `identity`'s; under the hub's lock.
+  std::shared_ptr<Client> add_saved_locked(const SavedSession& saved,
+                                           std::unique_ptr<Mailbox> mailbox,
+                                           std::chrono::system_clock::duration idle,
+                                           std::shared_ptr<const Identity> identity);
   std::string client_id(const transports::Session& connection) const;
   // Tells the store what a session is now (connections are not kept).
   void save(const Client& client);
@@ -184,6 +194,8 @@ class Hub {
   std::optional<Refusal> held_here_locked(const Client& client, const std::string& name) const;
   // Asks the cluster for `name` (no lock held): nothing when granted, else why not.
   std::optional<Refusal> claim_in_cluster(const Client& client, const std::string& name);
+  // The same for a session taken over from a gateway that is gone: true when refused.
+  bool claim_in_cluster_for(const SavedSession& saved);
 
   // Forgets that `address` is `client`'s, unless another client has taken it since.
   void forget_address_locked(const Client& client, const std::string& address);

@@ -1,0 +1,32 @@
+#include "key_value_bucket.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace gw::cluster {
+
+KeyValueBucket::~KeyValueBucket() {
+  kvStore_Destroy(bucket_);
+}
+
+kvStore* KeyValueBucket::handle() {
+  std::lock_guard lock(mutex_);
+  if (bucket_ || !nats_.connected()) return bucket_;
+  kvConfig config;
+  kvConfig_Init(&config);
+  config.Bucket = name_.c_str();
+  config.Description = description_.c_str();
+  config.History = 1;
+  config.Replicas = replicas_;
+  config.StorageType = js_FileStorage;
+  // Creating it again with the same configuration succeeds; if it differs, open it as it is.
+  auto status = js_CreateKeyValue(&bucket_, nats_.jetstream(), &config);
+  if (status != NATS_OK) status = js_KeyValue(&bucket_, nats_.jetstream(), name_.c_str());
+  if (status != NATS_OK) {
+    spdlog::warn("cluster: the bucket {} cannot be used: {}", name_,
+                 NatsConnection::describe(status));
+    bucket_ = nullptr;
+  }
+  return bucket_;
+}
+
+}  // namespace gw::cluster

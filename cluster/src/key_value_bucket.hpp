@@ -1,0 +1,49 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "nats_connection.hpp"
+
+namespace gw::cluster {
+
+// A JetStream key-value bucket of the cluster, made by the first gateway that needs it and
+// found there by the others; while JetStream cannot be reached, `handle` is null and the
+// caller answers "unavailable". Thread-safe.
+class KeyValueBucket {
+ public:
+  KeyValueBucket(NatsConnection& nats, std::string name, std::string description, int replicas)
+      : nats_(nats),
+        name_(std::move(name)),
+        description_(std::move(description)),
+        replicas_(replicas) {}
+  ~KeyValueBucket();
+  KeyValueBucket(const KeyValueBucket&) = delete;
+  KeyValueBucket& operator=(const KeyValueBucket&) = delete;
+
+  kvStore* handle();
+  const std::string& name() const noexcept { return name_; }
+
+ private:
+  NatsConnection& nats_;
+  const std::string name_;
+  const std::string description_;
+  const int replicas_;
+  std::mutex mutex_;
+  kvStore* bucket_ = nullptr;
+};
+
+// A kvEntry that destroys itself.
+struct KeyValueEntry {
+  kvEntry* entry = nullptr;
+  KeyValueEntry() = default;
+  KeyValueEntry(const KeyValueEntry&) = delete;
+  KeyValueEntry& operator=(const KeyValueEntry&) = delete;
+  ~KeyValueEntry() { kvEntry_Destroy(entry); }
+  std::string_view value() const {
+    return {static_cast<const char*>(kvEntry_Value(entry)),
+            static_cast<std::size_t>(kvEntry_ValueLen(entry))};
+  }
+};
+
+}  // namespace gw::cluster
