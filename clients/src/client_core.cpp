@@ -47,6 +47,7 @@ std::string text_of(const Message& reply) {
 ClientCore::ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions options)
     : work_(io_.get_executor()),
       url_(std::move(url)),
+      current_(url_),
       keys_(std::move(keys)),
       codec_(keys_),
       options_(std::move(options)),
@@ -55,7 +56,7 @@ ClientCore::ClientCore(GatewayUrl url, message::KeyRing keys, ClientOptions opti
       renewed_(io_),
       id_prefix_(random_prefix()) {
   if (url_.tls) tls_ = make_tls_context(options_.ca_file);
-  if (url_.scheme == Scheme::http) http_ = make_http_exchanger(io_, url_, tls_);
+  if (url_.scheme == Scheme::http) http_ = make_http_exchanger(io_, current_, tls_);
 }
 
 ClientCore::~ClientCore() {
@@ -227,7 +228,7 @@ asio::awaitable<void> ClientCore::start_loops() {
 asio::awaitable<void> ClientCore::open() {
   last_unreadable_.reset();
   if (!http_) {
-    auto link = make_link(io_, url_, tls_);
+    auto link = make_link(io_, current_, tls_);
     co_await link->connect(options_.timeout);
     if (link_) link_->close();
     link_ = link;
@@ -246,7 +247,7 @@ asio::awaitable<void> ClientCore::open() {
     throw;
   }
   set_state(ConnectionState::connected,
-            (resumed ? "resumed the session on " : "connected to ") + url_.to_string());
+            (resumed ? "resumed the session on " : "connected to ") + current_.to_string());
 }
 
 asio::awaitable<bool> ClientCore::resume() {
@@ -256,10 +257,15 @@ asio::awaitable<bool> ClientCore::resume() {
   request.args = resume_token_;
   // What waited comes before the reply and goes to the handlers like any message.
   const auto reply = co_await exchange_once(request, options_.timeout);
+  // 409: the session is another gateway's of the cluster, which has not yet been missed long
+  // enough to be taken for gone (a few seconds): kept, and tried again.
+  if (reply.code.value_or(0) == 409)
+    throw ClientError(ErrorKind::refused, "cannot resume yet: " + text_of(reply));
   if (reply.code.value_or(0) != 200) {
     resume_token_.clear();  // ended meanwhile (idle, or the gateway lost it): a new session
     co_return false;
   }
+  if (reply.data.is_object()) learn_cluster(reply.data.value("nodes", nlohmann::json()));
   co_return true;
 }
 
@@ -287,7 +293,7 @@ asio::awaitable<void> ClientCore::handshake() {
   } catch (const ClientError& error) {
     if (error.kind() != ErrorKind::timeout) throw;
     throw ClientError(ErrorKind::unreachable,
-                      "no answer to the handshake from " + url_.to_string() + " within " +
+                      "no answer to the handshake from " + current_.to_string() + " within " +
                           std::to_string(options_.timeout.count()) + " ms" + silence_hint());
   }
   if (reply.code.value_or(0) != 200)
@@ -303,6 +309,7 @@ asio::awaitable<void> ClientCore::handshake() {
     clock_offset_ = time->get<double>() - (sent + unix_seconds_now()) / 2;
   session_token_ = string_at(session, "token");
   resume_token_ = string_at(session, "resume");
+  learn_cluster(data.value("nodes", nlohmann::json()));
   acknowledged_ = 0;  // a new session numbers its messages from 1
   std::lock_guard lock(info_mutex_);
   info_.name = string_at(server, "name");
@@ -342,7 +349,21 @@ asio::awaitable<Message> ClientCore::exchange(Message request, milliseconds time
   co_await wait_for_renewal();  // for the new session's token, rather than none
   const bool had_session = !session_token_.empty() && request.token.empty();
   const auto token_used = session_token_;
-  auto reply = co_await exchange_once(request, timeout);
+  Message reply;
+  bool moved = false;
+  const auto http_used = http_;
+  try {
+    reply = co_await exchange_once(request, timeout);
+  } catch (const ClientError& error) {
+    // HTTP in a cluster: the same request, with the same session token, to another gateway,
+    // which takes the session over when this one is gone (or already went there meanwhile).
+    const bool elsewhere_already = http_ && http_ != http_used;
+    if (!http_ || error.kind() == ErrorKind::wrong_key || closing_ ||
+        (!elsewhere_already && (error.kind() == ErrorKind::closed || !fail_over())))
+      throw;
+    moved = true;
+  }
+  if (moved) reply = co_await exchange_once(request, timeout);
   // An HTTP or UDP session the gateway no longer knows (it restarted, or the session idled
   // out): a new handshake, the subscriptions again, and the request once more.
   if (had_session && reply.code.value_or(0) == 401 && request.cmd != "handshake") {
@@ -373,7 +394,7 @@ asio::awaitable<void> ClientCore::renew_session(std::string token_used) {
   }
   renewing_ = false;
   renewed_.cancel();
-  set_state(ConnectionState::connected, "new session on " + url_.to_string());
+  set_state(ConnectionState::connected, "new session on " + current_.to_string());
 }
 
 asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds timeout) {
@@ -391,7 +412,8 @@ asio::awaitable<Message> ClientCore::exchange_attempt(Message request, milliseco
   prepare(request);
   auto frame = std::make_shared<const std::string>(encode(request));
   if (http_) {
-    const auto answer = co_await http_->post(*frame, timeout);
+    const auto http = http_;  // a failover may replace it meanwhile
+    const auto answer = co_await http->post(*frame, timeout);
     auto reply = codec_.decode(answer.body, message::unix_now() + std::llround(clock_offset_));
     if (!reply) {
       const auto& error = reply.error();
@@ -422,8 +444,43 @@ asio::awaitable<Message> ClientCore::exchange_attempt(Message request, milliseco
     throw ClientError(ErrorKind::wrong_key, "the gateway's messages do not decrypt with our key: " +
                                                 last_unreadable_->text);
   throw ClientError(ErrorKind::timeout,
-                    "no reply to '" + request.cmd + "' from " + url_.to_string() + " within " +
+                    "no reply to '" + request.cmd + "' from " + current_.to_string() + " within " +
                         std::to_string(timeout.count()) + " ms" + silence_hint());
+}
+
+void ClientCore::learn_cluster(const nlohmann::json& nodes) {
+  if (!nodes.is_array() || nodes.empty()) return;
+  const auto port_name = std::string(to_string(current_.scheme));
+  std::vector<GatewayUrl> gateways;
+  for (const auto& node : nodes) {
+    if (!node.is_object()) continue;
+    const auto endpoints = node.value("endpoints", nlohmann::json::object());
+    const auto port = endpoints.find(port_name);
+    if (port == endpoints.end() || !port->is_number_unsigned()) continue;  // not on this transport
+    auto url = current_;
+    // A gateway that says where it is reached; else the host this client reached the first at.
+    if (const auto host = node.value("host", std::string()); !host.empty()) url.host = host;
+    url.port = port->get<std::uint16_t>();
+    gateways.push_back(std::move(url));
+  }
+  cluster_ = std::move(gateways);
+}
+
+bool ClientCore::fail_over() {
+  if (cluster_.size() < 2) return false;
+  // The one after the current in the list; the list came from the gateway connected to, itself
+  // first.
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < cluster_.size(); ++i)
+    if (cluster_[i].host == current_.host && cluster_[i].port == current_.port) at = i;
+  current_ = cluster_[(at + 1) % cluster_.size()];
+  if (http_) {
+    http_->close();
+    http_ = make_http_exchanger(io_, current_, tls_);
+  }
+  set_state(ConnectionState::reconnecting,
+            "moving to " + current_.to_string() + ", another gateway of the cluster");
+  return true;
 }
 
 void ClientCore::prepare(Message& request) {
@@ -457,8 +514,10 @@ asio::awaitable<void> ClientCore::read_loop(std::shared_ptr<Link> link) {
 }
 
 asio::awaitable<void> ClientCore::reconnect_loop() {
-  for (unsigned attempt = 0; !closing_; ++attempt) {
-    co_await pause(retry_timer_, backoff(attempt));
+  // In a cluster each round tries every gateway in turn, at once; the wait grows between rounds.
+  std::size_t tried_this_round = 0;
+  for (unsigned round = 0; !closing_;) {
+    if (tried_this_round == 0) co_await pause(retry_timer_, backoff(round++));
     if (closing_) break;
     try {
       co_await open();
@@ -466,6 +525,8 @@ asio::awaitable<void> ClientCore::reconnect_loop() {
     } catch (const ClientError& error) {
       set_state(ConnectionState::reconnecting, error.what());
     }
+    const bool moved = fail_over();
+    if (!moved || ++tried_this_round >= cluster_.size()) tried_this_round = 0;
   }
   reconnecting_ = false;
 }
@@ -503,6 +564,7 @@ asio::awaitable<void> ClientCore::poll_loop() {
     poll.args = "wait=" + std::to_string(options_.poll_wait.count()) +
                 " ack=" + std::to_string(acknowledged_);
     std::optional<std::string> failure;
+    const auto http_used = http_;
     try {
       const auto token_used = session_token_;
       const auto reply = co_await exchange_once(poll, hold + options_.timeout);
@@ -518,7 +580,9 @@ asio::awaitable<void> ClientCore::poll_loop() {
         continue;
       }
       if (reply.code.value_or(0) != 200) {
-        co_await pause(retry_timer_, options_.reconnect_last);
+        // 409: a cluster's gateway that holds the session is not yet taken for gone; soon.
+        co_await pause(retry_timer_, reply.code.value_or(0) == 409 ? options_.reconnect_first
+                                                                   : options_.reconnect_last);
         continue;
       }
       if (state() != ConnectionState::connected)
@@ -533,8 +597,12 @@ asio::awaitable<void> ClientCore::poll_loop() {
     } catch (const ClientError& error) {
       failure = error.what();
     }
-    if (!failure || closing_) continue;
+    if (!failure || closing_ || http_ != http_used) continue;  // or a request moved already
     set_state(ConnectionState::reconnecting, *failure);
+    if (fail_over()) {  // in a cluster: at once to another gateway, with the same session
+      co_await pause(retry_timer_, options_.reconnect_first);
+      continue;
+    }
     co_await pause(retry_timer_, backoff(failures++));
   }
 }

@@ -90,6 +90,13 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   boost::asio::awaitable<void> pause(boost::asio::steady_timer& timer,
                                      std::chrono::milliseconds delay);
 
+  // The cluster's gateways from a handshake's or resume's data.nodes.
+  void learn_cluster(const nlohmann::json& nodes);
+  // Moves to the next gateway of the cluster (HTTP: the next requests and polls go there, with
+  // the same session token; WebSocket and TCP: the next reconnection, resuming the session);
+  // false when there is no other.
+  bool fail_over();
+
   void prepare(message::Message& request);
   std::string encode(const message::Message& message) const;
   // `greeting`: the first frame of a link the gateway greets, which may be under another key.
@@ -106,14 +113,20 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::promise<void> stopped_;
   std::atomic<bool> closed_{false};
 
-  const GatewayUrl url_;
+  const GatewayUrl url_;  // the one asked for
+  // The gateway connected to: url_, or in a cluster another of its gateways after this one
+  // stopped answering.
+  GatewayUrl current_;
+  // In a cluster: its gateways as the last handshake listed them, the one connected to first,
+  // on the same transport; tried in turn when the one connected to stops answering.
+  std::vector<GatewayUrl> cluster_;
   const message::KeyRing keys_;
   const message::Codec codec_;
   const ClientOptions options_;
 
   std::shared_ptr<Link> link_;                      // WebSocket, TCP, UDP
   std::shared_ptr<boost::asio::ssl::context> tls_;  // https and wss: what is trusted
-  std::unique_ptr<HttpExchanger> http_;             // HTTP
+  std::shared_ptr<HttpExchanger> http_;             // HTTP
   std::map<std::string, std::shared_ptr<PendingReply>> pending_;
   // A subscription, and where in the gateway's topic history it has got to: the history's
   // epoch and the newest offset it received, from which a new session subscribes again.

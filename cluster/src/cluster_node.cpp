@@ -221,6 +221,7 @@ void ClusterNode::run(const std::stop_token& stop) {
 nlohmann::json ClusterNode::own_info() const {
   auto info = gateway_.load()->server().discovery_json();
   info["node"] = node_;
+  if (!settings_.advertise.empty()) info["host"] = settings_.advertise;
   return info;
 }
 

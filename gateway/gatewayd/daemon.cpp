@@ -318,6 +318,8 @@ std::shared_ptr<cluster::ClusterNode> connect_cluster(const Config& config,
   };
   in_data_dir(settings.credentials);
   in_data_dir(settings.tls_ca);
+  if (settings.advertise.empty() && config.bind != "0.0.0.0" && config.bind != "::")
+    settings.advertise = config.bind;
   auto node = settings.node.empty() ? server.name : settings.node;
   if (auto problem = gateway::cluster_name_problem(node); !problem.empty())
     throw ConfigError("cluster: " + problem +

@@ -3,6 +3,7 @@ temporary stores, loopback ports): messages, topics and broadcasts cross gateway
 transport, names are unique across them, `clients` lists them all, a token is acted on once in
 the whole cluster, and a gateway cut off from NATS keeps serving its own clients."""
 import itertools
+import json
 import os
 import signal
 import time
@@ -10,7 +11,7 @@ import unittest
 
 import requests
 
-from gateway_support import TIMEOUT, Gateway, message
+from gateway_support import TIMEOUT, Gateway, Listener, message
 from nats_support import NatsServer, nats_cluster
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 
@@ -284,6 +285,56 @@ class KilledGatewayTest(unittest.TestCase):
             for gateway in gateways:
                 gateway.close()
             nats.close()
+
+
+class LibraryFailoverTest(unittest.TestCase):
+    """The C++ client library (gwctl listen) moves to another gateway of the cluster when its own
+    is killed, and misses nothing the cluster acknowledged for it: over HTTP its session is taken
+    over with the messages kept in it; over TCP it resumes its session there."""
+
+    def check_failover(self, scheme, port_of):
+        """Over HTTP, "two" and "three" wait in the listener's mailbox at b when b is killed;
+        over TCP, a connection's messages are not kept, so they are sent once it is back."""
+        nats = NatsServer().start()
+        gateways = start_gateways([nats.url], ["a", "b"])
+        try:
+            a, b = gateways
+            listener = Listener("--url", f"{scheme}://127.0.0.1:{port_of(b)}", "--key-file",
+                                b.ready["key_file"], "--name", "watcher", "--json", "--count", "4")
+            sender = WebSocketClient(a, "sender")
+            self.assertEqual(send_to(sender, "watcher", "one").get("code"), 200)
+            self.assertEqual(json.loads(listener.process.stdout.readline())["text"], "one")
+            # Stopped, the listener cannot fetch what comes next: it waits at b, acknowledged.
+            listener.process.send_signal(signal.SIGSTOP)
+            kept_at_b = scheme == "http"
+            if kept_at_b:
+                for text in ("two", "three"):
+                    reply = send_to(sender, "watcher", text)
+                    self.assertEqual((reply.get("code"), reply["data"]["stored"]), (200, 1), reply)
+            b.process.send_signal(signal.SIGKILL)
+            b.process.wait(timeout=TIMEOUT)
+            listener.process.send_signal(signal.SIGCONT)
+            # It goes on at a (taken over, or resumed), by its name.
+            wait_until(lambda: any(entry["name"] == "watcher" and entry["node"] == "a"
+                                   for entry in sender.request(message("clients"))["data"]),
+                       "the listener went on at a", timeout=20)
+            for text in ([] if kept_at_b else ["two", "three"]) + ["four"]:
+                self.assertEqual(send_to(sender, "watcher", text).get("code"), 200)
+            code, out = listener.finish()
+            self.assertEqual(code, 0, listener.stderr)
+            received = [json.loads(line)["text"] for line in out.splitlines() if line.strip()]
+            self.assertEqual(received, ["two", "three", "four"], listener.stderr)
+            self.assertIn("moving to", listener.stderr)
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
+
+    def test_over_http_the_session_and_its_mailbox_move(self):
+        self.check_failover("http", lambda gateway: gateway.ready["http"])
+
+    def test_over_tcp_the_session_resumes_elsewhere(self):
+        self.check_failover("tcp", lambda gateway: gateway.ready["tcp"])
 
 
 class NatsOutageTest(unittest.TestCase):

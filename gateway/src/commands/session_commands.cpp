@@ -105,7 +105,7 @@ std::optional<Message> resume(const SessionCommandsUse& use, const CommandContex
   if (resumed.lost > 0)
     text += "; " + std::to_string(resumed.lost) +
             " older ones were lost because your mailbox was full while you were away";
-  auto data = session_data(use.server, use.commands, client);
+  auto data = handshake_data(use, client);
   data["subscriptions"] = client.subscriptions();
   data["missed"] = resumed.sent;
   data["lost"] = resumed.lost;

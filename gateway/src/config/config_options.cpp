@@ -660,6 +660,11 @@ constexpr ConfigOption options[] = {
      "Copies JetStream keeps of the cluster's names: 1 with one NATS server, 3 with a NATS "
      "cluster of three (survives the loss of one)",
      parse_cluster_replicas, [](const Config& c) { return std::to_string(c.cluster.replicas); }},
+    {"cluster", "advertise", "cluster-advertise", "HOST",
+     "The host clients reach this gateway at, listed to the cluster's clients for failover "
+     "(default: the bind address, unless it is every address)",
+     parse_cluster_text<&ClusterSettings::advertise>,
+     show_cluster_text<&ClusterSettings::advertise>},
     {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
      parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
     {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",

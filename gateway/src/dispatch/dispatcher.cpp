@@ -267,7 +267,8 @@ Dispatcher::Sender Dispatcher::sender_of(const std::shared_ptr<Session>& session
   hub.touch(client, session, std::chrono::steady_clock::now());
   // A client that has not named itself is known by the userID it sends, as the original
   // clients, which never handshake on WebSocket, expect.
-  if (!request.user_id.empty() && client->name() == client->id())
+  // (Not one that is about to resume a session: the name is that session's.)
+  if (!request.user_id.empty() && client->name() == client->id() && request.cmd != "resume")
     hub.claim_name(*client, request.user_id);
   return sender;
 }

@@ -115,8 +115,7 @@ std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_b
   held_by = adopted.held_by;
   if (!adopted.session) return nullptr;
   auto saved = std::move(*adopted.session);
-  auto identity =
-      saved.device.empty() ? identities_->shared() : identities_->device(saved.device);
+  auto identity = saved.device.empty() ? identities_->shared() : identities_->device(saved.device);
   if (!identity) return nullptr;
   // Its name, claimed for this gateway now, or its id when someone took the name meanwhile.
   if (saved.device.empty() && saved.name != saved.id && claim_in_cluster_for(saved))
@@ -124,6 +123,7 @@ std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_b
   auto mailbox = store_->open_mailbox(saved.id, limits_);  // reads what waited for it
   std::lock_guard lock(mutex_);
   if (const auto found = tokens_.find(token); found != tokens_.end()) return found->second;
+  if (const auto found = resumable_.find(token); found != resumable_.end()) return found->second;
   if (clients_.contains(saved.id) || names_->find(saved.name)) saved.name = saved.id;
   auto client = add_saved_locked(saved, std::move(mailbox),
                                  std::chrono::system_clock::duration::zero(), std::move(identity));
@@ -211,6 +211,17 @@ std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
     const Identity& identity) {
   Resumed resumed;
   std::shared_ptr<Session> previous;
+  if (cluster_) {  // the session of a gateway that died goes on here
+    bool here = false;
+    {
+      std::shared_lock lock(mutex_);
+      here = resumable_.contains(resume_token);
+    }
+    std::string held_by;
+    if (!here && !adopt(resume_token, held_by) && !held_by.empty())
+      return Refusal{409,
+                     "that session is gateway " + held_by + "'s, which is up: resume it there"};
+  }
   {
     std::lock_guard lock(mutex_);
     const auto found = resumable_.find(resume_token);

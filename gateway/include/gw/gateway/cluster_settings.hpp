@@ -22,8 +22,12 @@ struct ClusterSettings {
   std::filesystem::path credentials;
   // Certificate authorities that sign the NATS servers' certificates (PEM): TLS to NATS.
   std::filesystem::path tls_ca;
-  // Copies JetStream keeps of the cluster's names: 1 for one NATS server, 3 for a NATS cluster.
+  // Copies JetStream keeps of the cluster's names, sessions and mailboxes: 1 for one NATS
+  // server, 3 for a NATS cluster.
   int replicas = 1;
+  // The host clients reach this gateway at, told to them for failover; empty: the address it
+  // listens on, unless that is every address (then clients keep the host they know).
+  std::string advertise;
 
   bool enabled() const { return !nats.empty(); }
 };
