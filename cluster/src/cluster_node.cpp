@@ -16,6 +16,7 @@
 #include "nats_connection.hpp"
 #include "node_roster.hpp"
 #include "pending_replies.hpp"
+#include "remote_commands.hpp"
 #include "sealed.hpp"
 #include "subjects.hpp"
 
@@ -137,9 +138,11 @@ std::shared_ptr<gateway::Store> ClusterNode::store(std::shared_ptr<gateway::Stor
 
 void ClusterNode::join(gateway::Gateway& gateway) {
   gateway_.store(&gateway, std::memory_order_release);
+  remote_commands_ = std::make_unique<RemoteCommands>(
+      RemoteCommands::Parts{gateway, *nats_, *subjects_, *pending_, node_, *counters_});
   auto router = std::make_unique<ClusterRouter>(ClusterRouter::Parts{
       gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
-      *subjects_, *pending_, *roster_, *filters_, node_, *counters_});
+      *subjects_, *pending_, *roster_, *filters_, node_, *counters_, *remote_commands_});
   router_ = router.get();
   subscribe_fixed_subjects();
   gateway.use_router(std::move(router));
@@ -335,6 +338,15 @@ gateway::ClusterLink::Adopted ClusterNode::adopt_session(const std::string& toke
   auto taken =
       store_->take_over(token, [this](const std::string& node) { return gateway_alive(node); });
   return {std::move(taken.session), std::move(taken.held_by)};
+}
+
+void ClusterNode::ask_elsewhere(const std::string& who, message::Message request,
+                                std::chrono::seconds timeout, RemoteDone done) {
+  remote_commands_->ask(who, std::move(request), timeout, std::move(done));
+}
+
+void ClusterNode::kick_elsewhere(const std::string& who, RemoteDone done) {
+  remote_commands_->kick(who, std::move(done));
 }
 
 std::string ClusterNode::problem() const {

@@ -125,6 +125,7 @@ std::optional<Delivery> ClusterRouter::open(std::string_view token) {
 
 NatsConnection::Handler ClusterRouter::for_client() {
   return [this](const NatsConnection::Incoming& incoming) {
+    if (!incoming.kind.empty()) return parts_.remote_commands.answer(incoming);  // ask, kick
     auto delivery = open(incoming.data);
     if (!delivery) return;
     const auto target = Subjects::client_of(incoming.subject);

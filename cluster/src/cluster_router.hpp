@@ -10,6 +10,7 @@
 #include "nats_connection.hpp"
 #include "node_roster.hpp"
 #include "pending_replies.hpp"
+#include "remote_commands.hpp"
 #include "subjects.hpp"
 
 namespace gw::gateway {
@@ -39,6 +40,7 @@ class ClusterRouter final : public gateway::Router {
     const Interest& filters;
     std::string node;
     ClusterCounters& counters;
+    RemoteCommands& remote_commands;  // what a Gw-Kind request for a client here asks
   };
   explicit ClusterRouter(Parts parts);
 

@@ -20,6 +20,8 @@ constexpr auto close_wait = std::chrono::seconds(5);
 // Long past any message the library had queued for a subscription when it was unsubscribed.
 constexpr auto unsubscribed_grace = std::chrono::seconds(10);
 
+constexpr const char* kind_header = "Gw-Kind";
+
 // Handlers running now, over every connection: the destructor waits for none to run before it
 // frees them.
 std::atomic<int> handlers_running{0};
@@ -176,10 +178,12 @@ void NatsConnection::on_message(natsConnection*, natsSubscription*, natsMsg* msg
   handlers_running.fetch_add(1, std::memory_order_acq_rel);
   const auto* listener = static_cast<const Listener*>(closure);
   const char* reply = natsMsg_GetReply(msg);
+  const char* kind = nullptr;
+  if (natsMsgHeader_Get(msg, kind_header, &kind) != NATS_OK) kind = nullptr;
   const Incoming incoming{
       natsMsg_GetSubject(msg), reply ? std::string_view(reply) : std::string_view(),
       std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))),
-      natsMsg_IsNoResponders(msg)};
+      natsMsg_IsNoResponders(msg), kind ? std::string_view(kind) : std::string_view()};
   try {
     listener->handler(incoming);
   } catch (const std::exception& error) {
@@ -200,6 +204,20 @@ bool NatsConnection::publish(const std::string& subject, std::string_view data,
                                                     data.data(), length);
   if (status != NATS_OK)
     spdlog::debug("cluster: could not publish on {}: {}", subject, describe(status));
+  return status == NATS_OK;
+}
+
+bool NatsConnection::publish(const std::string& subject, std::string_view data,
+                             const std::string& reply, const std::string& kind) {
+  if (!connected()) return false;
+  natsMsg* msg = nullptr;
+  auto status = natsMsg_Create(&msg, subject.c_str(), reply.empty() ? nullptr : reply.c_str(),
+                               data.data(), static_cast<int>(data.size()));
+  if (status == NATS_OK) status = natsMsgHeader_Set(msg, kind_header, kind.c_str());
+  if (status == NATS_OK) status = natsConnection_PublishMsg(connection_, msg);
+  natsMsg_Destroy(msg);
+  if (status != NATS_OK)
+    spdlog::debug("cluster: could not publish {} on {}: {}", kind, subject, describe(status));
   return status == NATS_OK;
 }
 

@@ -46,6 +46,7 @@ class NatsConnection {
     std::string_view reply;
     std::string_view data;
     bool no_responders = false;  // the answer to a request nobody subscribed to
+    std::string_view kind;       // the Gw-Kind header, if any: what a message to a client is
   };
   using Handler = std::function<void(const Incoming&)>;
   using SubscriptionId = std::uint64_t;
@@ -66,6 +67,9 @@ class NatsConnection {
 
   // Sends (buffered, flushed by the library); false when not connected or refused.
   bool publish(const std::string& subject, std::string_view data, const std::string& reply = {});
+  // The same, with a Gw-Kind header saying what it is (a request rather than a message).
+  bool publish(const std::string& subject, std::string_view data, const std::string& reply,
+               const std::string& kind);
   // Calls `handler` for every message on `subject` (wildcards allowed) until unsubscribed; the
   // library re-subscribes after a reconnect. 0 when the library refused.
   SubscriptionId subscribe(const std::string& subject, Handler handler);

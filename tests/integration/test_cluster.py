@@ -4,6 +4,7 @@ transport, names are unique across them, `clients` lists them all, a token is ac
 the whole cluster, and a gateway cut off from NATS keeps serving its own clients."""
 import itertools
 import json
+import threading
 import os
 import signal
 import time
@@ -16,6 +17,7 @@ from nats_support import NatsServer, nats_cluster
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 
 TRANSPORTS = [HttpClient, WebSocketClient, TcpClient, UdpClient]
+ADMIN_KEY = "cluster-admin-key-for-tests"
 _names = itertools.count(1)
 
 
@@ -82,7 +84,8 @@ class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.nats = NatsServer().start()
-        cls.gateways = start_gateways([cls.nats.url], ["a", "b", "c"])
+        cls.gateways = start_gateways([cls.nats.url], ["a", "b", "c"],
+                                      extra=("--admin-key", ADMIN_KEY))
         cls.clients = []
 
     @classmethod
@@ -114,6 +117,39 @@ class ClusterTest(unittest.TestCase):
                 reply = recipient.request(message("", f"back {i}", to=sender.id))
                 self.assertEqual(reply.get("code"), 200, reply)
                 self.assertEqual(sender.next_delivery()["text"], f"back {i}")
+
+    def test_ask_reaches_a_client_of_another_gateway_on_every_transport(self):
+        for i, (asker_kind, asked_kind) in enumerate(
+                itertools.product(TRANSPORTS, [WebSocketClient, TcpClient])):
+            with self.subTest(asker=asker_kind.transport, asked=asked_kind.transport):
+                here, there = self.gateways[i % 3], self.gateways[(i + 2) % 3]
+                asked = self.client(asked_kind, there, unique("lamp"))
+                asker = self.client(asker_kind, here, unique("asker"))
+                time.sleep(0.05)  # the asked client's name reaches NATS
+                replies = []
+                thread = threading.Thread(target=lambda: replies.append(
+                    asker.request(message("ask", args=f"{asked.name} status verbose"))))
+                thread.start()
+                request = asked._receive(TIMEOUT)  # the gateway's request, from the other one
+                self.assertEqual((request["cmd"], request["args"]), ("status", "verbose"))
+                asked._send(message("status", f"on {i}", id=request["id"], data={"watts": i}))
+                thread.join(TIMEOUT)
+                self.assertEqual((replies[0].get("code"), replies[0]["text"]), (200, f"on {i}"))
+                self.assertEqual(replies[0]["data"]["data"], {"watts": i})
+
+    def test_asking_nobody_is_404_and_kick_ends_a_client_of_another_gateway(self):
+        a, b, _ = self.gateways
+        admin = self.client(WebSocketClient, a, unique("admin"))
+        self.assertEqual(admin.request(message("ask", args="nobody-here status")).get("code"), 404)
+        self.assertEqual(admin.request(message("auth", args=ADMIN_KEY)).get("code"), 200)
+        doomed = self.client(TcpClient, b, unique("kicked"))
+        time.sleep(0.05)
+        reply = admin.request(message("kick", args=doomed.name))
+        self.assertEqual(reply.get("code"), 200, reply)
+        self.assertIn(doomed.id, reply["text"])
+        notice = doomed._receive(TIMEOUT)
+        self.assertEqual(notice["cmd"], "kick")
+        self.assertEqual(admin.request(message("kick", args="nobody-here")).get("code"), 404)
 
     def test_a_name_nobody_has_is_404(self):
         sender = self.client(HttpClient, self.gateways[0], unique("asker"))

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <gw/gateway/builtin_commands.hpp>
 #include <gw/gateway/device_file.hpp>
 #include <gw/gateway/gateway_control.hpp>
 
@@ -63,27 +64,19 @@ std::optional<Message> kick(const AdminCommandsUse& use, const CommandContext& c
   const auto who =
       context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
   if (who.empty()) return refusal(400, "kick needs a client id or name in args (or to)");
-  auto& hub = use.hub;
-  // A device's name: every session of it.
-  const auto targets = hub.find_all(who);
-  if (targets.empty()) return refusal(404, "no client with the id or name '" + who + "'");
-  // Told why before the connection closes.
-  Message notice;
-  notice.cmd = "kick";
-  notice.text = "disconnected by an admin";
-  notice.user_id = use.server.name;
-  notice.timestamp = iso8601_now();
-  const auto delivery = make_delivery(*use.codec.current(), std::move(notice));
-  std::string kicked;
-  for (const auto& target : targets) {
-    if (delivery) target->deliver(*delivery);
-    hub.remove(target);
+  const auto delivery = make_delivery(*use.codec.current(), kick_notice(use.server));
+  const auto targets = use.hub.kick(who, delivery ? &*delivery : nullptr);
+  for (const auto& target : targets)
     spdlog::info("client {} kicked {} ({})", context.client->id(), target->id(), target->name());
-    kicked += (kicked.empty() ? "" : ", ") + target->id() + " (" + target->name() + ")";
-  }
-  const auto& last = *targets.back();
-  return text_reply("kicked " + kicked,
-                    {{"id", last.id()}, {"name", last.name()}, {"sessions", targets.size()}});
+  if (!targets.empty()) return kicked_reply(targets);
+  auto* cluster = use.hub.cluster();
+  if (!cluster) return refusal(404, "no client with the id or name '" + who + "'");
+  // Perhaps a client of another gateway of the cluster.
+  cluster->kick_elsewhere(who, [respond = context.responder()](ClusterLink::Remote remote) {
+    if (remote.code != 200) return respond(refusal(remote.code, remote.text));
+    respond(text_reply(remote.text, std::move(remote.data)));
+  });
+  return std::nullopt;
 }
 
 std::optional<Message> shutdown(const AdminCommandsUse& use, const CommandContext& context) {
@@ -171,6 +164,24 @@ void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
                 .permission = Permission::admin,
                 .handler = handler_using(use, reload),
                 .blocking = true});
+}
+
+Message kick_notice(const ServerInfo& server) {
+  Message notice;
+  notice.cmd = "kick";
+  notice.text = "disconnected by an admin";
+  notice.user_id = server.name;
+  notice.timestamp = iso8601_now();
+  return notice;
+}
+
+Message kicked_reply(const std::vector<std::shared_ptr<Client>>& targets) {
+  std::string kicked;
+  for (const auto& target : targets)
+    kicked += (kicked.empty() ? "" : ", ") + target->id() + " (" + target->name() + ")";
+  const auto& last = *targets.back();
+  return text_reply("kicked " + kicked,
+                    {{"id", last.id()}, {"name", last.name()}, {"sessions", targets.size()}});
 }
 
 }  // namespace gw::gateway

@@ -20,6 +20,14 @@ std::optional<Message> get(const RequestCommandsUse& use, const CommandContext& 
   return text_reply(name, std::move(*value));
 }
 
+// The reply to `ask`: what the client `name` answered.
+Message ask_reply(const Message& answer, const std::string& name) {
+  return text_reply(answer.text, {{"from", name},
+                                  {"cmd", answer.cmd},
+                                  {"code", answer.code.value_or(200)},
+                                  {"data", answer.data}});
+}
+
 // "ask WHO CMD ARGS" (or `to` WHO and args "CMD ARGS"): the gateway sends CMD to the client and
 // answers with the client's reply, or 504 when none comes in time.
 std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& context) {
@@ -29,14 +37,23 @@ std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& 
   auto [cmd, args] = split_first_word(rest);
   if (who.empty() || cmd.empty())
     return refusal(400, "ask needs a client and a command: args \"WHO CMD [ARGS]\"");
-  const auto target = use.hub.find(who);
-  if (!target) return refusal(404, "no client with the id or name '" + who + "'");
   const auto timeout = use.request_timeout;
   Message request;
   request.cmd = cmd;
   request.args = args;
   request.text = context.request.text;
   request.data = context.request.data;
+  const auto target = use.hub.find(who);
+  if (!target && use.hub.cluster()) {  // perhaps a client of another gateway of the cluster
+    use.hub.cluster()->ask_elsewhere(who, std::move(request), timeout,
+                                     [respond = context.responder()](ClusterLink::Remote remote) {
+                                       if (remote.code != 200 || !remote.reply)
+                                         return respond(refusal(remote.code, remote.text));
+                                       respond(ask_reply(*remote.reply, remote.text));
+                                     });
+    return std::nullopt;
+  }
+  if (!target) return refusal(404, "no client with the id or name '" + who + "'");
   const auto name = target->id() + " (" + target->name() + ")";
   const bool sent =
       use.ask(target, std::move(request), timeout,
@@ -44,11 +61,7 @@ std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& 
                 if (!answer)
                   return respond(refusal(504, name + " did not answer within " +
                                                   std::to_string(timeout.count()) + " s"));
-                auto reply = text_reply(answer->text, {{"from", name},
-                                                       {"cmd", answer->cmd},
-                                                       {"code", answer->code.value_or(200)},
-                                                       {"data", answer->data}});
-                respond(std::move(reply));
+                respond(ask_reply(*answer, name));
               });
   if (!sent) return refusal(413, "the request is too large to send");
   return std::nullopt;  // answered by the client's reply, or the timeout

@@ -364,6 +364,16 @@ void Hub::remove(const std::shared_ptr<Client>& client) {
   client->close();
 }
 
+std::vector<std::shared_ptr<Client>> Hub::kick(std::string_view id_or_name,
+                                               const Delivery* notice) {
+  auto targets = find_all(id_or_name);
+  for (const auto& target : targets) {
+    if (notice) target->deliver(*notice);  // told why before the connection closes
+    remove(target);
+  }
+  return targets;
+}
+
 void Hub::leave(const std::shared_ptr<Client>& client) {
   {
     std::lock_guard lock(mutex_);

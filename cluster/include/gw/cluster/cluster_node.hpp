@@ -28,6 +28,7 @@ class NameClaims;
 class NatsConnection;
 class NodeRoster;
 class PendingReplies;
+class RemoteCommands;
 class Subjects;
 struct ClusterCounters;
 
@@ -78,6 +79,9 @@ class ClusterNode final : public gateway::ClusterLink,
   nlohmann::json nodes() const override;
   void other_clients(ClientsDone done) override;
   Adopted adopt_session(const std::string& token) override;
+  void ask_elsewhere(const std::string& who, message::Message request, std::chrono::seconds timeout,
+                     RemoteDone done) override;
+  void kick_elsewhere(const std::string& who, RemoteDone done) override;
   std::string problem() const override;
   std::string metrics_text() const override;
 
@@ -113,6 +117,7 @@ class ClusterNode final : public gateway::ClusterLink,
   std::shared_ptr<JetStreamWriter> writer_;
   std::shared_ptr<ClusterStore> store_;
   ClusterRouter* router_ = nullptr;  // the gateway's (it owns it)
+  std::unique_ptr<RemoteCommands> remote_commands_;
   // Work for the thread: names to release; woken for them and for interest changes.
   std::mutex work_mutex_;
   std::condition_variable_any work_changed_;

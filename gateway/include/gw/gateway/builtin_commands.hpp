@@ -1,5 +1,8 @@
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include <gw/gateway/client.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/server_info.hpp>
@@ -18,5 +21,9 @@ message::Message probe_answer(const ServerInfo& server);
 
 // A discovery beacon: the probe answer's data, sent unasked to the announce port.
 message::Message announce_message(const ServerInfo& server);
+// What a kicked client is told before its connection closes.
+message::Message kick_notice(const ServerInfo& server);
+// The reply to a kick that ended `kicked` (at least one).
+message::Message kicked_reply(const std::vector<std::shared_ptr<Client>>& kicked);
 
 }  // namespace gw::gateway

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -61,6 +62,23 @@ class ClusterLink {
     std::string held_by;
   };
   virtual Adopted adopt_session(const std::string& token) = 0;
+
+  // What another gateway answered for its client: `code` 200 with the client's `reply` (ask) or
+  // what was done (`text`, `data`: kick); 404 when no gateway has a client of that id or name;
+  // 503 when the cluster cannot be asked; 504 when the client did not answer in time.
+  struct Remote {
+    int code = 200;
+    std::string text;
+    std::optional<message::Message> reply;
+    nlohmann::json data;
+  };
+  using RemoteDone = std::function<void(Remote)>;
+  // `ask` of a client of another gateway: that gateway sends `request` to its client and
+  // answers with the client's reply. `done` is called once, on the cluster's thread or at once.
+  virtual void ask_elsewhere(const std::string& who, message::Message request,
+                             std::chrono::seconds timeout, RemoteDone done) = 0;
+  // `kick` of a client (every session of a device) of other gateways.
+  virtual void kick_elsewhere(const std::string& who, RemoteDone done) = 0;
 
   // Empty while the cluster is reachable; else why not (for /healthz and 503 replies).
   virtual std::string problem() const = 0;

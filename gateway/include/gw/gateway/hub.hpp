@@ -131,6 +131,9 @@ class Hub {
   Reidentified use_identities(std::shared_ptr<const Identities> identities);
   // Ends a client (kick): removed from every index, connection closed, poll answered.
   void remove(const std::shared_ptr<Client>& client);
+  // Kicks the client of this id or name (every session of a device's name), each told why
+  // first by `notice` (when there is one); returns those kicked.
+  std::vector<std::shared_ptr<Client>> kick(std::string_view id_or_name, const Delivery* notice);
   // The client asked to end its session (bye): an HTTP or UDP one ends now, a connection's is
   // no longer resumable and ends with the connection.
   void leave(const std::shared_ptr<Client>& client);
