@@ -24,7 +24,8 @@ std::string row(const std::string& name, const std::string& address, const std::
 }  // namespace
 
 bool GatewayList::add(const discovery::FoundGateway& gateway) {
-  if (!ids_.insert(gateway.id).second) return false;
+  if (!ids_.insert(gateway.cluster.empty() ? gateway.id : "cluster " + gateway.cluster).second)
+    return false;
   if (json_) {
     out_ << gateway.to_json().dump() << std::endl;
     return true;
@@ -39,9 +40,10 @@ bool GatewayList::add(const discovery::FoundGateway& gateway) {
   else
     std::snprintf(rtt, sizeof rtt, "%.1f ms", gateway.rtt_ms);
   const auto& endpoints = gateway.endpoints;
-  out_ << row(gateway.name, gateway.address, port_text(endpoints, "http"),
-              port_text(endpoints, "ws"), port_text(endpoints, "udp"), port_text(endpoints, "tcp"),
-              gateway.via, rtt, gateway.id)
+  const auto name = gateway.cluster.empty() ? gateway.name : gateway.cluster + "/" + gateway.node;
+  out_ << row(name, gateway.address, port_text(endpoints, "http"), port_text(endpoints, "ws"),
+              port_text(endpoints, "udp"), port_text(endpoints, "tcp"), gateway.via, rtt,
+              gateway.id)
        << std::endl;
   return true;
 }

@@ -10,12 +10,13 @@
 namespace gw::gwctl {
 
 // The gateways found so far, printed as they come: a table for people, or one JSON object per
-// line. A gateway found again (by another method) is not printed twice.
+// line. A gateway found again (by another method) is not printed twice, nor a cluster: its
+// gateways act as one, and the first to answer stands for it (its handshake lists the others).
 class GatewayList {
  public:
   GatewayList(std::ostream& out, bool json) : out_(out), json_(json) {}
 
-  // Prints the gateway unless its id was seen; returns whether it was new.
+  // Prints the gateway unless its id, or its cluster, was seen; returns whether it was new.
   bool add(const discovery::FoundGateway& gateway);
   std::size_t size() const noexcept { return ids_.size(); }
 

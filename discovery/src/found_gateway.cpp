@@ -20,6 +20,8 @@ std::optional<FoundGateway> FoundGateway::from_message(const message::Message& m
   if (found.id.empty()) return std::nullopt;
   found.name = string_at(*server, "name");
   found.version = string_at(*server, "version");
+  found.cluster = string_at(*server, "cluster");
+  found.node = string_at(*server, "node");
   found.address = std::move(address);
   const auto endpoints = message.data.find("endpoints");
   found.endpoints = endpoints != message.data.end() && endpoints->is_object()
@@ -31,8 +33,14 @@ std::optional<FoundGateway> FoundGateway::from_message(const message::Message& m
 }
 
 nlohmann::json FoundGateway::to_json() const {
-  return {{"name", name},           {"id", id},         {"version", version}, {"address", address},
-          {"endpoints", endpoints}, {"rtt_ms", rtt_ms}, {"via", via}};
+  nlohmann::json json = {
+      {"name", name},           {"id", id},         {"version", version}, {"address", address},
+      {"endpoints", endpoints}, {"rtt_ms", rtt_ms}, {"via", via}};
+  if (!cluster.empty()) {
+    json["cluster"] = cluster;
+    json["node"] = node;
+  }
+  return json;
 }
 
 }  // namespace gw::discovery

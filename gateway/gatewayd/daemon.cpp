@@ -349,6 +349,10 @@ int run_daemon(const Config& config, const Customise& customise) {
     throw ConfigError(error.what());
   }
   const auto cluster = connect_cluster(config, server, data.keys);
+  if (cluster) {
+    server.cluster = config.cluster.name;
+    server.node = cluster->node();
+  }
   const auto store = cluster ? cluster->store(open_store(config)) : open_store(config);
   gateway::Gateway gateway(server, make_codec(config, data.keys),
                            gateway_settings(config, initial_devices), store);

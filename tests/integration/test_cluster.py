@@ -12,7 +12,7 @@ import unittest
 
 import requests
 
-from gateway_support import TIMEOUT, Gateway, Listener, message
+from gateway_support import TIMEOUT, Gateway, Listener, gwctl, json_lines, message
 from nats_support import NatsServer, nats_cluster
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 
@@ -371,6 +371,41 @@ class LibraryFailoverTest(unittest.TestCase):
 
     def test_over_tcp_the_session_resumes_elsewhere(self):
         self.check_failover("tcp", lambda gateway: gateway.ready["tcp"])
+
+
+class ClusterDiscoveryTest(unittest.TestCase):
+    """Every gateway of a cluster answers a probe; gwctl discover lists the cluster once."""
+
+    def test_a_scan_finds_the_cluster_once(self):
+        from test_discovery import free_port_on
+        addresses = ["127.0.0.21", "127.0.0.22"]
+        port = free_port_on(addresses)
+        nats = NatsServer().start()
+        gateways = []
+        try:
+            for address, node in zip(addresses, "ab"):
+                gateway = Gateway("--cluster-nats", nats.url, "--cluster-node", node,
+                                  bind=address, http_port=port)
+                if gateways:
+                    gateway.use_key_of(gateways[0])
+                gateways.append(gateway.start())
+            key_file = gateways[0].ready["key_file"]
+            for address in addresses:  # each answers, as its own node of the cluster
+                answer = gwctl("discover", "--key-file", key_file, "--http-port", str(port),
+                               "--json", "--scan", f"{address}/32")
+                found = json_lines(answer.stdout)
+                self.assertEqual([(g["cluster"], g["address"]) for g in found], [("gw", address)])
+            result = gwctl("discover", "--key-file", key_file, "--http-port", str(port), "--json",
+                           "--scan", "127.0.0.16/28")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            found = json_lines(result.stdout)
+            self.assertEqual(len(found), 1, found)
+            self.assertEqual(found[0]["cluster"], "gw")
+            self.assertIn(found[0]["node"], ("a", "b"))
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
 
 
 class NatsOutageTest(unittest.TestCase):

@@ -15,6 +15,10 @@ nlohmann::json ServerInfo::server_json() const {
   json["name"] = name;
   json["id"] = id;
   json["version"] = version;
+  if (!cluster.empty()) {
+    json["cluster"] = cluster;
+    json["node"] = node;
+  }
   return json;
 }
 

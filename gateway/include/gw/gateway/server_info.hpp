@@ -19,9 +19,13 @@ struct ServerInfo {
   // Bound ports, filled in once the listeners are up; none for a listener that is off.
   std::optional<std::uint16_t> http_port, ws_port, udp_port, tcp_port;
   bool tls = false;  // the HTTP and WebSocket ports speak https and wss only
+  // In a cluster: its name and this gateway's in it, so that discovery lists a cluster once.
+  std::string cluster;
+  std::string node;
 
   double uptime_seconds() const;
-  // {name, id, version, time, unix_time}: the gateway's clock, for clients to correct theirs.
+  // {name, id, version, time, unix_time}: the gateway's clock, for clients to correct theirs;
+  // and {cluster, node} in a cluster.
   nlohmann::json server_json() const;
   // {http, ws, ws_path, udp, tcp, tls}: ports, null when off; tls true when the HTTP and
   // WebSocket ports speak https and wss.
