@@ -12,6 +12,7 @@ import yaml
 PROJECT = os.environ["PROJECT_DIR"]
 DOCKERFILE = os.path.join(PROJECT, "docker", "Dockerfile")
 COMPOSE = os.path.join(PROJECT, "docker", "docker-compose.yml")
+CLUSTER_COMPOSE = os.path.join(PROJECT, "docker", "docker-compose.cluster.yml")
 PORTS = {"5000/tcp", "8000/tcp", "5001/tcp", "1234/udp"}
 
 
@@ -135,6 +136,39 @@ class Compose(unittest.TestCase):
             text = f.read()
         self.assertIn("network_mode: host", text)
         self.assertIn("broadcast", text.lower())
+
+
+class ClusterCompose(unittest.TestCase):
+    """Three gateways and Debian's nats-server, as docs/operations.md shows them."""
+
+    @classmethod
+    def setUpClass(cls):
+        result = subprocess.run(["docker-compose", "-f", CLUSTER_COMPOSE, "config"],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise AssertionError(result.stderr)
+        cls.config = yaml.safe_load(result.stdout)
+
+    def test_three_gateways_share_the_key_devices_and_nats(self):
+        services = self.config["services"]
+        gateways = [services[f"gateway-{node}"] for node in "abc"]
+        environments = [gateway["environment"] for gateway in gateways]
+        for variable in ("GW_CLUSTER_NATS", "GW_CLUSTER_NAME", "GW_KEY_FILE", "GW_DEVICES_FILE"):
+            self.assertEqual(len({environment[variable] for environment in environments}), 1)
+        self.assertEqual(environments[0]["GW_CLUSTER_NATS"], "nats://nats:4222")
+        self.assertEqual(len({environment["GW_NAME"] for environment in environments}), 3)
+        for gateway in gateways:
+            self.assertIn("gw-shared:/var/lib/gw-shared:rw", gateway["volumes"])
+        for later in gateways[1:]:  # the first makes the key
+            self.assertEqual(later["depends_on"]["gateway-a"]["condition"], "service_healthy")
+
+    def test_nats_is_debians_with_jetstream(self):
+        nats = self.config["services"]["nats"]
+        self.assertEqual(nats["build"]["dockerfile"], "docker/nats.Dockerfile")
+        with open(os.path.join(PROJECT, "docker", "nats.Dockerfile")) as f:
+            text = f.read()
+        self.assertIn("apt-get install -y --no-install-recommends nats-server", text)
+        self.assertIn("--jetstream", text)
 
 
 if __name__ == "__main__":
