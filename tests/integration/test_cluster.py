@@ -2,10 +2,10 @@
 temporary stores, loopback ports): messages, topics and broadcasts cross gateways on every
 transport, names are unique across them, `clients` lists them all, a token is acted on once in
 the whole cluster, and a gateway cut off from NATS keeps serving its own clients."""
+import contextlib
 import itertools
 import json
 import threading
-import os
 import signal
 import time
 import unittest
@@ -49,6 +49,20 @@ def start_gateways(nats_urls, nodes, extra=(), key_of=None, cluster_size=None):
         wait_until(lambda: health(gateway)["cluster"]["nodes"] == size,
                    f"{gateway.args} sees {size} gateways")
     return gateways
+
+
+@contextlib.contextmanager
+def two_gateways():
+    """A nats-server and gateways a and b of one cluster; all stopped and removed after."""
+    nats = NatsServer().start()
+    gateways = []
+    try:
+        gateways = start_gateways([nats.url], ["a", "b"])
+        yield nats, gateways
+    finally:
+        for gateway in gateways:
+            gateway.close()
+        nats.close()
 
 
 def unique(prefix):
@@ -267,10 +281,7 @@ class KilledGatewayTest(unittest.TestCase):
     another gateway with its session token, its name and every message kept for it."""
 
     def test_a_killed_gateway_leaves_the_cluster_and_its_clients_go_on_elsewhere(self):
-        nats = NatsServer().start()
-        gateways = start_gateways([nats.url], ["a", "b"])
-        try:
-            a, b = gateways
+        with two_gateways() as (nats, (a, b)):
             survivor = HttpClient(b, "survivor")
             survivor.request(message("subscribe", args="alerts/#"))
             sender = WebSocketClient(a, "sender")
@@ -302,25 +313,14 @@ class KilledGatewayTest(unittest.TestCase):
             self.assertEqual(survivor.next_delivery()["text"], "third")
             sender.request(message("", "smoke", topic="alerts/kitchen"))
             self.assertEqual(survivor.next_delivery()["text"], "smoke")
-        finally:
-            for gateway in gateways:
-                gateway.close()
-            nats.close()
 
     def test_a_session_of_a_live_gateway_is_not_taken_over(self):
-        nats = NatsServer().start()
-        gateways = start_gateways([nats.url], ["a", "b"])
-        try:
-            a, b = gateways
+        with two_gateways() as (nats, (a, b)):
             client = HttpClient(b, "stays")
             client.gateway = a
             reply = client.request(message("whoami"))
             self.assertEqual(reply.get("code"), 409, reply)
             self.assertIn("gateway b", reply["text"])
-        finally:
-            for gateway in gateways:
-                gateway.close()
-            nats.close()
 
 
 class LibraryFailoverTest(unittest.TestCase):
@@ -331,10 +331,7 @@ class LibraryFailoverTest(unittest.TestCase):
     def check_failover(self, scheme, port_of):
         """Over HTTP, "two" and "three" wait in the listener's mailbox at b when b is killed;
         over TCP, a connection's messages are not kept, so they are sent once it is back."""
-        nats = NatsServer().start()
-        gateways = start_gateways([nats.url], ["a", "b"])
-        try:
-            a, b = gateways
+        with two_gateways() as (nats, (a, b)):
             listener = Listener("--url", f"{scheme}://127.0.0.1:{port_of(b)}", "--key-file",
                                 b.ready["key_file"], "--name", "watcher", "--json", "--count", "4")
             sender = WebSocketClient(a, "sender")
@@ -361,10 +358,6 @@ class LibraryFailoverTest(unittest.TestCase):
             received = [json.loads(line)["text"] for line in out.splitlines() if line.strip()]
             self.assertEqual(received, ["two", "three", "four"], listener.stderr)
             self.assertIn("moving to", listener.stderr)
-        finally:
-            for gateway in gateways:
-                gateway.close()
-            nats.close()
 
     def test_over_http_the_session_and_its_mailbox_move(self):
         self.check_failover("http", lambda gateway: gateway.ready["http"])
@@ -413,10 +406,7 @@ class NatsOutageTest(unittest.TestCase):
     503 cluster unavailable, /healthz says degraded; NATS back: all of it comes back by itself."""
 
     def test_local_traffic_goes_on_and_the_cluster_comes_back(self):
-        nats = NatsServer().start()
-        gateways = start_gateways([nats.url], ["a", "b"])
-        try:
-            a, b = gateways
+        with two_gateways() as (nats, (a, b)):
             alice, carol = WebSocketClient(a, "alice"), HttpClient(a, "carol")
             bob = HttpClient(b, "bob")
             self.assertEqual(send_to(alice, "bob", "before").get("code"), 200)
@@ -443,16 +433,12 @@ class NatsOutageTest(unittest.TestCase):
             self.assertGreaterEqual(a.metric("gw_cluster_unavailable_total"), 2)
 
             nats.start()  # the same port and store
-            for gateway in gateways:
+            for gateway in (a, b):
                 wait_until(lambda: health(gateway)["status"] == "ok", "the cluster is back",
                            timeout=15)
             reply = send_to(alice, "bob", "after")
             self.assertEqual(reply.get("code"), 200, reply)
             self.assertEqual(bob.next_delivery()["text"], "after")
-        finally:
-            for gateway in gateways:
-                gateway.close()
-            nats.close()
 
 
 class NatsClusterTest(unittest.TestCase):
@@ -482,8 +468,8 @@ class NatsClusterTest(unittest.TestCase):
             servers[0].stop(kill=True)
             wait_until(lambda: health(a)["status"] == "ok" and health(a)["cluster"]["nodes"] == 2,
                        "a reconnected to another NATS server", timeout=20)
-            reply = wait_until(lambda: (lambda r: r if r.get("code") == 200 else None)(
-                send_to(sender, "receiver", "two")), "delivery after the loss", timeout=10)
+            wait_until(lambda: send_to(sender, "receiver", "two").get("code") == 200,
+                       "delivery after the loss", timeout=10)
             self.assertEqual(receiver.next_delivery()["text"], "two")
             # Names still claimed through JetStream (two of three servers hold the bucket, once
             # they have chosen a new leader for it).
