@@ -115,16 +115,25 @@ std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_b
   held_by = adopted.held_by;
   if (!adopted.session) return nullptr;
   auto saved = std::move(*adopted.session);
-  auto identity = saved.device.empty() ? identities_->shared() : identities_->device(saved.device);
+  std::shared_ptr<const Identities> identities;
+  {
+    std::shared_lock lock(mutex_);
+    identities = identities_;
+  }
+  auto identity = saved.device.empty() ? identities->shared() : identities->device(saved.device);
   if (!identity) return nullptr;
   // Its name, claimed for this gateway now, or its id when someone took the name meanwhile.
-  if (saved.device.empty() && saved.name != saved.id && claim_in_cluster_for(saved))
+  const bool claims_name = saved.device.empty() && saved.name != saved.id;
+  if (claims_name && cluster_->claim_name(saved.name, saved.id) != ClusterLink::Claim::granted)
     saved.name = saved.id;
   auto mailbox = store_->open_mailbox(saved.id, limits_);  // reads what waited for it
   std::lock_guard lock(mutex_);
   if (const auto found = tokens_.find(token); found != tokens_.end()) return found->second;
   if (const auto found = resumable_.find(token); found != resumable_.end()) return found->second;
-  if (clients_.contains(saved.id) || names_->find(saved.name)) saved.name = saved.id;
+  if (clients_.contains(saved.id) || names_->find(saved.name)) {
+    if (claims_name && saved.name != saved.id) cluster_->release_name(saved.name, saved.id);
+    saved.name = saved.id;
+  }
   auto client = add_saved_locked(saved, std::move(mailbox),
                                  std::chrono::system_clock::duration::zero(), std::move(identity));
   save(*client);
@@ -466,10 +475,6 @@ std::optional<Hub::Refusal> Hub::held_here_locked(const Client& client,
   if (const auto holder = names_->find(name); holder && holder.get() != &client)
     return Refusal{409, "the name '" + name + "' is taken by " + holder->id()};
   return std::nullopt;
-}
-
-bool Hub::claim_in_cluster_for(const SavedSession& saved) {
-  return cluster_->claim_name(saved.name, saved.id) != ClusterLink::Claim::granted;
 }
 
 std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const std::string& name) {

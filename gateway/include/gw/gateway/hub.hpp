@@ -197,8 +197,6 @@ class Hub {
   std::optional<Refusal> held_here_locked(const Client& client, const std::string& name) const;
   // Asks the cluster for `name` (no lock held): nothing when granted, else why not.
   std::optional<Refusal> claim_in_cluster(const Client& client, const std::string& name);
-  // The same for a session taken over from a gateway that is gone: true when refused.
-  bool claim_in_cluster_for(const SavedSession& saved);
 
   // Forgets that `address` is `client`'s, unless another client has taken it since.
   void forget_address_locked(const Client& client, const std::string& address);
