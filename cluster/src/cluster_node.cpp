@@ -144,9 +144,11 @@ void ClusterNode::join(gateway::Gateway& gateway) {
       gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
       *subjects_, *pending_, *roster_, *filters_, node_, *counters_, *remote_commands_});
   router_ = router.get();
-  subscribe_fixed_subjects();
   gateway.use_router(std::move(router));
+  // The hub hears of the cluster before any handler can run: NATS delivers nothing to this
+  // gateway until the subscriptions below.
   gateway.hub().use_cluster(shared_from_this());
+  subscribe_fixed_subjects();
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
