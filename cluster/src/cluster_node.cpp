@@ -17,6 +17,7 @@
 #include "node_roster.hpp"
 #include "pending_replies.hpp"
 #include "remote_commands.hpp"
+#include "retained_sync.hpp"
 #include "sealed.hpp"
 #include "subjects.hpp"
 
@@ -149,6 +150,11 @@ void ClusterNode::join(gateway::Gateway& gateway) {
   // gateway until the subscriptions below.
   gateway.hub().use_cluster(shared_from_this());
   subscribe_fixed_subjects();
+  retained_ = std::make_unique<RetainedSync>(*nats_, *writer_, "gw-" + settings_.name + "-retained",
+                                             "gw." + settings_.name + ".retained",
+                                             settings_.replicas, [this] { return codec(); });
+  retained_->follow(gateway.hub());  // changes from now on, then what the cluster holds
+  retained_->load(gateway.hub());
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
@@ -280,6 +286,10 @@ void ClusterNode::release_name(const std::string& name, const std::string& clien
     work_ = true;
   }
   work_changed_.notify_one();
+}
+
+void ClusterNode::retained_changed(const std::string& topic, const message::Message* message) {
+  if (retained_) retained_->changed(topic, message);
 }
 
 void ClusterNode::admitted(const message::TokenStamp& stamp) {

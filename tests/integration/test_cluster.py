@@ -211,6 +211,24 @@ class ClusterTest(unittest.TestCase):
         # "x.y" is one level: NATS must not see the levels x and y.
         self.assertTrue(nothing_more(plain))
 
+    def test_a_retained_message_is_handed_out_by_every_gateway(self):
+        a, b, c = self.gateways
+        topic = f"status/door-{next(_names)}"
+        publisher = self.client(HttpClient, a, unique("door"))
+        reply = publisher.request(message("", "open", topic=topic, retain=True))
+        self.assertEqual((reply.get("code"), reply["data"]["retained"]), (200, True), reply)
+        late = self.client(WebSocketClient, b, unique("late"))
+        wait_until(lambda: late.request(message("subscribe", args=topic))["data"].get("retained"),
+                   "b hands out the retained message", timeout=5)
+        delivered = late.next_delivery()
+        self.assertEqual((delivered["text"], delivered.get("retain")), ("open", True))
+        # Cleared at c: gone everywhere.
+        clearer = self.client(TcpClient, c, unique("clearer"))
+        self.assertEqual(clearer.request(message("", "", topic=topic, retain=True)).get("code"), 200)
+        latest = self.client(HttpClient, a, unique("latest"))
+        wait_until(lambda: not latest.request(message("subscribe", args=topic))["data"].get(
+            "retained"), "the retained message cleared at a too", timeout=5)
+
     def test_a_broadcast_reaches_every_gateway(self):
         listeners = [self.client(WebSocketClient, gateway, unique("everyone"))
                      for gateway in self.gateways]
@@ -364,6 +382,27 @@ class LibraryFailoverTest(unittest.TestCase):
 
     def test_over_tcp_the_session_resumes_elsewhere(self):
         self.check_failover("tcp", lambda gateway: gateway.ready["tcp"])
+
+
+class JoiningGatewayTest(unittest.TestCase):
+    """A gateway that joins later takes the cluster's retained messages from JetStream."""
+
+    def test_a_new_gateway_hands_out_what_was_retained_before_it_came(self):
+        with two_gateways() as (nats, (a, b)):
+            publisher = HttpClient(a, "thermostat")
+            reply = publisher.request(message("", "21 C", topic="hall/setpoint", retain=True))
+            self.assertEqual(reply.get("code"), 200, reply)
+            c = Gateway("--cluster-nats", nats.url, "--cluster-node", "c")
+            c.use_key_of(a)
+            c.start()
+            try:
+                subscriber = WebSocketClient(c, "newcomer")
+                reply = subscriber.request(message("subscribe", args="hall/#"))
+                self.assertEqual(reply.get("code"), 200, reply)
+                self.assertEqual(subscriber.next_delivery()["text"], "21 C")
+                subscriber.close()
+            finally:
+                c.close()
 
 
 class ClusterDiscoveryTest(unittest.TestCase):

@@ -570,6 +570,15 @@ bool Hub::unsubscribe(Client& client, const std::string& filter) {
 
 Hub::Retained Hub::retain(const std::string& topic,
                           std::shared_ptr<const message::Message> message) {
+  const auto kept = message;
+  const auto retained = apply_retained(topic, std::move(message));
+  if (cluster_ && retained != Retained::too_many)
+    cluster_->retained_changed(topic, retained == Retained::kept ? kept.get() : nullptr);
+  return retained;
+}
+
+Hub::Retained Hub::apply_retained(const std::string& topic,
+                                  std::shared_ptr<const message::Message> message) {
   const auto kept = message;  // for the store, whatever another publish does meanwhile
   switch (retained_->keep(topic, std::move(message))) {
     case RetainedMessages::Kept::too_many:

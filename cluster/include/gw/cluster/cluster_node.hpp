@@ -29,6 +29,7 @@ class NatsConnection;
 class NodeRoster;
 class PendingReplies;
 class RemoteCommands;
+class RetainedSync;
 class Subjects;
 struct ClusterCounters;
 
@@ -75,6 +76,7 @@ class ClusterNode final : public gateway::ClusterLink,
   void filter_removed(const std::string& filter) override;
   Claim claim_name(const std::string& name, const std::string& client_id) override;
   void release_name(const std::string& name, const std::string& client_id) override;
+  void retained_changed(const std::string& topic, const message::Message* message) override;
   void admitted(const message::TokenStamp& stamp) override;
   nlohmann::json nodes() const override;
   void other_clients(ClientsDone done) override;
@@ -118,6 +120,7 @@ class ClusterNode final : public gateway::ClusterLink,
   std::shared_ptr<ClusterStore> store_;
   ClusterRouter* router_ = nullptr;  // the gateway's (it owns it)
   std::unique_ptr<RemoteCommands> remote_commands_;
+  std::unique_ptr<RetainedSync> retained_;
   // Work for the thread: names to release; woken for them and for interest changes.
   std::mutex work_mutex_;
   std::condition_variable_any work_changed_;

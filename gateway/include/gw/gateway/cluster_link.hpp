@@ -42,6 +42,10 @@ class ClusterLink {
   // The client gave its claimed name up (renamed, ended). Does not wait.
   virtual void release_name(const std::string& name, const std::string& client_id) = 0;
 
+  // A topic's retained message changed here (null: cleared): every gateway keeps the same, and
+  // the cluster's store too. Does not wait.
+  virtual void retained_changed(const std::string& topic, const message::Message* message) = 0;
+
   // This gateway acted on a token: every other gateway refuses it from now on. Does not wait.
   virtual void admitted(const message::TokenStamp& stamp) = 0;
 

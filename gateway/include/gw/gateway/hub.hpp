@@ -151,8 +151,12 @@ class Hub {
   Subscribed subscribe(const std::shared_ptr<Client>& client, const std::string& filter);
   bool unsubscribe(Client& client, const std::string& filter);
   enum class Retained { kept, cleared, too_many };
-  // Keeps `message` as the topic's retained message (a null one clears it), in the store too.
+  // Keeps `message` as the topic's retained message (a null one clears it), in the store too,
+  // and in a cluster tells the other gateways.
   Retained retain(const std::string& topic, std::shared_ptr<const message::Message> message);
+  // The same for a retained message another gateway of the cluster kept (or cleared).
+  Retained apply_retained(const std::string& topic,
+                          std::shared_ptr<const message::Message> message);
   // The retained messages of the topics `filter` matches.
   std::vector<std::shared_ptr<const message::Message>> retained_for(std::string_view filter) const;
 
