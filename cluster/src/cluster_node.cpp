@@ -220,12 +220,50 @@ void ClusterNode::run(const std::stop_token& stop) {
     if (filters_->apply(*nats_) || names_changed) nats_->flush();
     for (const auto& [name, client_id] : releases)
       claims_->release(name, client_id);
+    if (nats_->connected()) claim_deferred();
     const auto now = Clock::now();
     pending_->expire(now);
     if (now >= next_heartbeat) {
       send_heartbeat();
       next_heartbeat = now + heartbeat_period;
     }
+  }
+}
+
+void ClusterNode::claim_deferred() {
+  std::vector<std::pair<std::string, std::string>> deferred;
+  {
+    std::lock_guard lock(work_mutex_);
+    deferred.swap(deferred_claims_);
+  }
+  auto& gateway = *gateway_.load();
+  for (auto& [name, client_id] : deferred) {
+    const auto client = gateway.hub().find(client_id);
+    if (!client || client->name() != name) continue;  // renamed or gone meanwhile
+    const auto claim = claims_->claim(name, client_id);
+    if (claim == Claim::unavailable) {  // not yet: next time
+      std::lock_guard lock(work_mutex_);
+      deferred_claims_.emplace_back(std::move(name), std::move(client_id));
+      continue;
+    }
+    if (claim != Claim::taken) continue;
+    const auto reverted = gateway.hub().revert_name(client_id, name);
+    if (!reverted) continue;
+    spdlog::info(
+        "client {}: the name '{}' it was given while the cluster was away is another "
+        "gateway's client's; known by its id again",
+        client_id, name);
+    message::Message notice;
+    notice.cmd = "rename";
+    notice.text = "the name " + name +
+                  " was given while this gateway could not reach the cluster, and a client of "
+                  "another gateway holds it: you are " +
+                  client_id + " again";
+    notice.data = {{"name", client_id}};
+    notice.user_id = gateway.server().name;
+    notice.timestamp = gateway::iso8601_now();
+    if (auto delivery = gateway::make_delivery(*codec(), std::move(notice)))
+      reverted->deliver(*delivery);
   }
 }
 
@@ -270,12 +308,16 @@ void ClusterNode::filter_removed(const std::string& filter) {
 
 gateway::ClusterLink::Claim ClusterNode::claim_name(const std::string& name,
                                                     const std::string& client_id) {
-  if (!nats_->connected()) return Claim::unavailable;
-  const auto claim = claims_->claim(name, client_id);
+  auto claim = nats_->connected() ? claims_->claim(name, client_id) : Claim::unavailable;
+  if (claim == Claim::unavailable) {  // given here for now; claimed once the cluster is back
+    std::lock_guard lock(work_mutex_);
+    deferred_claims_.emplace_back(name, client_id);
+    claim = Claim::deferred;
+  }
   spdlog::debug("cluster: {} claims the name '{}': {}", client_id, name,
                 claim == Claim::granted ? "granted"
                 : claim == Claim::taken ? "taken"
-                                        : "unavailable");
+                                        : "deferred");
   return claim;
 }
 

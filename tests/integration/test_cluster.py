@@ -470,6 +470,8 @@ class NatsOutageTest(unittest.TestCase):
             self.assertEqual(reply["data"]["delivered"], 1)  # carol, here, got it
             self.assertEqual(carol.next_delivery()["text"], "headline")
             self.assertGreaterEqual(a.metric("gw_cluster_unavailable_total"), 2)
+            # A name is given here meanwhile, even one another gateway's client holds...
+            self.assertEqual(carol.request(message("rename", args="bob")).get("code"), 200)
 
             nats.start()  # the same port and store
             for gateway in (a, b):
@@ -478,6 +480,37 @@ class NatsOutageTest(unittest.TestCase):
             reply = send_to(alice, "bob", "after")
             self.assertEqual(reply.get("code"), 200, reply)
             self.assertEqual(bob.next_delivery()["text"], "after")
+            # ... and taken back once the cluster says it is another's, with a notice.
+            notice = carol.next_delivery()
+            self.assertEqual((notice["cmd"], notice["data"]["name"]), ("rename", carol.id))
+            self.assertNotEqual(carol.request(message("whoami"))["data"]["name"], "bob")
+
+
+class NatsLateTest(unittest.TestCase):
+    """NATS not there at start: the gateway starts anyway, serves its own clients, says it is
+    degraded, and joins the cluster when NATS comes."""
+
+    def test_a_gateway_started_before_nats_joins_when_it_comes(self):
+        nats = NatsServer()  # its port chosen, not started yet
+        gateways = []
+        try:
+            early = Gateway("--cluster-nats", nats.url, "--cluster-node", "early").start()
+            gateways.append(early)
+            self.assertEqual(health(early)["status"], "degraded")
+            alone, other = HttpClient(early, "alone"), WebSocketClient(early, "other")
+            self.assertEqual(alone.request(message("", "local", to="other")).get("code"), 200)
+            self.assertEqual(other.next_delivery()["text"], "local")
+            nats.start()
+            wait_until(lambda: health(early)["status"] == "ok", "it joins once NATS is up",
+                       timeout=15)
+            gateways += start_gateways([nats.url], ["late"], key_of=early, cluster_size=2)
+            remote = HttpClient(gateways[1], "remote")
+            self.assertEqual(send_to(other, "remote", "hello").get("code"), 200)
+            self.assertEqual(remote.next_delivery()["text"], "hello")
+        finally:
+            for gateway in gateways:
+                gateway.close()
+            nats.close()
 
 
 class NatsClusterTest(unittest.TestCase):

@@ -481,6 +481,7 @@ std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const st
   if (!cluster_ || name == client.id()) return std::nullopt;  // ids are unique already
   switch (cluster_->claim_name(name, client.id())) {
     case ClusterLink::Claim::granted:
+    case ClusterLink::Claim::deferred:  // given here; claimed when the cluster is back
       return std::nullopt;
     case ClusterLink::Claim::taken:
       return Refusal{409, "the name '" + name + "' is taken by a client of another gateway"};
@@ -491,6 +492,15 @@ std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const st
                  "cluster unavailable: names are unique across the cluster, and it cannot "
                  "be asked now (" +
                      cluster_->problem() + "); try again later"};
+}
+
+std::shared_ptr<Client> Hub::revert_name(const std::string& id, const std::string& name) {
+  std::lock_guard lock(mutex_);
+  const auto found = clients_.find(id);
+  if (found == clients_.end() || found->second->name() != name) return nullptr;
+  names_->rename(*found->second, id);
+  save(*found->second);
+  return found->second;
 }
 
 std::optional<Hub::Refusal> Hub::rename(Client& client, const std::string& name) {

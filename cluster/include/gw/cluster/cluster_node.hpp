@@ -92,6 +92,9 @@ class ClusterNode final : public gateway::ClusterLink,
   void run(const std::stop_token& stop);
   // Wakes the thread for work.
   void wake();
+  // Claims the names given while the cluster could not be asked; a name another gateway's
+  // client holds is taken back from the client here, which is told.
+  void claim_deferred();
   void send_heartbeat();
   nlohmann::json own_info() const;
   bool holder_exists(const std::string& node, const std::string& client_id) const;
@@ -126,6 +129,8 @@ class ClusterNode final : public gateway::ClusterLink,
   std::condition_variable_any work_changed_;
   bool work_ = false;
   std::vector<std::pair<std::string, std::string>> releases_;  // name, client id
+  // Names given while the cluster could not be asked, to claim when it is back: name, id.
+  std::vector<std::pair<std::string, std::string>> deferred_claims_;
   std::jthread thread_;
   std::once_flag left_;
 };
