@@ -140,15 +140,15 @@ class Hub {
 
   // Gives `client` the name, unless it is invalid (400), another client's or a device's (409),
   // or the client is a device, whose name the devices file sets (403); in a cluster, also 409
-  // when a client of another gateway holds it, and 503 when the cluster cannot be asked.
+  // when a client of another gateway holds it (while the cluster cannot be asked, the name is
+  // given and claimed later: ClusterLink::Claim::deferred).
   std::optional<Refusal> rename(Client& client, const std::string& name);
   // A name given while the cluster could not be asked turned out to be another gateway's
   // client's: the client of `id`, if it still has `name`, is known by its id again (returned,
   // to be told; null otherwise).
   std::shared_ptr<Client> revert_name(const std::string& id, const std::string& name);
   // The handshake's name: `wanted` if free, else `wanted-2`, `wanted-3`, ...; the client's
-  // current name if `wanted` is invalid, the client is a device, or the cluster cannot be
-  // asked. Returns the name given.
+  // current name if `wanted` is invalid, or the client is a device. Returns the name given.
   std::string claim_name(Client& client, const std::string& wanted);
 
   enum class Subscribed { added, already, too_many };
