@@ -14,8 +14,8 @@
 #include "jetstream_writer.hpp"
 #include "name_claims.hpp"
 #include "nats_connection.hpp"
-#include "node_roster.hpp"
 #include "pending_replies.hpp"
+#include "presence.hpp"
 #include "remote_commands.hpp"
 #include "retained_sync.hpp"
 #include "sealed.hpp"
@@ -29,10 +29,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto tick = std::chrono::milliseconds(100);
 constexpr auto heartbeat_period = std::chrono::seconds(1);
-// A gateway not heard for this long is gone: its clients leave `clients`, its names are free.
-constexpr auto node_lifetime = std::chrono::seconds(3);
-// How long `clients` waits for the other gateways' lists.
-constexpr auto clients_timeout = std::chrono::seconds(1);
 // Writes to JetStream waiting at most; more are refused (the store answers 503 for them).
 constexpr std::size_t writer_capacity = 65536;
 
@@ -81,7 +77,6 @@ ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::st
       node_(node),
       subjects_(std::make_unique<Subjects>(settings.name)),
       counters_(std::make_unique<ClusterCounters>()),
-      roster_(std::make_unique<NodeRoster>(node, node_lifetime)),
       pending_(std::make_unique<PendingReplies>()) {
   NatsConnection::Options options;
   options.servers = settings.nats;
@@ -95,6 +90,9 @@ ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::st
     if (!up) spdlog::warn("cluster: {}; serving this gateway's clients only meanwhile", why);
   };
   nats_ = std::make_unique<NatsConnection>(std::move(options));
+  presence_ = std::make_unique<Presence>(Presence::Parts{*nats_, *subjects_, *pending_, *counters_,
+                                                         node, settings.advertise,
+                                                         [this] { return this->codec(); }});
   // The store's sessions are read at start: NATS is given a moment to answer.
   for (int i = 0; i < 20 && !nats_->connected(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -143,7 +141,7 @@ void ClusterNode::join(gateway::Gateway& gateway) {
       RemoteCommands::Parts{gateway, *nats_, *subjects_, *pending_, node_, *counters_});
   auto router = std::make_unique<ClusterRouter>(ClusterRouter::Parts{
       gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
-      *subjects_, *pending_, *roster_, *filters_, node_, *counters_, *remote_commands_});
+      *subjects_, *pending_, *presence_, *filters_, node_, *counters_, *remote_commands_});
   router_ = router.get();
   gateway.use_router(std::move(router));
   // The hub hears of the cluster before any handler can run: NATS delivers nothing to this
@@ -183,17 +181,7 @@ void ClusterNode::subscribe_fixed_subjects() {
     gateway_.load()->admit_stamp(*stamp);
     counters_->shared_admissions.fetch_add(1, std::memory_order_relaxed);
   });
-  nats_->subscribe(subjects_->heartbeats(), [this](const NatsConnection::Incoming& incoming) {
-    const auto plaintext = unseal(*codec(), incoming.data);
-    if (!plaintext) return counters_->refused.fetch_add(1, std::memory_order_relaxed), void();
-    auto info = nlohmann::json::parse(*plaintext, nullptr, false);
-    if (!info.is_object() || !info.contains("node")) return;
-    const auto node = info.value("node", "");
-    roster_->heard(node, std::move(info), Clock::now());
-  });
-  nats_->subscribe(subjects_->clients(), [this](const NatsConnection::Incoming& incoming) {
-    if (!incoming.reply.empty()) answer_clients(std::string(incoming.reply));
-  });
+  presence_->attach(*gateway_.load());
 }
 
 void ClusterNode::wake() {
@@ -224,7 +212,7 @@ void ClusterNode::run(const std::stop_token& stop) {
     const auto now = Clock::now();
     pending_->expire(now);
     if (now >= next_heartbeat) {
-      send_heartbeat();
+      presence_->send_heartbeat();
       next_heartbeat = now + heartbeat_period;
     }
   }
@@ -267,27 +255,9 @@ void ClusterNode::claim_deferred() {
   }
 }
 
-nlohmann::json ClusterNode::own_info() const {
-  auto info = gateway_.load()->server().discovery_json();
-  info["node"] = node_;
-  if (!settings_.advertise.empty()) info["host"] = settings_.advertise;
-  return info;
-}
-
-void ClusterNode::send_heartbeat() {
-  if (!nats_->connected()) return;
-  nats_->publish(subjects_->heartbeats(), seal(*codec(), own_info().dump()));
-}
-
-bool ClusterNode::gateway_alive(const std::string& node) const {
-  // Until this gateway has heard a few heartbeats, it cannot tell a gateway that is gone.
-  const auto now = Clock::now();
-  return now - joined_ < roster_->lifetime() || roster_->alive(node, now);
-}
-
 bool ClusterNode::holder_exists(const std::string& node, const std::string& client_id) const {
   if (node == node_) return gateway_.load()->hub().find(client_id) != nullptr;
-  return gateway_alive(node);
+  return presence_->alive(node);
 }
 
 void ClusterNode::reachable_as(const std::string& id_or_name) {
@@ -339,58 +309,17 @@ void ClusterNode::admitted(const message::TokenStamp& stamp) {
 }
 
 nlohmann::json ClusterNode::nodes() const {
-  return roster_->nodes(own_info(), Clock::now());
-}
-
-void ClusterNode::answer_clients(const std::string& reply) {
-  auto list = gateway_.load()->hub().clients();
-  for (auto& client : list)
-    client["node"] = node_;
-  nats_->publish(reply, seal(*codec(), list.dump()));
+  return presence_->nodes();
 }
 
 void ClusterNode::other_clients(ClientsDone done) {
-  const auto others = roster_->others(Clock::now());
-  if (others.empty()) return done(nlohmann::json::array(), {});
-  if (!nats_->connected()) {
-    counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
-    return done(nlohmann::json::array(), "only this gateway's: " + nats_->problem());
-  }
-  struct Gathered {
-    nlohmann::json clients = nlohmann::json::array();
-    std::size_t answers = 0;
-    ClientsDone done;
-  };
-  auto gathered = std::make_shared<Gathered>();
-  gathered->done = std::move(done);
-  const auto expected = others.size();
-  const auto sequence = pending_->add(
-      clients_timeout,
-      [this, gathered, expected](const NatsConnection::Incoming& answer) {
-        const auto plaintext = unseal(*codec(), answer.data);
-        auto list =
-            plaintext ? nlohmann::json::parse(*plaintext, nullptr, false) : nlohmann::json();
-        if (list.is_array())
-          for (auto& client : list)
-            gathered->clients.push_back(std::move(client));
-        if (++gathered->answers < expected) return false;
-        gathered->done(std::move(gathered->clients), {});
-        return true;
-      },
-      [gathered, expected] {
-        gathered->done(std::move(gathered->clients),
-                       std::to_string(expected - gathered->answers) + " of " +
-                           std::to_string(expected) +
-                           " other gateway(s) did not answer in time: their clients are missing");
-      });
-  if (!nats_->publish(subjects_->clients(), {}, subjects_->reply(node_, sequence)))
-    pending_->abandon(sequence);
+  presence_->other_clients(std::move(done));
 }
 
 gateway::ClusterLink::Adopted ClusterNode::adopt_session(const std::string& token) {
   if (!nats_->connected() || !store_) return {};
   auto taken =
-      store_->take_over(token, [this](const std::string& node) { return gateway_alive(node); });
+      store_->take_over(token, [this](const std::string& node) { return presence_->alive(node); });
   return {std::move(taken.session), std::move(taken.held_by)};
 }
 
@@ -425,7 +354,7 @@ std::string ClusterNode::metrics_text() const {
   return line("gw_cluster_up", "gauge", "1 while NATS is reachable, else 0",
               nats_->connected() ? 1 : 0) +
          line("gw_cluster_nodes", "gauge", "Gateways of the cluster alive, this one included",
-              roster_->others(Clock::now()).size() + 1) +
+              presence_->others_alive() + 1) +
          line("gw_cluster_sent_total", "counter", "Messages sent to other gateways",
               count(counters_->sent)) +
          line("gw_cluster_received_total", "counter", "Messages from other gateways delivered here",

@@ -104,8 +104,7 @@ gateway::Router::Reached ClusterRouter::to_topic(std::string_view topic, const D
 gateway::Router::Reached ClusterRouter::to_everyone(const Delivery& delivery) {
   auto reached = parts_.local->to_everyone(delivery);
   reached.unreachable = publish(parts_.subjects.everyone(), delivery);
-  if (reached.unreachable.empty())
-    reached.gateways = parts_.roster.others(NodeRoster::Clock::now()).size();
+  if (reached.unreachable.empty()) reached.gateways = parts_.presence.others_alive();
   return reached;
 }
 

@@ -8,8 +8,8 @@
 #include "cluster_counters.hpp"
 #include "interest.hpp"
 #include "nats_connection.hpp"
-#include "node_roster.hpp"
 #include "pending_replies.hpp"
+#include "presence.hpp"
 #include "remote_commands.hpp"
 #include "subjects.hpp"
 
@@ -36,7 +36,7 @@ class ClusterRouter final : public gateway::Router {
     NatsConnection& nats;
     const Subjects& subjects;
     PendingReplies& pending;
-    const NodeRoster& roster;
+    const Presence& presence;
     const Interest& filters;
     std::string node;
     ClusterCounters& counters;

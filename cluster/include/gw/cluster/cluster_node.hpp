@@ -26,7 +26,7 @@ class JetStreamWriter;
 class Interest;
 class NameClaims;
 class NatsConnection;
-class NodeRoster;
+class Presence;
 class PendingReplies;
 class RemoteCommands;
 class RetainedSync;
@@ -95,13 +95,7 @@ class ClusterNode final : public gateway::ClusterLink,
   // Claims the names given while the cluster could not be asked; a name another gateway's
   // client holds is taken back from the client here, which is told.
   void claim_deferred();
-  void send_heartbeat();
-  nlohmann::json own_info() const;
   bool holder_exists(const std::string& node, const std::string& client_id) const;
-  // Whether `node` sent a heartbeat lately (or this gateway has not listened long enough to
-  // tell).
-  bool gateway_alive(const std::string& node) const;
-  void answer_clients(const std::string& reply);
 
   // The gateway's keys, or the ones given at connect until it joins.
   std::shared_ptr<const message::Codec> codec() const;
@@ -110,10 +104,9 @@ class ClusterNode final : public gateway::ClusterLink,
   const std::shared_ptr<const message::Codec> initial_codec_;
   const gateway::ClusterSettings settings_;
   const std::string node_;
-  const std::chrono::steady_clock::time_point joined_ = std::chrono::steady_clock::now();
   std::unique_ptr<Subjects> subjects_;
   std::unique_ptr<ClusterCounters> counters_;
-  std::unique_ptr<NodeRoster> roster_;
+  std::unique_ptr<Presence> presence_;
   std::unique_ptr<PendingReplies> pending_;
   std::unique_ptr<NatsConnection> nats_;
   std::unique_ptr<Interest> names_;
