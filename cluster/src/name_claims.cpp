@@ -11,6 +11,9 @@ namespace gw::cluster {
 
 namespace {
 
+constexpr auto refusal_remembered = std::chrono::seconds(2);
+constexpr std::size_t refusals_kept = 10000;
+
 // Any name, as a key JetStream accepts (letters, digits, '-', '_').
 std::string key_of(const std::string& name) {
   return message::base64url::encode(
@@ -38,6 +41,14 @@ NameClaims::NameClaims(NatsConnection& nats, std::string bucket, int replicas, s
       holder_exists_(std::move(holder_exists)) {}
 
 NameClaims::Claim NameClaims::claim(const std::string& name, const std::string& client_id) {
+  const auto asked = name + '\n' + client_id;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(refused_mutex_);
+    if (const auto found = refused_.find(asked);
+        found != refused_.end() && now - found->second < refusal_remembered)
+      return Claim::taken;
+  }
   auto* names = bucket_.handle();
   if (!names) return Claim::unavailable;
   const auto key = key_of(name);
@@ -46,7 +57,13 @@ NameClaims::Claim NameClaims::claim(const std::string& name, const std::string& 
       kvStore_Create(nullptr, names, key.c_str(), value.data(), static_cast<int>(value.size()));
   if (status == NATS_OK) return Claim::granted;
   if (!nats_.connected()) return Claim::unavailable;
-  return take_over(names, key, value, client_id);
+  const auto claim = take_over(names, key, value, client_id);
+  if (claim == Claim::taken) {
+    std::lock_guard lock(refused_mutex_);
+    if (refused_.size() >= refusals_kept) refused_.clear();
+    refused_[asked] = now;
+  }
+  return claim;
 }
 
 NameClaims::Claim NameClaims::take_over(kvStore* names, const std::string& key,

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include <gw/gateway/cluster_link.hpp>
 
@@ -24,6 +27,9 @@ class NameClaims {
   NameClaims(NatsConnection& nats, std::string bucket, int replicas, std::string node,
              HolderExists holder_exists);
 
+  // A client refused a name is refused it again for a few seconds without asking JetStream:
+  // the original clients send their userID with every message, and one whose name is taken
+  // would otherwise ask once per message.
   Claim claim(const std::string& name, const std::string& client_id);
   // Deletes the key if `client_id` still holds it.
   void release(const std::string& name, const std::string& client_id);
@@ -36,6 +42,9 @@ class NameClaims {
   KeyValueBucket bucket_;
   const std::string node_;
   const HolderExists holder_exists_;
+  std::mutex refused_mutex_;
+  // "name\nclient id" -> when it was refused; bounded (cleared when full).
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> refused_;
 };
 
 }  // namespace gw::cluster
