@@ -211,6 +211,41 @@ class ClusterTest(unittest.TestCase):
         # "x.y" is one level: NATS must not see the levels x and y.
         self.assertTrue(nothing_more(plain))
 
+    def test_publications_cross_gateways_on_every_pair_of_transports(self):
+        for i, (publisher_kind, subscriber_kind) in enumerate(
+                itertools.product(TRANSPORTS, TRANSPORTS)):
+            with self.subTest(publisher=publisher_kind.transport,
+                              subscriber=subscriber_kind.transport):
+                here, there = self.gateways[i % 3], self.gateways[(i + 1) % 3]
+                topic = f"pairs/{next(_names)}/reading"
+                subscriber = self.client(subscriber_kind, there, unique("reader"))
+                self.assertEqual(subscriber.request(message("subscribe", args="pairs/+/reading"))
+                                 .get("code"), 200)
+                publisher = self.client(publisher_kind, here, unique("writer"))
+                time.sleep(0.05)  # the new filter's subscription reaches NATS
+                reply = publisher.request(message("", f"reading {i}", topic=topic))
+                self.assertEqual(reply.get("code"), 200, reply)
+                delivered = subscriber.next_delivery()
+                self.assertEqual((delivered["topic"], delivered["text"]), (topic, f"reading {i}"))
+                subscriber.request(message("unsubscribe", args="pairs/+/reading"))
+
+    def test_broadcasts_cross_gateways_on_every_pair_of_transports(self):
+        for i, (sender_kind, listener_kind) in enumerate(
+                itertools.product(TRANSPORTS, TRANSPORTS)):
+            with self.subTest(sender=sender_kind.transport, listener=listener_kind.transport):
+                here, there = self.gateways[i % 3], self.gateways[(i + 2) % 3]
+                listener = self.client(listener_kind, there, unique("hearer"))
+                sender = self.client(sender_kind, here, unique("crier"))
+                text = f"hear ye {next(_names)}"
+                reply = sender.request(message("broadcast", text))
+                self.assertEqual(reply.get("code"), 200, reply)
+                while True:  # other broadcasts (of this test's earlier pairs) may come first
+                    delivered = listener.next_delivery()
+                    if delivered["text"] == text:
+                        break
+                self.assertEqual(delivered["from"], sender.id)
+                listener.close()  # no more broadcasts for it to queue
+
     def test_a_retained_message_is_handed_out_by_every_gateway(self):
         a, b, c = self.gateways
         topic = f"status/door-{next(_names)}"
