@@ -91,6 +91,7 @@ NatsConnection::NatsConnection(Options options) : options_(std::move(options)) {
   check(natsOptions_SetReconnectedCB(nats_options, on_connected, this), "reconnected");
   check(natsOptions_SetDisconnectedCB(nats_options, on_disconnected, this), "disconnected");
   check(natsOptions_SetClosedCB(nats_options, on_closed, this), "closed");
+  check(natsOptions_SetErrorHandler(nats_options, on_error, this), "errors");
   {
     std::lock_guard lock(mutex_);
     problem_ = "connecting to NATS at " + options_.servers.front();
@@ -149,7 +150,6 @@ void NatsConnection::on_connected(natsConnection* connection, void* closure) {
   auto* self = static_cast<NatsConnection*>(closure);
   char url[256] = "";
   natsConnection_GetConnectedUrl(connection, url, sizeof url);
-  (void)self;
   self->changed(true, {});
   spdlog::info("cluster: connected to NATS at {}", url);
 }
@@ -172,6 +172,15 @@ void NatsConnection::on_closed(natsConnection*, void* closure) {
   }
   self->up_.store(false, std::memory_order_release);
   self->closed_changed_.notify_all();
+}
+
+void NatsConnection::on_error(natsConnection*, natsSubscription* subscription, natsStatus error,
+                              void*) {
+  // A slow consumer (the gateway fell behind and the library dropped messages) is said once
+  // each time it starts.
+  const char* subject = subscription ? natsSubscription_GetSubject(subscription) : nullptr;
+  spdlog::warn("cluster: NATS: {}{}", natsStatus_GetText(error),
+               subject ? std::string(" on ") + subject : std::string());
 }
 
 void NatsConnection::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {

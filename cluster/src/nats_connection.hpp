@@ -71,7 +71,8 @@ class NatsConnection {
   bool publish(const std::string& subject, std::string_view data, const std::string& reply,
                const std::string& kind);
   // Calls `handler` for every message on `subject` (wildcards allowed) until unsubscribed; the
-  // library re-subscribes after a reconnect. 0 when the library refused.
+  // library re-subscribes after a reconnect. 0 when the library refused. Bounded: a gateway
+  // that falls behind by 65,536 messages or 64 MiB loses the excess (logged as a slow consumer).
   SubscriptionId subscribe(const std::string& subject, Handler handler);
   void unsubscribe(SubscriptionId id);
   // Waits (up to a second) until the server has seen everything sent so far, subscriptions
@@ -97,6 +98,8 @@ class NatsConnection {
   static void on_connected(natsConnection*, void* closure);
   static void on_disconnected(natsConnection*, void* closure);
   static void on_closed(natsConnection*, void* closure);
+  static void on_error(natsConnection*, natsSubscription* subscription, natsStatus error,
+                       void* closure);
   void changed(bool up, const std::string& why);
 
   Options options_;
