@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 
 #include <gw/message/codec.hpp>
+#include <gw/message/key_file.hpp>
 
 namespace gw::bench {
 
@@ -42,6 +43,25 @@ class TcpLine {
   boost::asio::ip::tcp::socket socket_;
   std::string buffer_;
 };
+
+// The codec of a gateway's key file (read even when others may read it: a benchmark's own).
+inline message::Codec codec_from_key_file(const std::string& key_file) {
+  auto keys = message::KeyFile::load(key_file, message::KeyFile::Permissions::allow_insecure);
+  if (!keys) throw std::runtime_error("cannot load the key: " + keys.error().text);
+  return message::Codec(std::move(*keys));
+}
+
+// A request's token: `cmd` with `topic` and `text`.
+inline std::string request_token(const message::Codec& codec, const std::string& cmd,
+                                 const std::string& topic = {}, const std::string& text = {}) {
+  message::Message request;
+  request.cmd = cmd;
+  request.topic = topic;
+  request.text = text;
+  auto token = codec.encode(request);
+  if (!token) throw std::runtime_error("cannot encode: " + token.error().text);
+  return std::move(*token);
+}
 
 // Throws unless `reply` decodes to a code 200 reply to `cmd`.
 inline void expect_ok(const message::Codec& codec, const std::string& reply,

@@ -18,7 +18,6 @@
 #include <CLI/CLI.hpp>
 
 #include <gw/message/codec.hpp>
-#include <gw/message/key_file.hpp>
 
 #include "../tcp_line.hpp"
 
@@ -28,34 +27,23 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using gw::bench::expect_ok;
+using gw::bench::request_token;
 using gw::bench::TcpLine;
 using gw::message::Codec;
-using gw::message::Message;
 
 constexpr std::size_t pipeline_depth = 64;
 // A subscription travels to NATS, and on to the publisher's gateway, in milliseconds.
 constexpr auto subscription_settles = std::chrono::milliseconds(300);
 constexpr auto longest_wait = std::chrono::seconds(60);
 
-std::string token(const Codec& codec, const std::string& cmd, const std::string& topic = {},
-                  const std::string& text = {}) {
-  Message request;
-  request.cmd = cmd;
-  request.topic = topic;
-  request.text = text;
-  auto encoded = codec.encode(request);
-  if (!encoded) throw std::runtime_error("cannot encode: " + encoded.error().text);
-  return std::move(*encoded);
-}
-
 // A session on a gateway: handshaken, subscribed to `filter` if one is given.
 std::unique_ptr<TcpLine> session(const Codec& codec, asio::io_context& io,
                                  const tcp::endpoint& gateway, const std::string& filter = {}) {
   auto line = std::make_unique<TcpLine>(io, gateway);
-  line->write({token(codec, "handshake")});
+  line->write({request_token(codec, "handshake")});
   expect_ok(codec, line->read_line(), "handshake");
   if (!filter.empty()) {
-    line->write({token(codec, "subscribe", filter)});
+    line->write({request_token(codec, "subscribe", filter)});
     expect_ok(codec, line->read_line(), "subscribe");
   }
   return line;
@@ -79,7 +67,7 @@ double deliveries_per_second(const Codec& codec, TcpLine& publisher,
                              const std::string& topic, std::size_t publishes) {
   std::vector<std::string> tokens;
   for (std::size_t i = 0; i < publishes; ++i)
-    tokens.push_back(token(codec, "publish", topic, "reading " + std::to_string(i)));
+    tokens.push_back(request_token(codec, "publish", topic, "reading " + std::to_string(i)));
   const auto start = Clock::now();
   std::vector<std::future<std::size_t>> received;
   for (auto& subscriber : subscribers)
@@ -157,7 +145,7 @@ void replay_window(Cluster& cluster, std::size_t trials) {
   auto b = std::make_unique<TcpLine>(cluster.io, cluster.gateways[1]);
   std::size_t both = 0;
   for (std::size_t i = 0; i < trials; ++i) {
-    const auto copy = token(cluster.codec, "ping");
+    const auto copy = request_token(cluster.codec, "ping");
     a->write({copy});
     b->write({copy});
     const bool a_passed = passes(cluster.codec, *a);
@@ -170,7 +158,7 @@ void replay_window(Cluster& cluster, std::size_t trials) {
   for (const auto delay : {0, 250, 500, 1000, 2000, 5000}) {
     std::size_t passed = 0;
     for (std::size_t i = 0; i < trials; ++i) {
-      const auto copy = token(cluster.codec, "ping");
+      const auto copy = request_token(cluster.codec, "ping");
       a->write({copy});
       if (!passes(cluster.codec, *a)) throw std::runtime_error("a fresh token was refused");
       std::this_thread::sleep_for(std::chrono::microseconds(delay));
@@ -204,10 +192,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    auto keys =
-        gw::message::KeyFile::load(key_file, gw::message::KeyFile::Permissions::allow_insecure);
-    if (!keys) throw std::runtime_error("cannot load the key: " + keys.error().text);
-    const Codec codec(std::move(*keys));
+    const auto codec = gw::bench::codec_from_key_file(key_file);
     asio::io_context io;
     Cluster cluster{codec, io, {}};
     for (const auto port : ports)

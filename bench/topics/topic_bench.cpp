@@ -15,7 +15,6 @@
 #include <CLI/CLI.hpp>
 
 #include <gw/message/codec.hpp>
-#include <gw/message/key_file.hpp>
 
 #include "../tcp_line.hpp"
 
@@ -25,20 +24,13 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using gw::message::Codec;
-using gw::message::Message;
 using Line = gw::bench::TcpLine;
 using gw::bench::expect_ok;
 
 constexpr std::size_t pipeline_depth = 64;  // requests in flight per connection
 
 std::string token_for(const Codec& codec, const std::string& cmd, const std::string& topic) {
-  Message request;
-  request.cmd = cmd;
-  request.topic = topic;
-  if (cmd == "publish") request.text = "nobody listens";
-  auto token = codec.encode(request);
-  if (!token) throw std::runtime_error("cannot encode: " + token.error().text);
-  return std::move(*token);
+  return gw::bench::request_token(codec, cmd, topic, cmd == "publish" ? "nobody listens" : "");
 }
 
 // Sends each connection its requests, pipeline_depth at a time, and checks every reply.
@@ -129,10 +121,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    auto keys =
-        gw::message::KeyFile::load(key_file, gw::message::KeyFile::Permissions::allow_insecure);
-    if (!keys) throw std::runtime_error("cannot load the key: " + keys.error().text);
-    const Codec codec(std::move(*keys));
+    const auto codec = gw::bench::codec_from_key_file(key_file);
     asio::io_context io;
     const tcp::endpoint gateway(asio::ip::make_address(host), port);
 
