@@ -229,12 +229,12 @@ void ClusterNode::claim_deferred() {
     const auto client = gateway.hub().find(client_id);
     if (!client || client->name() != name) continue;  // renamed or gone meanwhile
     const auto claim = claims_->claim(name, client_id);
-    if (claim == Claim::unavailable) {  // not yet: next time
+    if (claim == NameClaims::Claim::unavailable) {  // not yet: next time
       std::lock_guard lock(work_mutex_);
       deferred_claims_.emplace_back(std::move(name), std::move(client_id));
       continue;
     }
-    if (claim != Claim::taken) continue;
+    if (claim != NameClaims::Claim::taken) continue;
     const auto reverted = gateway.hub().revert_name(client_id, name);
     if (!reverted) continue;
     spdlog::info(
@@ -278,8 +278,10 @@ void ClusterNode::filter_removed(const std::string& filter) {
 
 gateway::ClusterLink::Claim ClusterNode::claim_name(const std::string& name,
                                                     const std::string& client_id) {
-  auto claim = nats_->connected() ? claims_->claim(name, client_id) : Claim::unavailable;
-  if (claim == Claim::unavailable) {  // given here for now; claimed once the cluster is back
+  const auto answer =
+      nats_->connected() ? claims_->claim(name, client_id) : NameClaims::Claim::unavailable;
+  auto claim = answer == NameClaims::Claim::granted ? Claim::granted : Claim::taken;
+  if (answer == NameClaims::Claim::unavailable) {  // given here; claimed once the cluster is back
     std::lock_guard lock(work_mutex_);
     deferred_claims_.emplace_back(name, client_id);
     claim = Claim::deferred;

@@ -20,7 +20,8 @@ namespace gw::cluster {
 // JetStream; a caller keeps them off the network threads where it can. Thread-safe.
 class NameClaims {
  public:
-  using Claim = gateway::ClusterLink::Claim;
+  // JetStream's answer; `unavailable` when it could not be asked (the caller defers the claim).
+  enum class Claim { granted, taken, unavailable };
   // Whether the client `client_id` of gateway `node` still exists.
   using HolderExists = std::function<bool(const std::string& node, const std::string& client_id)>;
 

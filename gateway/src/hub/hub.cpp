@@ -131,7 +131,7 @@ std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_b
   if (const auto found = tokens_.find(token); found != tokens_.end()) return found->second;
   if (const auto found = resumable_.find(token); found != resumable_.end()) return found->second;
   if (clients_.contains(saved.id) || names_->find(saved.name)) {
-    if (claims_name && saved.name != saved.id) cluster_->release_name(saved.name, saved.id);
+    if (claims_name) cluster_->release_name(saved.name, saved.id);
     saved.name = saved.id;
   }
   auto client = add_saved_locked(saved, std::move(mailbox),
@@ -479,19 +479,9 @@ std::optional<Hub::Refusal> Hub::held_here_locked(const Client& client,
 
 std::optional<Hub::Refusal> Hub::claim_in_cluster(const Client& client, const std::string& name) {
   if (!cluster_ || name == client.id()) return std::nullopt;  // ids are unique already
-  switch (cluster_->claim_name(name, client.id())) {
-    case ClusterLink::Claim::granted:
-    case ClusterLink::Claim::deferred:  // given here; claimed when the cluster is back
-      return std::nullopt;
-    case ClusterLink::Claim::taken:
-      return Refusal{409, "the name '" + name + "' is taken by a client of another gateway"};
-    case ClusterLink::Claim::unavailable:
-      break;
-  }
-  return Refusal{503,
-                 "cluster unavailable: names are unique across the cluster, and it cannot "
-                 "be asked now (" +
-                     cluster_->problem() + "); try again later"};
+  // Granted, or deferred (given here; claimed when the cluster is back): only taken refuses.
+  if (cluster_->claim_name(name, client.id()) != ClusterLink::Claim::taken) return std::nullopt;
+  return Refusal{409, "the name '" + name + "' is taken by a client of another gateway"};
 }
 
 std::shared_ptr<Client> Hub::revert_name(const std::string& id, const std::string& name) {
@@ -535,18 +525,14 @@ std::string Hub::claim_name(Client& client, const std::string& wanted) {
       std::shared_lock lock(mutex_);
       taken = names_->taken(client, name, *identities_);
     }
-    if (!taken) {
-      if (auto refused = claim_in_cluster(client, name)) {
-        if (refused->code != 409) return client.name();  // the cluster cannot be asked
-      } else {
-        std::lock_guard lock(mutex_);
-        if (!names_->taken(client, name, *identities_)) {
-          names_->rename(client, name);
-          save(client);
-          return name;
-        }
-        if (cluster_) cluster_->release_name(name, client.id());
+    if (!taken && !claim_in_cluster(client, name)) {
+      std::lock_guard lock(mutex_);
+      if (!names_->taken(client, name, *identities_)) {
+        names_->rename(client, name);
+        save(client);
+        return name;
       }
+      if (cluster_) cluster_->release_name(name, client.id());  // taken here meanwhile
     }
     name = wanted + "-" + std::to_string(suffix);
   }

@@ -39,7 +39,7 @@ class ClusterLink {
   // gateway holds it. Waits for one exchange with the cluster (bounded by a timeout). While the
   // cluster cannot be asked, a name is given here and claimed once it is back (`deferred`); if
   // another gateway's client took it meanwhile, the hub takes it back (Hub::revert_name).
-  enum class Claim { granted, taken, deferred, unavailable };
+  enum class Claim { granted, taken, deferred };
   virtual Claim claim_name(const std::string& name, const std::string& client_id) = 0;
   // The client gave its claimed name up (renamed, ended). Does not wait.
   virtual void release_name(const std::string& name, const std::string& client_id) = 0;
