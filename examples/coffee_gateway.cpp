@@ -28,7 +28,7 @@ std::optional<Message> brew(const CommandContext& context) {
       context.request.args.empty() ? std::string("regular") : context.request.args;
   Message reply;
   reply.text = "your " + strength + " coffee is ready";
-  reply.data = {{"pots", pots.load()}};
+  reply.data = nlohmann::json{{"pots", pots.load()}};
   return reply;
 }
 

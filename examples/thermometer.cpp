@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       reply.cmd = "read";
       reply.id = message.id;
       reply.code = 200;
-      reply.data = {{"celsius", temperature_at(second)}};
+      reply.data = nlohmann::json{{"celsius", temperature_at(second)}};
       client.send(reply);  // send, not request: handlers must not block
     });
 

@@ -9,7 +9,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev libsqlite3-dev sqlite3 libnats-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev libsqlite3-dev sqlite3 libnats-dev rapidjson-dev
 )
 # npm installs the browser console's packages from its lockfile and bundles them. A Node.js
 # installed otherwise (with its own npm) is used as it is, rather than replaced.

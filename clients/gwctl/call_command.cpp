@@ -36,7 +36,7 @@ void print_broadcast_reply(const discovery::BroadcastReply& reply, bool json) {
   }
   std::cout << message.user_id << " (" << reply.address << ":" << reply.port << ") "
             << message.code.value_or(0) << " " << message.cmd << ": " << message.text;
-  if (!message.data.is_null()) std::cout << "  " << message.data.dump();
+  if (!message.data.empty()) std::cout << "  " << message.data.text();
   std::cout << std::endl;
 }
 

@@ -52,7 +52,8 @@ int print_new_key(const char* verb, const DeviceOptions& options, const client::
   if (reply.code.value_or(0) != 200 || options.gateway->json)
     return print_reply(verb == std::string_view("add") ? "device add" : "device rotate", reply,
                        options.gateway->json, false);
-  const auto key = reply.data.value("key", std::string());
+  const auto data = reply.data.parse();
+  const auto key = data.value("key", std::string());
   if (!options.key_out.empty()) {
     if (auto error = message::PrivateFile::create(options.key_out, key + "\n", "key file")) {
       std::cerr << "gwctl device " << verb << ": " << reply.text << ", but " << error->text
@@ -70,17 +71,18 @@ int print_new_key(const char* verb, const DeviceOptions& options, const client::
   std::cout << "\nin a key file for gwctl or the client library, or Python's Fernet(key); a "
                "WebSocket\nclient is greeted under its own key at /ws?device="
             << options.name << '\n'
-            << reply.data.value("reloaded", std::string()) << std::endl;
+            << data.value("reloaded", std::string()) << std::endl;
   return exit_ok;
 }
 
 int print_devices(const message::Message& reply, bool json) {
-  if (json || reply.code.value_or(0) != 200 || !reply.data.is_array())
+  const auto devices = reply.data.parse();
+  if (json || reply.code.value_or(0) != 200 || !devices.is_array())
     return print_reply("device list", reply, json, false);
   std::cout << std::left << std::setw(24) << "NAME" << std::setw(10) << "SESSIONS" << std::setw(24)
             << "PUBLISH" << std::setw(24) << "SUBSCRIBE"
             << "DESCRIPTION\n";
-  for (const auto& device : reply.data) {
+  for (const auto& device : devices) {
     const auto permissions = device.value("permissions", nlohmann::json::object());
     // Each column one wider than its widest usual value, so that a long list still leaves a
     // blank before the next.
@@ -97,9 +99,9 @@ int print_devices(const message::Message& reply, bool json) {
 }
 
 int print_device(const message::Message& reply, bool json) {
-  if (json || reply.code.value_or(0) != 200 || !reply.data.is_object())
+  const auto device = reply.data.parse();
+  if (json || reply.code.value_or(0) != 200 || !device.is_object())
     return print_reply("device show", reply, json, false);
-  const auto& device = reply.data;
   std::cout << "name         " << device.value("name", std::string()) << '\n';
   if (const auto description = device.value("description", std::string()); !description.empty())
     std::cout << "description  " << description << '\n';

@@ -115,7 +115,7 @@ int print_reply(const char* command, const message::Message& reply, bool json, b
     return exit_failed;
   }
   std::cout << reply.text << '\n';
-  if (show_data && !reply.data.is_null()) std::cout << reply.data.dump(2) << '\n';
+  if (show_data && !reply.data.empty()) std::cout << reply.data.parse().dump(2) << '\n';
   std::cout << std::flush;
   return exit_ok;
 }

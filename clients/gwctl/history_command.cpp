@@ -25,18 +25,19 @@ int run_history(const HistoryOptions& options) {
     request.topic = options.topic;
     request.args = std::to_string(options.count);
     const auto reply = client.request(request);
-    if (reply.code.value_or(0) != 200 || !reply.data.is_object())
+    const auto data = reply.data.parse();
+    if (reply.code.value_or(0) != 200 || !data.is_object())
       return print_reply("history", reply, options.gateway.json);
     const bool colour = colour_output() && !options.gateway.json;
-    for (const auto& item : reply.data.value("messages", nlohmann::json::array())) {
+    for (const auto& item : data.value("messages", nlohmann::json::array())) {
       const auto message = message::Message::from_json(item.dump());
       if (message) print_message(*message, options.gateway.json, colour);
     }
     // Where a listen goes on from: the history's newest offset, not the last message printed,
     // so that nothing published meanwhile is missed and nothing printed comes again.
     std::cerr << "gwctl history: " << reply.text << "; to follow from here: gwctl listen --topic '"
-              << options.topic << "' --since " << reply.data.value("epoch", std::string()) << ':'
-              << reply.data.value("offset", std::uint64_t{0}) << std::endl;
+              << options.topic << "' --since " << data.value("epoch", std::string()) << ':'
+              << data.value("offset", std::uint64_t{0}) << std::endl;
     return 0;
   });
 }

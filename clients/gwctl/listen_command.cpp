@@ -62,7 +62,7 @@ int run_listen(const ListenOptions& options) {
             const auto reply = client.subscribe(topic, on_message, options.since);
             if (reply.code.value_or(0) != 200) return print_reply("listen", reply, false);
             std::lock_guard lock(output);
-            epoch = reply.data.value("epoch", std::string());
+            epoch = reply.data.parse().value("epoch", std::string());
             if (!options.since.empty()) std::cerr << "gwctl listen: " << reply.text << std::endl;
           }
         }

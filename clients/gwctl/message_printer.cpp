@@ -24,8 +24,7 @@ void print_message(const message::Message& message, bool json, bool colour) {
   if (message.retain) std::cout << " (retained)";
   if (!message.cmd.empty()) std::cout << " " << message.cmd;
   std::cout << ": " << message.text;
-  if (!message.data.is_null())
-    std::cout << (message.text.empty() ? "" : " ") << message.data.dump();
+  if (!message.data.empty()) std::cout << (message.text.empty() ? "" : " ") << message.data.text();
   std::cout << std::endl;
 }
 

@@ -17,10 +17,11 @@ std::string text_of(const nlohmann::json& value) {
 }
 
 int print_clients(const message::Message& reply, bool json) {
-  if (reply.code.value_or(0) != 200 || !reply.data.is_array())
+  const auto clients = reply.data.parse();
+  if (reply.code.value_or(0) != 200 || !clients.is_array())
     return print_reply("clients", reply, json);
   if (json) {
-    for (const auto& entry : reply.data)
+    for (const auto& entry : clients)
       std::cout << entry.dump() << '\n';
     std::cout << std::flush;
     return 0;
@@ -28,7 +29,7 @@ int print_clients(const message::Message& reply, bool json) {
   std::cout << std::left << std::setw(8) << "ID" << std::setw(20) << "NAME" << std::setw(11)
             << "TRANSPORT" << std::setw(24) << "ADDRESS"
             << "SUBSCRIPTIONS\n";
-  for (const auto& entry : reply.data) {
+  for (const auto& entry : clients) {
     std::string subscriptions;
     for (const auto& filter : entry.value("subscriptions", nlohmann::json::array()))
       subscriptions += (subscriptions.empty() ? "" : " ") + text_of(filter);
@@ -43,9 +44,10 @@ int print_clients(const message::Message& reply, bool json) {
 
 // get and lookup: the data as "key: value" lines, or the reply's JSON.
 int print_data(const char* command, const message::Message& reply, bool json) {
-  if (json || reply.code.value_or(0) != 200 || !reply.data.is_object())
+  const auto data = reply.data.parse();
+  if (json || reply.code.value_or(0) != 200 || !data.is_object())
     return print_reply(command, reply, json);
-  for (const auto& [key, value] : reply.data.items())
+  for (const auto& [key, value] : data.items())
     std::cout << key << ": " << text_of(value) << '\n';
   std::cout << std::flush;
   return 0;

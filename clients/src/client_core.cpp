@@ -177,8 +177,9 @@ asio::awaitable<Message> ClientCore::subscribe_once(std::string filter, std::str
   if (reply.code.value_or(0) != 200 || found == subscriptions_.end()) co_return reply;
   // Where history stands now; what arrived before the reply has moved `offset` already.
   auto& subscription = found->second;
-  const auto epoch = reply.data.value("epoch", std::string());
-  const auto offset = reply.data.value("offset", std::uint64_t{0});
+  const auto data = reply.data.parse();
+  const auto epoch = data.value("epoch", std::string());
+  const auto offset = data.value("offset", std::uint64_t{0});
   if (epoch != subscription.epoch) subscription.offset = 0;
   subscription.epoch = epoch;
   subscription.offset = std::max(subscription.offset, offset);
@@ -265,7 +266,8 @@ asio::awaitable<bool> ClientCore::resume() {
     resume_token_.clear();  // ended meanwhile (idle, or the gateway lost it): a new session
     co_return false;
   }
-  if (reply.data.is_object()) learn_cluster(reply.data.value("nodes", nlohmann::json()));
+  if (const auto data = reply.data.parse(); data.is_object())
+    learn_cluster(data.value("nodes", nlohmann::json()));
   co_return true;
 }
 
@@ -298,7 +300,7 @@ asio::awaitable<void> ClientCore::handshake() {
   }
   if (reply.code.value_or(0) != 200)
     throw ClientError(ErrorKind::refused, "the gateway refused the handshake: " + text_of(reply));
-  const auto& data = reply.data;
+  const auto data = reply.data.parse();
   const auto string_at = [](const nlohmann::json& object, const char* key) {
     const auto found = object.find(key);
     return found != object.end() && found->is_string() ? found->get<std::string>() : "";
@@ -401,9 +403,12 @@ asio::awaitable<Message> ClientCore::exchange_once(Message request, milliseconds
   auto reply = co_await exchange_attempt(request, timeout);
   // A token dated before the gateway's replay window (made before it restarted, say): every
   // attempt makes a new token, dated now, so one more goes through.
-  const auto reason = reply.data.is_object() ? reply.data.find("reason") : reply.data.end();
-  if (reply.code.value_or(0) == 409 && reason != reply.data.end() && *reason == "before_window")
-    reply = co_await exchange_attempt(std::move(request), timeout);
+  if (reply.code.value_or(0) == 409) {
+    const auto data = reply.data.parse();
+    const auto reason = data.is_object() ? data.find("reason") : data.end();
+    if (reason != data.end() && *reason == "before_window")
+      reply = co_await exchange_attempt(std::move(request), timeout);
+  }
   co_return reply;
 }
 
@@ -587,12 +592,12 @@ asio::awaitable<void> ClientCore::poll_loop() {
       }
       if (state() != ConnectionState::connected)
         set_state(ConnectionState::connected, "the gateway answers again");
-      for (const auto& item : reply.data.value("messages", nlohmann::json::array())) {
+      const auto data = reply.data.parse();
+      for (const auto& item : data.value("messages", nlohmann::json::array())) {
         auto message = Message::from_json(item.dump());
         if (message) deliver(*message);
       }
-      if (const auto last = reply.data.find("last_seq");
-          last != reply.data.end() && last->is_number_unsigned())
+      if (const auto last = data.find("last_seq"); last != data.end() && last->is_number_unsigned())
         acknowledged_ = last->get<std::uint64_t>();
     } catch (const ClientError& error) {
       failure = error.what();

@@ -247,7 +247,7 @@ void ClusterNode::claim_deferred() {
                   " was given while this gateway could not reach the cluster, and a client of "
                   "another gateway holds it: you are " +
                   client_id + " again";
-    notice.data = {{"name", client_id}};
+    notice.data = nlohmann::json{{"name", client_id}};
     notice.user_id = gateway.server().name;
     notice.timestamp = gateway::iso8601_now();
     if (auto delivery = gateway::make_delivery(*codec(), std::move(notice)))

@@ -102,7 +102,7 @@ void RemoteCommands::answer(const NatsConnection::Incoming& incoming) {
       spdlog::info("client {} ({}) kicked by an admin of another gateway", client->id(),
                    client->name());
     auto answer = gateway::kicked_reply(kicked);
-    return reply(to, {200, answer.text, std::nullopt, answer.data});
+    return reply(to, {200, answer.text, std::nullopt, answer.data.parse()});
   }
   if (incoming.kind != ask_kind) return;
   const auto target = gateway.hub().find(who);

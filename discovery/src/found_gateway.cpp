@@ -12,9 +12,10 @@ std::string string_at(const nlohmann::json& object, const char* key) {
 std::optional<FoundGateway> FoundGateway::from_message(const message::Message& message,
                                                        std::string address, double rtt_ms,
                                                        std::string via) {
-  if (!message.data.is_object()) return std::nullopt;
-  const auto server = message.data.find("server");
-  if (server == message.data.end() || !server->is_object()) return std::nullopt;
+  const auto data = message.data.parse();
+  if (!data.is_object()) return std::nullopt;
+  const auto server = data.find("server");
+  if (server == data.end() || !server->is_object()) return std::nullopt;
   FoundGateway found;
   found.id = string_at(*server, "id");
   if (found.id.empty()) return std::nullopt;
@@ -23,10 +24,9 @@ std::optional<FoundGateway> FoundGateway::from_message(const message::Message& m
   found.cluster = string_at(*server, "cluster");
   found.node = string_at(*server, "node");
   found.address = std::move(address);
-  const auto endpoints = message.data.find("endpoints");
-  found.endpoints = endpoints != message.data.end() && endpoints->is_object()
-                        ? *endpoints
-                        : nlohmann::json::object();
+  const auto endpoints = data.find("endpoints");
+  found.endpoints =
+      endpoints != data.end() && endpoints->is_object() ? *endpoints : nlohmann::json::object();
   found.rtt_ms = rtt_ms;
   found.via = std::move(via);
   return found;

@@ -3,6 +3,9 @@
 #include <gw/message/base64url.hpp>
 #include <gw/message/codec.hpp>
 
+#include "message_reader.hpp"
+#include "message_refusal.hpp"
+
 namespace gw::message {
 namespace {
 
@@ -70,9 +73,10 @@ Result<DecodedMessage> Codec::open(const FernetToken& token, const Fernet& key,
 
 Result<DecodedMessage> Codec::read(const FernetToken& token, Result<std::string> plaintext) const {
   if (!plaintext) return std::move(plaintext).error();
-  auto message = Message::from_json(*plaintext, options_.max_json_depth);
-  if (!message) return std::move(message).error();
-  DecodedMessage decoded{std::move(*message), {}};
+  DecodedMessage decoded;
+  if (!detail::read_message(*plaintext, options_.max_json_depth, decoded.message)) {
+    return detail::refusal_of(*plaintext, options_.max_json_depth);
+  }
   decoded.stamp.timestamp = static_cast<UnixSeconds>(token.timestamp());
   std::copy_n(token.mac().begin(), TokenStamp::mac_bytes, decoded.stamp.mac.begin());
   return decoded;

@@ -1,6 +1,7 @@
 #include "utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace gw::message::detail {
 
@@ -8,6 +9,13 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   std::size_t i = 0;
   while (i < text.size()) {
+    // Most text is ASCII: eight bytes at a time while none has its high bit set.
+    std::uint64_t eight;
+    while (i + sizeof eight <= text.size() &&
+           (std::memcpy(&eight, text.data() + i, sizeof eight), eight & 0x8080808080808080u) == 0) {
+      i += sizeof eight;
+    }
+    if (i == text.size()) break;
     const std::uint8_t lead = byte(i);
     std::size_t length = 0;
     std::uint8_t low = 0x80, high = 0xbf;  // allowed range of the first continuation byte

@@ -122,7 +122,7 @@ std::optional<Message> device(const DeviceCommandsUse& use, const CommandContext
         std::move(shown));
   }
   if (verb == "add") {
-    auto made = device_from(name, context.request.data);
+    auto made = device_from(name, context.request.data.parse());
     if (auto* refused = std::get_if<Message>(&made)) return std::move(*refused);
     const auto& added = std::get<Device>(made);
     auto done = edit_file(use, name, [&](const std::string& text, const std::string& origin) {

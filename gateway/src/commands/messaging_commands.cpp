@@ -50,11 +50,15 @@ Message cluster_unavailable(const Router::Reached& reached, const std::string& w
   return answer;
 }
 
-Message delivered_reply(Router::Reached reached, std::string where) {
+// `more`: fields the command adds to the reply's data.
+Message delivered_reply(Router::Reached reached, std::string where,
+                        nlohmann::json more = nlohmann::json::object()) {
   if (!reached.unreachable.empty()) return cluster_unavailable(reached, where);
   auto text = "delivered to " + std::to_string(reached.delivered) + " " + std::move(where);
   if (reached.stored > 0) text += " (" + std::to_string(reached.stored) + " kept for their poll)";
-  nlohmann::json data = {{"delivered", reached.delivered}, {"stored", reached.stored}};
+  nlohmann::json data = std::move(more);
+  data["delivered"] = reached.delivered;
+  data["stored"] = reached.stored;
   if (reached.gateways > 0) {
     text += " here, and sent to " + std::to_string(reached.gateways) + " other gateway(s)";
     data["gateways"] = reached.gateways;
@@ -85,7 +89,9 @@ std::optional<Message> answer_when_stored(const MessagingCommandsUse& use,
     if (const auto problem = cluster->problem(); !problem.empty()) {
       reply.text += "; kept in this gateway's memory until the cluster is back (" + problem +
                     "): lost if the gateway stops before then";
-      reply.data["durable"] = false;
+      auto data = reply.data.parse();
+      data["durable"] = false;
+      reply.data = data;
     }
   }
   return answer_when_stored(use.hub.store(), context.responder(), std::move(reply), stored, since);
@@ -189,7 +195,7 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
   const auto topic = message.topic;
   const bool retain = message.retain;
-  if (retain && message.text.empty() && message.data.is_null())
+  if (retain && message.text.empty() && message.data.empty())
     return clear_retained(use, context, topic);
   // A publication history keeps carries its offset, so that its subscribers can resume from it.
   const auto offset = use.history.keeps(topic) ? use.history.next_offset() : 0;
@@ -198,14 +204,18 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
     const bool in_history = offset != 0 && use.history.keep(topic, delivery.message(),
                                                             std::chrono::system_clock::now());
     const auto reached = context.router.to_topic(topic, delivery);
-    auto reply = delivered_reply(reached, "subscribers of " + topic);
     auto stored = reached.stored + (in_history ? 1 : 0);
-    if (in_history) reply.data["offset"] = offset;
-    if (!retain) return Acknowledged{std::move(reply), stored};
+    auto more = nlohmann::json::object();
+    if (in_history) more["offset"] = offset;
+    if (!retain) {
+      return Acknowledged{delivered_reply(reached, "subscribers of " + topic, std::move(more)),
+                          stored};
+    }
     auto kept = std::make_shared<Message>(*delivery.message());
     kept->retain = true;
     const bool retained = use.hub.retain(topic, std::move(kept)) == Hub::Retained::kept;
-    reply.data["retained"] = retained;
+    more["retained"] = retained;
+    auto reply = delivered_reply(reached, "subscribers of " + topic, std::move(more));
     reply.text += retained ? "; retained for later subscribers"
                            : "; not retained: the gateway holds its limit of " +
                                  std::to_string(use.hub.limits().max_retained) +

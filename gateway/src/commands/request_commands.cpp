@@ -25,7 +25,7 @@ Message ask_reply(const Message& answer, const std::string& name) {
   return text_reply(answer.text, {{"from", name},
                                   {"cmd", answer.cmd},
                                   {"code", answer.code.value_or(200)},
-                                  {"data", answer.data}});
+                                  {"data", answer.data.parse()}});
 }
 
 // "ask WHO CMD ARGS" (or `to` WHO and args "CMD ARGS"): the gateway sends CMD to the client and

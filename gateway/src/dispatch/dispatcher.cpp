@@ -156,7 +156,7 @@ bool Dispatcher::admitted_once(const std::shared_ptr<Session>& session,
                          "this token is older than the gateway's replay window (it "
                          "restarted, or is too busy to remember so far back); make a new "
                          "token and send again");
-  answer.data = {{"reason", to_string(verdict)}};
+  answer.data = nlohmann::json{{"reason", to_string(verdict)}};
   reply(session, std::move(answer), &decoded.message, codec, identity);
   return false;
 }

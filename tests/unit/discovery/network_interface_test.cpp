@@ -54,14 +54,17 @@ TEST_CASE("interfaces: selection by name, loopback only when named", "[interface
 
 TEST_CASE("found gateway: read from a probe's answer", "[found_gateway]") {
   gw::message::Message answer;
-  answer.data = {{"server", {{"name", "kitchen"}, {"id", "abc"}, {"version", "0.1.0"}}},
-                 {"endpoints", {{"http", 5000}, {"udp", 1234}}}};
+  answer.data =
+      nlohmann::json{{"server", {{"name", "kitchen"}, {"id", "abc"}, {"version", "0.1.0"}}},
+                     {"endpoints", {{"http", 5000}, {"udp", 1234}}}};
   const auto found = gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe");
   REQUIRE(found);
   CHECK(found->name == "kitchen");
   CHECK(found->to_json()["endpoints"]["udp"] == 1234);
   CHECK(found->to_json()["address"] == "127.0.0.5");
-  answer.data["server"].erase("id");
+  auto without_id = answer.data.parse();
+  without_id["server"].erase("id");
+  answer.data = without_id;
   CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe"));
   answer.data = "not an object";
   CHECK_FALSE(gw::discovery::FoundGateway::from_message(answer, "127.0.0.5", 1.5, "probe"));

@@ -68,7 +68,7 @@ TEST_CASE_METHOD(DevicesFixture, "a device's token is the device, answered under
   auto http = std::make_shared<RecordingSession>(TransportKind::http);
   const auto hello = request(http, command("handshake"), sensor.key);
   CHECK(hello.code == 200);
-  CHECK(hello.data["session"]["name"] == "kitchen-sensor");
+  CHECK(hello.data.parse()["session"]["name"] == "kitchen-sensor");
   // Not under the shared key: nobody else can read what the device is told.
   CHECK_FALSE(codec.decode(http->frames().back()));
 
@@ -166,7 +166,7 @@ TEST_CASE_METHOD(DevicesFixture, "a new devices file acts on live clients at onc
   REQUIRE(ws->wait_for(before + 1));
   const auto notice = read(ws->frames().back(), sensor.key);
   CHECK(notice.cmd == "unsubscribe");
-  CHECK(notice.data["topics"] == nlohmann::json{"home/hall/#"});
+  CHECK(notice.data.parse()["topics"] == nlohmann::json{"home/hall/#"});
   CHECK(gateway.hub().find_connection(*ws)->subscriptions() ==
         std::set<std::string>{"home/kitchen/#"});
   CHECK(panel_ws->closed());

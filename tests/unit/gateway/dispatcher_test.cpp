@@ -24,7 +24,7 @@ TEST_CASE_METHOD(Fixture, "ping answers pong with the request's id", "[dispatche
   CHECK(reply.id == "42");
   CHECK(reply.code == 200);
   CHECK(reply.user_id == "hub");
-  CHECK(reply.data.contains("time"));
+  CHECK(reply.data.parse().contains("time"));
   CHECK(session->statuses().back() == 200);
 }
 
@@ -33,15 +33,16 @@ TEST_CASE_METHOD(Fixture, "handshake describes the server, the session and the c
   gateway.server().http_port = 5000;
   auto session = std::make_shared<RecordingSession>(TransportKind::udp);
   const auto reply = request(session, command("handshake"));
-  CHECK(reply.data["server"]["name"] == "hub");
-  CHECK(reply.data["server"]["id"] == "0123456789abcdef");
-  CHECK(reply.data["session"]["id"] == "c" + std::to_string(session->id()));
-  CHECK(reply.data["session"]["name"] == "tester");
-  CHECK(reply.data["endpoints"]["http"] == 5000);
-  CHECK(reply.data["endpoints"]["tcp"].is_null());
-  CHECK(reply.data["session"]["token"].get<std::string>().size() == 24);
+  CHECK(reply.data.parse()["server"]["name"] == "hub");
+  CHECK(reply.data.parse()["server"]["id"] == "0123456789abcdef");
+  CHECK(reply.data.parse()["session"]["id"] == "c" + std::to_string(session->id()));
+  CHECK(reply.data.parse()["session"]["name"] == "tester");
+  CHECK(reply.data.parse()["endpoints"]["http"] == 5000);
+  CHECK(reply.data.parse()["endpoints"]["tcp"].is_null());
+  CHECK(reply.data.parse()["session"]["token"].get<std::string>().size() == 24);
+  const auto commands = reply.data.parse()["commands"];
   for (const auto* name : {"commands", "error", "handshake", "help", "ping", "poll", "publish"})
-    CHECK(std::count(reply.data["commands"].begin(), reply.data["commands"].end(), name) == 1);
+    CHECK(std::count(commands.begin(), commands.end(), name) == 1);
 }
 
 TEST_CASE_METHOD(Fixture, "an unknown command is 404 naming it", "[dispatcher]") {

@@ -20,7 +20,7 @@ struct Messaging : Fixture {
   std::string http_session(const std::shared_ptr<RecordingSession>& http, std::string name) {
     auto hello = command("handshake");
     hello.user_id = std::move(name);
-    return request(http, hello).data["session"]["token"];
+    return request(http, hello).data.parse()["session"]["token"];
   }
   Message with_token(Message m, const std::string& token) {
     m.token = token;
@@ -46,14 +46,14 @@ TEST_CASE_METHOD(Messaging, "a direct message waits in an HTTP client's mailbox 
   CHECK_THAT(ack.text, Catch::EndsWith("(printer)"));
 
   const auto polled = request(http, with_token(command("poll"), token));
-  REQUIRE(polled.data["messages"].size() == 1);
-  const auto& got = polled.data["messages"][0];
+  REQUIRE(polled.data.parse()["messages"].size() == 1);
+  const auto got = polled.data.parse()["messages"][0];
   CHECK(got["text"] == "print this");
   CHECK(got["from"] == "c" + std::to_string(ws->id()));
   CHECK(got["userID"] == "alice");
   CHECK(got["id"] == "m1");
   CHECK_FALSE(got.contains("token"));
-  CHECK(polled.data["lost"] == 0);
+  CHECK(polled.data.parse()["lost"] == 0);
 
   dm.to = "nobody";
   CHECK(request(ws, dm).code == 404);
@@ -75,12 +75,12 @@ TEST_CASE_METHOD(Messaging, "a long poll is answered when a message comes, or at
   REQUIRE(http->count() == before + 1);
   const auto woken = last(http);
   CHECK(woken.id == "p1");
-  CHECK(woken.data["messages"][0]["text"] == "wake up");
+  CHECK(woken.data.parse()["messages"][0]["text"] == "wake up");
 
   handler.on_frame(http, token(with_token(command("poll", "wait=2", "p2"), session_token)));
   gateway.tick(std::chrono::steady_clock::now() + std::chrono::seconds(3));
   REQUIRE(http->count() == before + 2);
-  CHECK(last(http).data["messages"].empty());
+  CHECK(last(http).data.parse()["messages"].empty());
   CHECK(last(http).id == "p2");
 
   CHECK(request(http, with_token(command("poll", "wait=soon"), session_token)).code == 400);
@@ -97,8 +97,8 @@ TEST_CASE_METHOD(Messaging, "a full mailbox reports the loss on the next poll", 
     request(ws, dm);
   }
   const auto polled = request(http, with_token(command("poll"), token));
-  CHECK(polled.data["lost"] == 3);
-  CHECK(polled.data["messages"][0]["text"] == "3");
+  CHECK(polled.data.parse()["lost"] == 3);
+  CHECK(polled.data.parse()["messages"][0]["text"] == "3");
   CHECK_THAT(polled.text, Catch::Contains("3 older ones were lost"));
   CHECK(gateway.metrics().mailbox_drops() == 3);
 }
@@ -117,18 +117,18 @@ TEST_CASE_METHOD(Messaging, "publish reaches wildcard subscribers on every trans
   auto udp = std::make_shared<RecordingSession>(TransportKind::udp, "192.0.2.50:9999");
   auto reading = command("publish", "", "r1");
   reading.topic = "home/kitchen/temperature";
-  reading.data = {{"celsius", 21.5}};
+  reading.data = nlohmann::json{{"celsius", 21.5}};
   const auto ack = request(udp, reading);  // a UDP device without a session
-  CHECK(ack.data["delivered"] == 2);
+  CHECK(ack.data.parse()["delivered"] == 2);
   const auto at_tcp = last(tcp);
   CHECK(at_tcp.topic == "home/kitchen/temperature");
-  CHECK(at_tcp.data["celsius"] == 21.5);
+  CHECK(at_tcp.data.parse()["celsius"] == 21.5);
   CHECK(at_tcp.from == "anonymous");
   CHECK(tcp->frames().back() == ws->frames().back());
 
   reading.topic = "home/+/x";
   CHECK(request(udp, reading).code == 400);  // no wildcards in a published topic
-  CHECK(request(ws, command("topics")).data.size() == 2);
+  CHECK(request(ws, command("topics")).data.parse().size() == 2);
   CHECK(request(ws, command("unsubscribe", "home/#")).code == 200);
   CHECK(request(ws, command("unsubscribe", "home/#")).code == 404);
 }
@@ -141,8 +141,8 @@ TEST_CASE_METHOD(Messaging, "typed commands run as the command", "[messaging]") 
   typed.text = "s.whoami()";
   const auto me = request(ws, typed);
   CHECK(me.cmd == "whoami");
-  CHECK(me.data["name"] == "bob");
-  CHECK(me.data["transport"] == "websocket");
+  CHECK(me.data.parse()["name"] == "bob");
+  CHECK(me.data.parse()["transport"] == "websocket");
 }
 
 TEST_CASE_METHOD(Messaging, "session commands without a session are 401", "[messaging]") {
@@ -170,7 +170,7 @@ TEST_CASE_METHOD(Messaging, "kick, shutdown and reload need admin permission", "
   }
   CHECK(request(admin, command("auth", "wrong key")).code == 403);
   CHECK(request(admin, command("auth", gw::test::test_admin_key)).code == 200);
-  CHECK(request(admin, command("whoami")).data["permission"] == "admin");
+  CHECK(request(admin, command("whoami")).data.parse()["permission"] == "admin");
 
   CHECK(request(admin, command("kick", victim_id)).code == 200);
   CHECK(victim->closed());
@@ -208,18 +208,18 @@ TEST_CASE_METHOD(Messaging, "a blocking command runs off the calling thread", "[
 TEST_CASE_METHOD(Messaging, "get reads the built-in and the operator's requestables",
                  "[messaging]") {
   auto ws = connect(TransportKind::websocket);
-  CHECK(request(ws, command("get", "version")).data["version"] == "9.9.9");
-  CHECK(request(ws, command("get", "time")).data.contains("unix_time"));
-  CHECK(request(ws, command("get", "stats")).data["clients"]["websocket"] == 1);
+  CHECK(request(ws, command("get", "version")).data.parse()["version"] == "9.9.9");
+  CHECK(request(ws, command("get", "time")).data.parse().contains("unix_time"));
+  CHECK(request(ws, command("get", "stats")).data.parse()["clients"]["websocket"] == 1);
   gateway.requestables().add_value("room", "Where this gateway is", "kitchen");
   int asked = 0;
   gateway.requestables().add("counter", "Counts", [&] { return ++asked; });
-  CHECK(request(ws, command("get", "room")).data == "kitchen");
-  CHECK(request(ws, command("get", "counter")).data == 1);
-  CHECK(request(ws, command("get", "counter")).data == 2);
+  CHECK(request(ws, command("get", "room")).data.parse() == "kitchen");
+  CHECK(request(ws, command("get", "counter")).data.parse() == 1);
+  CHECK(request(ws, command("get", "counter")).data.parse() == 2);
   CHECK(request(ws, command("get", "nothing")).code == 404);
   std::vector<std::string> names;
-  for (const auto& entry : request(ws, command("get")).data)
+  for (const auto& entry : request(ws, command("get")).data.parse())
     names.push_back(entry["name"]);
   CHECK(names == std::vector<std::string>{"counter", "room", "stats", "tables", "time", "version"});
 }
@@ -240,13 +240,13 @@ TEST_CASE_METHOD(Messaging, "ask relays a command to a client and its reply back
   auto answer = command("status");
   answer.id = asked.id;
   answer.text = "on";
-  answer.data = {{"watts", 9}};
+  answer.data = nlohmann::json{{"watts", 9}};
   handler.on_frame(device, token(answer));
   REQUIRE(asker->count() == before + 1);
   const auto relayed = last(asker);
   CHECK(relayed.id == "a1");
   CHECK(relayed.text == "on");
-  CHECK(relayed.data["data"]["watts"] == 9);
+  CHECK(relayed.data.parse()["data"]["watts"] == 9);
 
   handler.on_frame(asker, token(command("ask", "lamp status", "a2")));
   gateway.tick(std::chrono::steady_clock::now() + std::chrono::seconds(11));
@@ -263,8 +263,8 @@ TEST_CASE_METHOD(Messaging, "a retained message is sent first to each later subs
   reading.retain = true;
   const auto published = request(sensor, reading);
   CHECK(published.code == 200);
-  CHECK(published.data["retained"] == true);
-  CHECK(published.data["delivered"] == 0);
+  CHECK(published.data.parse()["retained"] == true);
+  CHECK(published.data.parse()["delivered"] == 0);
   reading.text = "22.0";  // replaces the first
   request(sensor, reading);
   auto other = gw::test::addressed("publish", "", "home/hall/temp", "19.0");
@@ -275,7 +275,7 @@ TEST_CASE_METHOD(Messaging, "a retained message is sent first to each later subs
   auto console = connect(TransportKind::websocket);
   const auto before = console->count();
   const auto subscribed = request(console, gw::test::addressed("subscribe", "", "home/+/temp", ""));
-  CHECK(subscribed.data["retained"] == 2);
+  CHECK(subscribed.data.parse()["retained"] == 2);
   const auto frames = console->frames();
   REQUIRE(frames.size() == before + 3);  // two retained messages, then the reply
   std::set<std::string> texts;
@@ -299,7 +299,9 @@ TEST_CASE_METHOD(Messaging, "a retained message is sent first to each later subs
   CHECK(request(sensor, clear).text == "cleared the retained message of home/kitchen/temp");
   CHECK(console->count() == count);
   auto late = connect(TransportKind::websocket);
-  CHECK(request(late, gw::test::addressed("subscribe", "", "home/#", "")).data["retained"] == 1);
+  CHECK(
+      request(late, gw::test::addressed("subscribe", "", "home/#", "")).data.parse()["retained"] ==
+      1);
 }
 
 TEST_CASE("retain must be true or false", "[message][retain]") {

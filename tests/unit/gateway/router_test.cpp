@@ -81,11 +81,11 @@ TEST_CASE_METHOD(Fixture, "chat, send, broadcast and publish deliver through the
   CHECK(request(sender, addressed("send", "nobody", "", "three")).code == 404);
 
   const auto published = request(sender, addressed("publish", "", "home/door", "four"));
-  CHECK(published.data["delivered"] == 2);
+  CHECK(published.data.parse()["delivered"] == 2);
   CHECK(last(tcp).text == "four");
 
-  CHECK(request(sender, addressed("", "", "", "five")).data["delivered"] == 2);
-  CHECK(request(sender, addressed("broadcast", "", "", "six")).data["delivered"] == 2);
+  CHECK(request(sender, addressed("", "", "", "five")).data.parse()["delivered"] == 2);
+  CHECK(request(sender, addressed("broadcast", "", "", "six")).data.parse()["delivered"] == 2);
   CHECK(request(sender, addressed("", "", "", "/send desk seven")).code == 200);
 
   CHECK(router.calls() == std::vector<std::string>{"client desk: one", "client remote-lamp: two",

@@ -75,8 +75,8 @@ TEST_CASE_METHOD(WithJournal, "a client's mailbox is the store's, from its sessi
   auto hello = command("handshake");
   hello.user_id = "printer";
   const auto handshake = request(http, hello);
-  const std::string token = handshake.data["session"]["token"];
-  const std::string id = handshake.data["session"]["id"];
+  const std::string token = handshake.data.parse()["session"]["token"];
+  const std::string id = handshake.data.parse()["session"]["id"];
 
   auto ws = connect(TransportKind::websocket);
   auto dm = command("send");
@@ -87,8 +87,8 @@ TEST_CASE_METHOD(WithJournal, "a client's mailbox is the store's, from its sessi
   auto poll = command("poll");
   poll.token = token;
   const auto polled = request(http, poll);
-  REQUIRE(polled.data["messages"].size() == 1);
-  CHECK(polled.data["messages"][0]["text"] == "page 1");
+  REQUIRE(polled.data.parse()["messages"].size() == 1);
+  CHECK(polled.data.parse()["messages"][0]["text"] == "page 1");
 
   // The fixture's mailboxes hold 4. A WebSocket client's messages are pushed to it: the store
   // keeps nothing of it.

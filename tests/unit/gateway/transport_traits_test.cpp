@@ -73,8 +73,8 @@ TEST_CASE_METHOD(Fixture, "a connection whose deliveries wait for poll is welcom
   CHECK(request(ws, addressed("send", "radio", "", "over")).code == 200);
   CHECK(line->count() == before);  // not pushed down the line
   const auto polled = request(line, command("poll"));
-  REQUIRE(polled.data["messages"].size() == 1);
-  CHECK(polled.data["messages"][0]["text"] == "over");
+  REQUIRE(polled.data.parse()["messages"].size() == 1);
+  CHECK(polled.data.parse()["messages"][0]["text"] == "over");
 
   handler.on_close(*line, gw::transports::Handler::Ending::lost);
   CHECK(request(ws, addressed("send", "radio", "", "gone?")).code == 404);

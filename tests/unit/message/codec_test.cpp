@@ -34,7 +34,7 @@ TEST_CASE("encode then decode gives the message back", "[codec]") {
   Message m;
   m.cmd = "publish";
   m.topic = "a/b";
-  m.data = {{"n", 1}};
+  m.data = nlohmann::json{{"n", 1}};
   auto token = f.codec.encode(m);
   REQUIRE(token);
   auto back = f.codec.decode(*token);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gw/message/json_text.hpp>
 #include <gw/message/result.hpp>
 
 namespace gw::message {
@@ -34,7 +35,9 @@ struct Message {
   // On a delivered topic message the gateway keeps history for: its place in that history, for
   // `subscribe` with since (0: none; written only when set).
   std::uint64_t offset = 0;
-  nlohmann::json data;  // structured payload; null when absent
+  // Structured payload, kept as the JSON text it came in (JsonText::parse() to look inside);
+  // empty when absent.
+  JsonText data;
 
   // Objects and arrays nested deeper than this are refused before they are parsed: the
   // library's copies and writes recurse once per level, and the stack must not be the limit.
@@ -42,7 +45,7 @@ struct Message {
 
   // Kinds: not_json (syntax, a number out of range, nesting over `max_depth`), invalid_utf8,
   // not_object, bad_field_type (e.g. `field "code" must be an integer`). A JSON null counts as
-  // an absent field. Never throws for any input.
+  // an absent field; of a field given twice, the last value counts. Never throws for any input.
   static Result<Message> from_json(std::string_view json,
                                    std::size_t max_depth = default_max_depth);
   // Kind invalid_utf8 when a field holds bytes that are not UTF-8.
