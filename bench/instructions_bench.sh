@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Instructions gatewayd runs per ping round trip, counted by valgrind's callgrind: unlike round
-# trips per second, the count repeats from run to run whatever else the machine does, so two
-# builds can be compared on a noisy machine. Two loads of different lengths are run and the
-# difference taken, so that starting and stopping the gateway cancel out.
+# Instructions gatewayd runs per ping round trip, and the allocations it makes (calls to malloc,
+# calloc and realloc), counted by valgrind's callgrind: unlike round trips per second, the
+# counts repeat from run to run whatever else the machine does, so two builds can be compared
+# on a noisy machine. Two loads of different lengths are run and the difference taken, so that
+# starting and stopping the gateway cancel out.
 #   instructions_bench.sh BUILD_DIR [--transport T] [--seconds S] [--connections C]
 set -euo pipefail
 
@@ -45,11 +46,13 @@ measure() {
   wait "$pid" || true
   local trips
   trips=$(sed -n 's/.* \([0-9]*\) round trips in .*/\1/p' <<<"$out")
-  echo "$(sed -n 's/^summary: *\([0-9]*\)/\1/p' "$work/callgrind.$1") $trips"
+  echo "$(sed -n 's/^summary: *\([0-9]*\)/\1/p' "$work/callgrind.$1") $trips" \
+    "$(python3 "$(dirname "$0")/callgrind_calls.py" "$work/callgrind.$1" malloc calloc realloc)"
 }
-read -r short_ir short_trips < <(measure "$seconds")
-read -r long_ir long_trips < <(measure "$((seconds * 2))")
+read -r short_ir short_trips short_allocs < <(measure "$seconds")
+read -r long_ir long_trips long_allocs < <(measure "$((seconds * 2))")
 awk -v a="$short_ir" -v b="$short_trips" -v c="$long_ir" -v d="$long_trips" -v t="$transport" \
+  -v e="$short_allocs" -v f="$long_allocs" \
   'BEGIN { if (d <= b) { print "instructions_bench.sh: the longer load did no more" > "/dev/stderr"; exit 1 }
-           printf "%-9s %d and %d round trips under callgrind: %.0f instructions per round trip\n",
-                  t, b, d, (c - a) / (d - b) }'
+           printf "%-9s %d and %d round trips under callgrind: %.0f instructions and %.1f allocations per round trip\n",
+                  t, b, d, (c - a) / (d - b), (f - e) / (d - b) }'
