@@ -1,15 +1,16 @@
 #include "http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
 #include <gw/transports/listeners.hpp>
 
+#include "http_response.hpp"
 #include "network.hpp"
 #include "origin_policy.hpp"
 #include "tls_stream.hpp"
@@ -25,9 +26,8 @@ namespace {
 constexpr std::size_t first_read_size = 4096;
 constexpr std::string_view message_path = "/message";
 constexpr std::string_view plain_text = "text/plain; charset=utf-8";
-constexpr std::string_view console_policy =
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// A response buffer grown past this for a page is let go after it is written.
+constexpr std::size_t kept_response_capacity = 16 * 1024;
 
 std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
@@ -188,7 +188,7 @@ void HttpSession<Stream>::route(Request& request) {
         // Logged, not counted in stats_.refused: that counter is the connection limit's.
         spdlog::info("http: refused a WebSocket upgrade from {}: Origin {}", remote_address_,
                      std::string(request[http::field::origin]));
-        return write(403, plain_text, std::move(*refusal), true);
+        return write(403, plain_text, *refusal, true);
       }
       return upgrade();
     }
@@ -208,7 +208,7 @@ void HttpSession<Stream>::route(Request& request) {
   auto page = context_->handler.page(path);
   if (page.status != 404 && request.method() != http::verb::get)
     return write(405, plain_text, "only GET here\n", !request.keep_alive(), "GET");
-  write(page.status, page.content_type, std::move(page.body), !request.keep_alive());
+  write(page.status, page.content_type, page.body, !request.keep_alive());
 }
 
 template <class Stream>
@@ -241,28 +241,19 @@ void HttpSession<Stream>::answer(Frame frame, int status, bool close_after) {
 }
 
 template <class Stream>
-void HttpSession<Stream>::write(int status, std::string_view content_type, std::string body,
+void HttpSession<Stream>::write(int status, std::string_view content_type, std::string_view body,
                                 bool close_after, std::string_view allow) {
   close_after = close_after || closing_;
-  auto& response = response_.emplace(static_cast<http::status>(status), request_version_);
-  response.set(http::field::server, "gatewayd");
-  response.set(http::field::content_type, content_type);
-  // No response is a page to sniff as another type or to frame; only the console's HTML may
-  // load anything, and only its own script and style and a WebSocket back to a gateway.
-  response.set("X-Content-Type-Options", "nosniff");
-  response.set("Referrer-Policy", "no-referrer");
-  response.set("X-Frame-Options", "DENY");
-  response.set("Content-Security-Policy", content_type.starts_with("text/html")
-                                              ? console_policy
-                                              : "default-src 'none'; frame-ancestors 'none'");
-  if (!allow.empty()) response.set(http::field::allow, allow);
-  // A rate-limited client may send again once its bucket holds a token: within a second.
-  if (status == 429) response.set(http::field::retry_after, "1");
-  response.keep_alive(!close_after);
-  response.body() = std::move(body);
-  response.prepare_payload();
+  response_.clear();
+  append_response_head(response_, {.status = status,
+                                   .version = request_version_,
+                                   .content_type = content_type,
+                                   .content_length = body.size(),
+                                   .close_after = close_after,
+                                   .allow = allow});
+  response_ += body;
   beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
-  http::async_write(stream_, response,
+  asio::async_write(stream_, asio::buffer(response_),
                     [self = shared_from_this(), close_after](const boost::system::error_code& error,
                                                              std::size_t) {
                       self->on_write(error, close_after);
@@ -271,7 +262,7 @@ void HttpSession<Stream>::write(int status, std::string_view content_type, std::
 
 template <class Stream>
 void HttpSession<Stream>::on_write(const boost::system::error_code& error, bool close_after) {
-  response_.reset();
+  if (response_.capacity() > kept_response_capacity) std::string().swap(response_);
   if (error) return end("write", error);
   if (close_after) {
     async_finish(stream_, [self = shared_from_this()](const boost::system::error_code&) {});

@@ -64,7 +64,7 @@ class HttpSession final : public HttpConnection,
   void route(Request& request);
   void serve_message(Request& request);
   void upgrade();
-  void write(int status, std::string_view content_type, std::string body, bool close_after,
+  void write(int status, std::string_view content_type, std::string_view body, bool close_after,
              std::string_view allow = {});
   void on_write(const boost::system::error_code& error, bool close_after);
   void end(std::string_view why, const boost::system::error_code& error);
@@ -73,7 +73,7 @@ class HttpSession final : public HttpConnection,
   boost::asio::any_io_executor executor_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
+  std::string response_;  // the response being written, head and body; reused
   HttpMode mode_;
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;

@@ -1,0 +1,97 @@
+#include "http_response.hpp"
+
+#include <string>
+
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <catch2/catch.hpp>
+
+namespace {
+
+namespace http = boost::beast::http;
+using gw::transports::append_response_head;
+using gw::transports::ResponseHead;
+
+// The head and body as an HTTP client reads them: Beast's own parser.
+http::response<http::string_body> parsed(const ResponseHead& head, const std::string& body) {
+  std::string text;
+  append_response_head(text, head);
+  text += body;
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);
+  boost::system::error_code error;
+  std::size_t used = 0;
+  while (!parser.is_done() && used < text.size()) {
+    used += parser.put(boost::asio::buffer(text.data() + used, text.size() - used), error);
+    REQUIRE_FALSE(error);
+  }
+  REQUIRE(parser.is_done());
+  REQUIRE(used == text.size());
+  return parser.release();
+}
+
+}  // namespace
+
+TEST_CASE("a response head reads back with its status, headers and body", "[http]") {
+  const auto response = parsed({.status = 200,
+                                .version = 11,
+                                .content_type = "text/plain; charset=utf-8",
+                                .content_length = 5,
+                                .close_after = false,
+                                .allow = {}},
+                               "token");
+  CHECK(response.result_int() == 200);
+  CHECK(response.reason() == "OK");
+  CHECK(response.version() == 11);
+  CHECK(response.body() == "token");
+  CHECK(response.keep_alive());
+  CHECK(response[http::field::server] == "gatewayd");
+  CHECK(response[http::field::content_type] == "text/plain; charset=utf-8");
+  CHECK(response["X-Content-Type-Options"] == "nosniff");
+  CHECK(response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'");
+  CHECK(response.count(http::field::allow) == 0);
+  CHECK(response.count(http::field::retry_after) == 0);
+}
+
+TEST_CASE("a response head says when the connection closes, in either HTTP version", "[http]") {
+  const auto head = [](unsigned version, bool close_after) {
+    return ResponseHead{.status = 200,
+                        .version = version,
+                        .content_type = "text/plain",
+                        .content_length = 0,
+                        .close_after = close_after,
+                        .allow = {}};
+  };
+  CHECK_FALSE(parsed(head(11, true), "").keep_alive());
+  CHECK(parsed(head(11, false), "").keep_alive());
+  CHECK(parsed(head(10, false), "").keep_alive());
+  CHECK_FALSE(parsed(head(10, true), "").keep_alive());
+}
+
+TEST_CASE("a response head carries Allow, Retry-After and the console's policy", "[http]") {
+  const auto refused = parsed({.status = 405,
+                               .version = 11,
+                               .content_type = "text/plain",
+                               .content_length = 3,
+                               .close_after = false,
+                               .allow = "POST"},
+                              "no\n");
+  CHECK(refused.reason() == "Method Not Allowed");
+  CHECK(refused[http::field::allow] == "POST");
+  const auto limited = parsed({.status = 429,
+                               .version = 11,
+                               .content_type = "text/plain",
+                               .content_length = 0,
+                               .close_after = false,
+                               .allow = {}},
+                              "");
+  CHECK(limited[http::field::retry_after] == "1");
+  const auto page = parsed({.status = 200,
+                            .version = 11,
+                            .content_type = "text/html; charset=utf-8",
+                            .content_length = 0,
+                            .close_after = false,
+                            .allow = {}},
+                           "");
+  CHECK(page["Content-Security-Policy"].starts_with("default-src 'self'"));
+}
