@@ -11,7 +11,10 @@ namespace {
 using message::Message;
 
 std::optional<Message> ping(const CommandContext&) {
-  return text_reply("pong", clock_json());
+  Message reply;
+  reply.text = "pong";
+  reply.data = clock_text();
+  return reply;
 }
 
 std::optional<Message> error_report(const CommandContext& context) {

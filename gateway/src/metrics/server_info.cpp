@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -50,14 +51,26 @@ double unix_seconds(SystemTime when) {
 std::string iso8601(std::chrono::system_clock::time_point when) {
   using namespace std::chrono;
   const auto seconds = system_clock::to_time_t(when);
-  const auto millis = duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  const auto length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char fraction[8];
-  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
-  return std::string(text, length) + fraction;
+  const auto millis = static_cast<int>(
+      (duration_cast<milliseconds>(when.time_since_epoch()).count() % 1000 + 1000) % 1000);
+  // Every message the gateway writes carries a time: the calendar part is worked out once a
+  // second per thread, not once a message.
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached_text;
+  if (seconds != cached_second) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    cached_text.assign(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc));
+    cached_second = seconds;
+  }
+  std::string result;
+  result.reserve(cached_text.size() + 5);
+  result = cached_text;
+  const char fraction[] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10),
+                           char('0' + millis % 10), 'Z'};
+  result.append(fraction, sizeof fraction);
+  return result;
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
@@ -99,6 +112,16 @@ std::string iso8601_now() {
 nlohmann::json clock_json() {
   const auto now = std::chrono::system_clock::now();
   return {{"time", iso8601(now)}, {"unix_time", unix_seconds(now)}};
+}
+
+message::JsonText clock_text() {
+  // Written straight, without a tree: every ping's reply carries it. std::to_chars writes the
+  // shortest text that reads back as the same double, as nlohmann's dump does.
+  const auto now = std::chrono::system_clock::now();
+  char number[32];
+  const auto end = std::to_chars(number, number + sizeof number, unix_seconds(now)).ptr;
+  return message::JsonText::from_checked(R"({"time":")" + iso8601(now) + R"(","unix_time":)" +
+                                         std::string(number, end) + "}");
 }
 
 }  // namespace gw::gateway

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gw/message/json_text.hpp>
+
 namespace gw::gateway {
 
 // Who this gateway is and where it listens, as told to clients in the handshake.
@@ -44,5 +46,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 // {time, unix_time}: one reading of the wall clock, as ISO-8601 and as Unix seconds with
 // milliseconds, for clients that correct their clock by the gateway's.
 nlohmann::json clock_json();
+// The same, as the JSON text a message's data holds.
+message::JsonText clock_text();
 
 }  // namespace gw::gateway
