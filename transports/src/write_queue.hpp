@@ -1,9 +1,9 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <utility>
 
+#include <gw/transports/ring_queue.hpp>
 #include <gw/transports/session.hpp>
 
 namespace gw::transports {
@@ -34,7 +34,7 @@ class WriteQueue {
   std::size_t size() const noexcept { return frames_.size(); }
 
  private:
-  std::deque<Frame> frames_;
+  RingQueue<Frame> frames_;
   std::size_t bytes_ = 0;
   std::size_t max_bytes_;
 };

@@ -2,13 +2,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <gw/gateway/delivery.hpp>
 #include <gw/gateway/session_limits.hpp>
+#include <gw/transports/ring_queue.hpp>
 
 namespace gw::gateway {
 
@@ -83,7 +83,7 @@ class Mailbox {
   const std::size_t max_message_bytes_;
   const std::string client_id_;
   const std::shared_ptr<MailboxJournal> journal_;
-  std::deque<Entry> queue_;
+  transports::RingQueue<Entry> queue_;  // empty: no memory, for the many idle clients
   std::size_t bytes_ = 0;
   std::uint64_t lost_ = 0;
   std::uint64_t next_seq_;
