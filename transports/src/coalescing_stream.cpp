@@ -11,8 +11,8 @@ namespace gw::transports {
 namespace asio = boost::asio;
 
 namespace {
-// A buffer grown by a burst is given back once the burst is written, so an idle connection
-// holds little.
+// A buffer grown by a burst is given back once the burst is written, so a busy connection
+// holds little more than its bursts need.
 constexpr std::size_t kept_capacity = 64 * 1024;
 }  // namespace
 
@@ -51,6 +51,11 @@ void CoalescingStream<NextLayer>::on_flushed(const error_code& error) {
   // What came while this write was in flight leaves at the end of the burst, with whatever
   // else comes until then.
   if (!pending_.empty()) return flush_soon();
+  // Nothing left to write: the connection may stay idle for hours, and most do. Both buffers
+  // are given back, at the cost of one allocation at the next burst (which costs a system call
+  // anyway).
+  std::string().swap(in_flight_);
+  std::string().swap(pending_);
   auto waiters = std::move(flushed_waiters_);
   flushed_waiters_.clear();
   // On the connection's own executor: the waiters are this stream's owner's.

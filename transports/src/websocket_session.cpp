@@ -14,6 +14,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
+namespace {
+// The most of a message read at a time (bytes). A short message's token is about 400.
+constexpr std::size_t read_chunk = 512;
+}  // namespace
+
 template <class Stream>
 WebSocketSession<Stream>::WebSocketSession(Stream stream,
                                            std::shared_ptr<ConnectionContext> context)
@@ -66,19 +71,25 @@ void WebSocketSession<Stream>::on_accept(const boost::system::error_code& error)
 
 template <class Stream>
 void WebSocketSession<Stream>::do_read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](const boost::system::error_code& error,
-                                                      std::size_t) { self->on_read(error); });
+  // A read sets its buffer's room aside before anything arrives, and most connections wait for
+  // their next message for long: a message is read a chunk at a time, not into the 1.5 KiB
+  // Beast's whole-message read would reserve. A token of a short message fits in one chunk.
+  ws_.async_read_some(buffer_, read_chunk,
+                      [self = shared_from_this()](const boost::system::error_code& error,
+                                                  std::size_t) { self->on_read(error); });
 }
 
 template <class Stream>
 void WebSocketSession<Stream>::on_read(const boost::system::error_code& error) {
   if (error) return end(error);
+  if (!ws_.is_message_done()) return do_read();  // read_message_max bounds the message
   const auto data = buffer_.cdata();
   const std::string_view frame(static_cast<const char*>(data.data()), data.size());
   TransportStats::add(stats_.frames_in);
   TransportStats::add(stats_.bytes_in, frame.size());
   context_->handler.on_frame(shared_from_this(), frame);
   buffer_.consume(buffer_.size());
+  if (buffer_.capacity() > read_chunk) buffer_.shrink_to_fit();  // a long message's room
   do_read();  // also while closing: the client's close frame ends the loop
 }
 
