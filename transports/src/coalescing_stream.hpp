@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,16 @@ class CoalescingStream {
                                        size]() mutable { std::move(handler)(failure, size); });
         },
         token, buffers);
+  }
+
+  // Takes `head` and `body` as one write with nothing between them, at once: for a writer that
+  // frames its messages itself. False when writing has failed already.
+  bool write_now(std::string_view head, std::string_view body) {
+    if (failure_) return false;
+    pending_.append(head);
+    pending_.append(body);
+    flush_soon();
+    return true;
   }
 
   // Calls `handler` once everything accepted so far is written, or writing failed.

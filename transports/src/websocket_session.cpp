@@ -7,6 +7,7 @@
 
 #include "network.hpp"
 #include "tls_stream.hpp"
+#include "websocket_frame.hpp"
 
 namespace gw::transports {
 
@@ -25,8 +26,7 @@ WebSocketSession<Stream>::WebSocketSession(Stream stream,
     : Session(TransportKind::websocket, peer_address(beast::get_lowest_layer(stream).socket())),
       ws_(std::move(stream)),
       context_(std::move(context)),
-      stats_(context_->stats[TransportKind::websocket]),
-      queue_(context_->limits.write_queue_bytes) {}
+      stats_(context_->stats[TransportKind::websocket]) {}
 
 template <class Stream>
 WebSocketSession<Stream>::~WebSocketSession() {
@@ -105,28 +105,19 @@ void WebSocketSession<Stream>::send(Frame frame) {
 template <class Stream>
 void WebSocketSession<Stream>::enqueue(Frame frame) {
   if (ended_ || closing_) return;
-  if (!queue_.push(std::move(frame), ws_.next_layer().buffered())) return cut_off();
-  if (!writing_) do_write();
-}
-
-template <class Stream>
-void WebSocketSession<Stream>::do_write() {
-  writing_ = true;
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                    self->on_write(error);
-                  });
-}
-
-template <class Stream>
-void WebSocketSession<Stream>::on_write(const boost::system::error_code& error) {
-  writing_ = false;
-  if (error) return end(error);
+  // The frame goes straight into the stream's buffer, which the end of this burst of work
+  // flushes; the bound is on what waits there. A single frame larger than the bound is still
+  // taken when nothing else waits.
+  auto& stream = ws_.next_layer();
+  const auto waiting = stream.buffered();
+  if (waiting > 0 && waiting + frame->size() > context_->limits.write_queue_bytes) return cut_off();
+  // Control frames (pings, pongs, the close) are Beast's; they go into the same buffer whole,
+  // so frames never interleave. Messages are never fragmented or compressed here.
+  if (!stream.write_now(WebSocketFrameHead(frame->size()).bytes(), *frame)) {
+    return end(asio::error::broken_pipe);
+  }
   TransportStats::add(stats_.frames_out);
-  TransportStats::add(stats_.bytes_out, queue_.front()->size());
-  queue_.pop();
-  if (!queue_.empty()) return do_write();
-  if (closing_) do_close();
+  TransportStats::add(stats_.bytes_out, frame->size());
 }
 
 template <class Stream>
@@ -136,7 +127,7 @@ void WebSocketSession<Stream>::close() {
     if (self->ended_ || self->closing_) return;
     self->closing_ = true;
     if (!self->opened_) return;  // the handshake's own timeout ends it
-    if (!self->writing_) self->do_close();
+    self->do_close();            // after what was sent before: it waits in the stream's buffer
   });
 }
 
@@ -154,8 +145,7 @@ void WebSocketSession<Stream>::cut_off() {
   // Queued frames move into the coalescing stream's buffer as they are written, so bytes are
   // what can be counted; the frame that did not fit is the one refused.
   spdlog::warn("websocket: disconnected {}: it is not reading ({} bytes waiting, limit {})",
-               remote_address(), queue_.bytes() + ws_.next_layer().buffered(),
-               context_->limits.write_queue_bytes);
+               remote_address(), ws_.next_layer().buffered(), context_->limits.write_queue_bytes);
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   end({});

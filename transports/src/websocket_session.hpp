@@ -12,14 +12,13 @@
 
 #include "coalescing_stream.hpp"
 #include "connection_context.hpp"
-#include "write_queue.hpp"
 
 namespace gw::transports {
 
 // One WebSocket connection over a PlainStream or a TlsStream (tls_stream.hpp), from the upgrade
-// request to the close frame. One token per message both ways; one message at a time handed to
-// the stream, which sends what accumulates in one system call; the rest in a queue bounded,
-// together with the stream's buffer, in bytes.
+// request to the close frame. One token per message both ways. Beast reads messages and answers
+// control frames; the gateway frames its own messages into the stream's buffer, which sends
+// what accumulates in one system call, bounded in bytes.
 template <class Stream>
 class WebSocketSession final : public Session,
                                public Closable,
@@ -43,8 +42,6 @@ class WebSocketSession final : public Session,
   void do_read();
   void on_read(const boost::system::error_code& error);
   void enqueue(Frame frame);
-  void do_write();
-  void on_write(const boost::system::error_code& error);
   void do_close();
   void cut_off();
   void end(const boost::system::error_code& error);
@@ -53,13 +50,11 @@ class WebSocketSession final : public Session,
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ConnectionContext> context_;
   TransportStats& stats_;
-  WriteQueue queue_;
   std::string query_;  // of the upgrade request's target; set before the handler hears of it
   std::uint64_t connection_id_ = 0;
   bool opened_ = false;   // the handler was told of this session
   bool ended_ = false;    // the connection is over; nothing more to write
-  bool writing_ = false;  // a write is in flight
-  bool closing_ = false;  // close() was called: write what is queued, then the close frame
+  bool closing_ = false;  // close() was called: what was sent goes first, then the close frame
 };
 
 }  // namespace gw::transports
