@@ -191,6 +191,29 @@ void measure_idle_sessions(asio::io_context& io, const asio::ip::tcp::endpoint& 
   io.run_for(std::chrono::milliseconds(500));
 }
 
+// Sends the publisher's first window, the rest going out as acknowledgements come, waits for
+// every delivery and returns deliveries per second, from the first publication to the last
+// delivery.
+double time_deliveries(asio::io_context& io, const Options& options,
+                       const std::function<void()>& publish_next, const std::size_t& sent,
+                       const std::size_t& delivered, std::size_t expected,
+                       const Clock::time_point& last_delivery, const char* phase) {
+  const auto start = Clock::now();
+  while (sent < std::min(options.window, options.messages))
+    publish_next();
+  run_until(
+      io, options, [&] { return delivered == expected; }, phase);
+  return static_cast<double>(expected) /
+         std::chrono::duration<double>(last_delivery - start).count();
+}
+
+template <class Client>
+void close_all(const std::vector<std::shared_ptr<Client>>& subscribers, Client& publisher) {
+  for (const auto& subscriber : subscribers)
+    subscriber->close();
+  publisher.close();
+}
+
 struct FanoutFigures {
   double per_second = 0;
   std::size_t payload_bytes = 0;  // of a delivery
@@ -263,21 +286,15 @@ FanoutFigures measure_fanout(asio::io_context& io, const asio::ip::tcp::endpoint
   run_until(
       io, options, [&] { return publisher_open && publisher_frames >= 1; }, "publisher");
 
-  const auto start = Clock::now();
-  while (sent < std::min(options.window, publications.size()))
-    publisher->send(publications[sent++]);
-  run_until(
-      io, options, [&] { return delivered == expected; }, "deliveries");
-  const double seconds = std::chrono::duration<double>(last_delivery - start).count();
+  const double per_second = time_deliveries(
+      io, options, [&] { publisher->send(publications[sent++]); }, sent, delivered, expected,
+      last_delivery, "deliveries");
   std::printf(
-      "fan-out   1 publisher -> %zu WebSocket subscribers  %zu messages  %.3f s  "
-      "%.0f deliveries/s  (%zu verified by decryption)\n",
-      options.subscribers, options.messages, seconds, static_cast<double>(expected) / seconds,
-      verified);
-  for (auto& ws : subscribers)
-    ws->close();
-  publisher->close();
-  return {static_cast<double>(expected) / seconds, payload_bytes};
+      "fan-out   1 publisher -> %zu WebSocket subscribers  %zu messages  %.0f deliveries/s  "
+      "(%zu verified by decryption)\n",
+      options.subscribers, options.messages, per_second, verified);
+  close_all(subscribers, *publisher);
+  return {per_second, payload_bytes};
 }
 
 // The same pattern through nats-server: NATS subscribers, one publisher with as many PUBs
@@ -319,21 +336,15 @@ double measure_nats_fanout(asio::io_context& io, const asio::ip::tcp::endpoint& 
   publisher->start(server, "", [&open] { open = true; });
   run_until(
       io, options, [&] { return open; }, "NATS publisher");
-  const auto start = Clock::now();
-  while (sent < std::min(options.window, options.messages))
-    publisher->publish(subject, payload), ++sent;
-  run_until(
-      io, options, [&] { return delivered == expected; }, "NATS deliveries");
-  const double seconds = std::chrono::duration<double>(last_delivery - start).count();
+  const double per_second = time_deliveries(
+      io, options, [&] { publisher->publish(subject, payload), ++sent; }, sent, delivered, expected,
+      last_delivery, "NATS deliveries");
   std::printf(
-      "nats      1 publisher -> %zu NATS subscribers       %zu messages  %.3f s  "
-      "%.0f deliveries/s  (nats-server, %zu-byte payloads)\n",
-      options.subscribers, options.messages, seconds, static_cast<double>(expected) / seconds,
-      payload_bytes);
-  for (auto& nats : subscribers)
-    nats->close();
-  publisher->close();
-  return static_cast<double>(expected) / seconds;
+      "nats      1 publisher -> %zu NATS subscribers       %zu messages  %.0f deliveries/s  "
+      "(nats-server, %zu-byte payloads)\n",
+      options.subscribers, options.messages, per_second, payload_bytes);
+  close_all(subscribers, *publisher);
+  return per_second;
 }
 
 }  // namespace

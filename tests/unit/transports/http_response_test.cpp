@@ -1,6 +1,7 @@
 #include "http_response.hpp"
 
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -11,6 +12,16 @@ namespace {
 namespace http = boost::beast::http;
 using gw::transports::append_response_head;
 using gw::transports::ResponseHead;
+
+ResponseHead head(int status, std::string_view content_type, std::size_t length,
+                  std::string_view allow = {}) {
+  return {.status = status,
+          .version = 11,
+          .content_type = content_type,
+          .content_length = length,
+          .close_after = false,
+          .allow = allow};
+}
 
 // The head and body as an HTTP client reads them: Beast's own parser.
 http::response<http::string_body> parsed(const ResponseHead& head, const std::string& body) {
@@ -33,13 +44,7 @@ http::response<http::string_body> parsed(const ResponseHead& head, const std::st
 }  // namespace
 
 TEST_CASE("a response head reads back with its status, headers and body", "[http]") {
-  const auto response = parsed({.status = 200,
-                                .version = 11,
-                                .content_type = "text/plain; charset=utf-8",
-                                .content_length = 5,
-                                .close_after = false,
-                                .allow = {}},
-                               "token");
+  const auto response = parsed(head(200, "text/plain; charset=utf-8", 5), "token");
   CHECK(response.result_int() == 200);
   CHECK(response.reason() == "OK");
   CHECK(response.version() == 11);
@@ -54,44 +59,24 @@ TEST_CASE("a response head reads back with its status, headers and body", "[http
 }
 
 TEST_CASE("a response head says when the connection closes, in either HTTP version", "[http]") {
-  const auto head = [](unsigned version, bool close_after) {
-    return ResponseHead{.status = 200,
-                        .version = version,
-                        .content_type = "text/plain",
-                        .content_length = 0,
-                        .close_after = close_after,
-                        .allow = {}};
+  const auto in_version = [](unsigned version, bool close_after) {
+    auto plain = head(200, "text/plain", 0);
+    plain.version = version;
+    plain.close_after = close_after;
+    return plain;
   };
-  CHECK_FALSE(parsed(head(11, true), "").keep_alive());
-  CHECK(parsed(head(11, false), "").keep_alive());
-  CHECK(parsed(head(10, false), "").keep_alive());
-  CHECK_FALSE(parsed(head(10, true), "").keep_alive());
+  CHECK_FALSE(parsed(in_version(11, true), "").keep_alive());
+  CHECK(parsed(in_version(11, false), "").keep_alive());
+  CHECK(parsed(in_version(10, false), "").keep_alive());
+  CHECK_FALSE(parsed(in_version(10, true), "").keep_alive());
 }
 
 TEST_CASE("a response head carries Allow, Retry-After and the console's policy", "[http]") {
-  const auto refused = parsed({.status = 405,
-                               .version = 11,
-                               .content_type = "text/plain",
-                               .content_length = 3,
-                               .close_after = false,
-                               .allow = "POST"},
-                              "no\n");
+  const auto refused = parsed(head(405, "text/plain", 3, "POST"), "no\n");
   CHECK(refused.reason() == "Method Not Allowed");
   CHECK(refused[http::field::allow] == "POST");
-  const auto limited = parsed({.status = 429,
-                               .version = 11,
-                               .content_type = "text/plain",
-                               .content_length = 0,
-                               .close_after = false,
-                               .allow = {}},
-                              "");
+  const auto limited = parsed(head(429, "text/plain", 0), "");
   CHECK(limited[http::field::retry_after] == "1");
-  const auto page = parsed({.status = 200,
-                            .version = 11,
-                            .content_type = "text/html; charset=utf-8",
-                            .content_length = 0,
-                            .close_after = false,
-                            .allow = {}},
-                           "");
+  const auto page = parsed(head(200, "text/html; charset=utf-8", 0), "");
   CHECK(page["Content-Security-Policy"].starts_with("default-src 'self'"));
 }
