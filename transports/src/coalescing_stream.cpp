@@ -17,24 +17,25 @@ constexpr std::size_t kept_capacity = 64 * 1024;
 }  // namespace
 
 template <class NextLayer>
-void CoalescingStream<NextLayer>::flush_soon() {
-  if (in_batch_ || !in_flight_.empty()) return;
-  auto* batch = WriteBatch::current();
-  if (!batch) return flush();
-  in_batch_ = true;
-  // Runs outside this connection's strand: the flush itself is put back on it.
-  batch->add([this, keep = owner_.lock()]() mutable {
-    asio::dispatch(get_executor(), [this, keep = std::move(keep)] {
-      in_batch_ = false;
-      flush();
-    });
-  });
+void CoalescingStream<NextLayer>::schedule_flush() {
+  auto flush_on_strand = [this, keep = owner_.lock()]() mutable {
+    asio::dispatch(get_executor(), [this, keep = std::move(keep)] { flush(); });
+  };
+  // The calling thread's batch, which may not be this connection's thread: its burst ends, and
+  // the flush is put on this connection's strand.
+  if (auto* batch = WriteBatch::current()) return batch->add(std::move(flush_on_strand));
+  flush_on_strand();
 }
 
 template <class NextLayer>
 void CoalescingStream<NextLayer>::flush() {
-  if (!in_flight_.empty() || pending_.empty()) return;
-  in_flight_.swap(pending_);
+  {
+    std::lock_guard lock(mutex_);
+    flush_scheduled_ = false;
+    if (writing_ || pending_.empty()) return;
+    in_flight_.swap(pending_);
+    writing_ = true;
+  }
   asio::async_write(
       next_, asio::buffer(in_flight_),
       [this, keep = owner_.lock()](const error_code& error, std::size_t) { on_flushed(error); });
@@ -42,36 +43,51 @@ void CoalescingStream<NextLayer>::flush() {
 
 template <class NextLayer>
 void CoalescingStream<NextLayer>::on_flushed(const error_code& error) {
-  in_flight_.clear();
-  if (in_flight_.capacity() > kept_capacity) std::string().swap(in_flight_);
-  if (error) {
-    failure_ = error;
-    pending_.clear();
+  bool schedule = false;
+  std::vector<asio::any_completion_handler<void(error_code)>> waiters;
+  error_code failure;
+  {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    in_flight_.clear();
+    if (in_flight_.capacity() > kept_capacity) std::string().swap(in_flight_);
+    if (error) {
+      failure_ = error;
+      pending_.clear();
+    }
+    failure = failure_;
+    if (!pending_.empty()) {
+      // What came while this write was in flight leaves at the end of the burst, with whatever
+      // else comes until then.
+      schedule = claim_flush();
+    } else {
+      // Nothing left to write: the connection may stay idle for hours, and most do. Both
+      // buffers are given back, at the cost of one allocation at the next burst (which costs a
+      // system call anyway).
+      std::string().swap(in_flight_);
+      std::string().swap(pending_);
+      waiters = std::move(flushed_waiters_);
+      flushed_waiters_.clear();
+    }
   }
-  // What came while this write was in flight leaves at the end of the burst, with whatever
-  // else comes until then.
-  if (!pending_.empty()) return flush_soon();
-  // Nothing left to write: the connection may stay idle for hours, and most do. Both buffers
-  // are given back, at the cost of one allocation at the next burst (which costs a system call
-  // anyway).
-  std::string().swap(in_flight_);
-  std::string().swap(pending_);
-  auto waiters = std::move(flushed_waiters_);
-  flushed_waiters_.clear();
+  if (schedule) schedule_flush();
   // On the connection's own executor: the waiters are this stream's owner's.
   for (auto& waiter : waiters)
-    asio::post(get_executor(), [waiter = std::move(waiter), failure = failure_]() mutable {
-      std::move(waiter)(failure);
-    });
+    asio::post(get_executor(),
+               [waiter = std::move(waiter), failure]() mutable { std::move(waiter)(failure); });
 }
 
 template <class NextLayer>
 void CoalescingStream<NextLayer>::async_wait_flushed(
     asio::any_completion_handler<void(error_code)> handler) {
-  if (in_flight_.empty() && pending_.empty())
-    return asio::post(get_executor(), [handler = std::move(handler), failure = failure_]() mutable {
+  std::unique_lock lock(mutex_);
+  if (!writing_ && pending_.empty()) {
+    const auto failure = failure_;
+    lock.unlock();
+    return asio::post(get_executor(), [handler = std::move(handler), failure]() mutable {
       std::move(handler)(failure);
     });
+  }
   flushed_waiters_.push_back(std::move(handler));
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,8 +25,10 @@ namespace gw::transports {
 // buffer goes to the socket at the end of the network thread's current burst of work (see
 // run_network_thread), or when the previous write finishes, so that messages from back-to-back
 // publications leave together. Beast's own frames (pong, close) pass through the same buffer,
-// so nothing interleaves. What waits here is bounded by the session, which asks buffered()
-// before each message. Over TLS, what leaves together is also encrypted together.
+// so nothing interleaves. A message may be added from any thread (write_message): a fan-out
+// appends to each recipient's buffer where it runs, under the buffer's lock, with no hop to the
+// recipient's strand; the writes to the socket stay on the strand. What waits here is bounded
+// in bytes. Over TLS, what leaves together is also encrypted together.
 // Instantiated for PlainStream and TlsStream (tls_stream.hpp), in coalescing_stream.cpp.
 template <class NextLayer>
 class CoalescingStream {
@@ -45,7 +48,10 @@ class CoalescingStream {
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
   // Bytes accepted and not yet written to the socket.
-  std::size_t buffered() const noexcept { return pending_.size() + in_flight_.size(); }
+  std::size_t buffered() const {
+    std::lock_guard lock(mutex_);
+    return pending_.size() + in_flight_.size();
+  }
 
   template <class MutableBuffers, class ReadToken>
   auto async_read_some(const MutableBuffers& buffers, ReadToken&& token) {
@@ -57,46 +63,80 @@ class CoalescingStream {
     return boost::asio::async_initiate<WriteToken, void(error_code, std::size_t)>(
         [this](auto handler, const ConstBuffers& data) {
           std::size_t size = 0;
-          if (!failure_) {
-            for (const auto buffer : boost::beast::buffers_range_ref(data)) {
-              pending_.append(static_cast<const char*>(buffer.data()), buffer.size());
-              size += buffer.size();
+          error_code failure;
+          bool schedule = false;
+          {
+            std::lock_guard lock(mutex_);
+            failure = failure_;
+            if (!failure) {
+              for (const auto buffer : boost::beast::buffers_range_ref(data)) {
+                pending_.append(static_cast<const char*>(buffer.data()), buffer.size());
+                size += buffer.size();
+              }
+              schedule = claim_flush();
             }
-            flush_soon();
           }
+          if (schedule) schedule_flush();
           const auto executor = boost::asio::get_associated_executor(handler, get_executor());
-          boost::asio::post(executor, [handler = std::move(handler), failure = failure_,
-                                       size]() mutable { std::move(handler)(failure, size); });
+          boost::asio::post(executor, [handler = std::move(handler), failure, size]() mutable {
+            std::move(handler)(failure, size);
+          });
         },
         token, buffers);
   }
 
-  // Takes `head` and `body` as one write with nothing between them, at once: for a writer that
-  // frames its messages itself. False when writing has failed already.
-  bool write_now(std::string_view head, std::string_view body) {
-    if (failure_) return false;
-    pending_.append(head);
-    pending_.append(body);
-    flush_soon();
-    return true;
+  enum class Accepted { yes, over_limit, refused };
+  // Takes `head` and `body` as one write with nothing between them, at once, from any thread:
+  // for a writer that frames its messages itself. over_limit when it would take what waits
+  // past `limit` bytes (a single message larger than the limit is taken when nothing waits);
+  // refused once writing failed or stop_messages() was called.
+  Accepted write_message(std::string_view head, std::string_view body, std::size_t limit) {
+    bool schedule = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (failure_ || messages_stopped_) return Accepted::refused;
+      const auto waiting = pending_.size() + in_flight_.size();
+      const auto size = head.size() + body.size();
+      if (waiting > 0 && waiting + size > limit) return Accepted::over_limit;
+      pending_.append(head);
+      pending_.append(body);
+      schedule = claim_flush();
+    }
+    if (schedule) schedule_flush();
+    return Accepted::yes;
+  }
+  // No more messages from write_message: what follows is the close frame, or nothing.
+  void stop_messages() {
+    std::lock_guard lock(mutex_);
+    messages_stopped_ = true;
   }
 
   // Calls `handler` once everything accepted so far is written, or writing failed.
   void async_wait_flushed(boost::asio::any_completion_handler<void(error_code)> handler);
 
  private:
-  // Flushes at the end of the network thread's burst of work, or at once when the thread keeps
-  // no batch; while a write is in flight, its completion flushes.
-  void flush_soon();
+  // Under the lock: whether the caller is the one to schedule a flush (none is scheduled and no
+  // write is in flight, whose completion would see to it).
+  bool claim_flush() {
+    if (flush_scheduled_ || writing_) return false;
+    flush_scheduled_ = true;
+    return true;
+  }
+  // Flushes on the strand at the end of the calling thread's burst of work, or soon when the
+  // thread keeps no batch.
+  void schedule_flush();
   void flush();
   void on_flushed(const error_code& error);
 
   next_layer_type next_;
   std::weak_ptr<void> owner_;
-  std::string pending_;    // accepted while a write is in flight
-  std::string in_flight_;  // being written
-  error_code failure_;     // the first write error; every later write reports it
-  bool in_batch_ = false;  // waiting in the thread's WriteBatch
+  mutable std::mutex mutex_;  // guards what follows, up to the waiters
+  std::string pending_;       // accepted, not yet being written
+  std::string in_flight_;     // being written (its bytes are read by the write, unlocked)
+  error_code failure_;        // the first write error; every later write reports it
+  bool flush_scheduled_ = false;
+  bool writing_ = false;
+  bool messages_stopped_ = false;
   std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
 };
 

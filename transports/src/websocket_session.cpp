@@ -2,6 +2,7 @@
 
 #include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket/error.hpp>
 #include <spdlog/spdlog.h>
 
@@ -95,37 +96,31 @@ void WebSocketSession<Stream>::on_read(const boost::system::error_code& error) {
 
 template <class Stream>
 void WebSocketSession<Stream>::send(Frame frame) {
-  // Deferred, not posted: queued behind what this thread is doing without waking another
-  // thread, which a fan-out to many sessions would otherwise do once per session.
-  asio::defer(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
-    self->enqueue(std::move(frame));
-  });
-}
-
-template <class Stream>
-void WebSocketSession<Stream>::enqueue(Frame frame) {
-  if (ended_ || closing_) return;
-  // The frame goes straight into the stream's buffer, which the end of this burst of work
-  // flushes; the bound is on what waits there. A single frame larger than the bound is still
-  // taken when nothing else waits.
-  auto& stream = ws_.next_layer();
-  const auto waiting = stream.buffered();
-  if (waiting > 0 && waiting + frame->size() > context_->limits.write_queue_bytes) return cut_off();
-  // Control frames (pings, pongs, the close) are Beast's; they go into the same buffer whole,
-  // so frames never interleave. Messages are never fragmented or compressed here.
-  if (!stream.write_now(WebSocketFrameHead(frame->size()).bytes(), *frame)) {
-    return end(asio::error::broken_pipe);
-  }
-  TransportStats::add(stats_.frames_out);
-  TransportStats::add(stats_.bytes_out, frame->size());
+  // Framed here and put straight into the stream's buffer, from the thread that delivers: a
+  // fan-out costs no hop to each recipient's strand. The end of this thread's burst of work
+  // flushes it, on the strand. Control frames (pings, pongs, the close) are Beast's; they go
+  // into the same buffer whole, so frames never interleave. Messages are never fragmented or
+  // compressed here.
+  using Accepted = typename CoalescingStream<Stream>::Accepted;
+  const auto accepted = ws_.next_layer().write_message(WebSocketFrameHead(frame->size()).bytes(),
+                                                       *frame, context_->limits.write_queue_bytes);
+  if (accepted == Accepted::yes) {
+    TransportStats::add(stats_.frames_out);
+    TransportStats::add(stats_.bytes_out, frame->size());
+  } else if (accepted == Accepted::over_limit) {
+    // Posted, never run inline: the caller may hold a lock that ending the session takes.
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->cut_off(); });
+  }  // refused: the connection is ending
 }
 
 template <class Stream>
 void WebSocketSession<Stream>::close() {
-  // Deferred like send(), so that what was sent before close() is written before the end.
+  // On the strand; what was sent before close() is in the stream's buffer already, and the
+  // close frame follows it.
   asio::defer(ws_.get_executor(), [self = shared_from_this()] {
     if (self->ended_ || self->closing_) return;
     self->closing_ = true;
+    self->ws_.next_layer().stop_messages();
     if (!self->opened_) return;  // the handshake's own timeout ends it
     self->do_close();            // after what was sent before: it waits in the stream's buffer
   });
@@ -141,6 +136,8 @@ void WebSocketSession<Stream>::do_close() {
 
 template <class Stream>
 void WebSocketSession<Stream>::cut_off() {
+  if (ended_) return;  // more messages over the limit came before this ran
+  ws_.next_layer().stop_messages();
   TransportStats::add(stats_.slow_consumers);
   // Queued frames move into the coalescing stream's buffer as they are written, so bytes are
   // what can be counted; the frame that did not fit is the one refused.
@@ -155,6 +152,7 @@ template <class Stream>
 void WebSocketSession<Stream>::end(const boost::system::error_code& error) {
   if (ended_) return;
   ended_ = true;
+  ws_.next_layer().stop_messages();
   if (error == websocket::error::message_too_big) {
     TransportStats::add(stats_.too_large);
     spdlog::info("websocket: closed {} (1009): a message over the limit of {} bytes",
