@@ -29,13 +29,17 @@ void CoalescingStream<NextLayer>::schedule_flush() {
 
 template <class NextLayer>
 void CoalescingStream<NextLayer>::flush() {
+  std::size_t messages = 0, bytes = 0;
   {
     std::lock_guard lock(mutex_);
     flush_scheduled_ = false;
     if (writing_ || pending_.empty()) return;
     in_flight_.swap(pending_);
     writing_ = true;
+    messages = std::exchange(unreported_messages_, 0);
+    bytes = std::exchange(unreported_bytes_, 0);
   }
+  if (messages > 0 && report_) report_(messages, bytes);
   asio::async_write(
       next_, asio::buffer(in_flight_),
       [this, keep = owner_.lock()](const error_code& error, std::size_t) { on_flushed(error); });

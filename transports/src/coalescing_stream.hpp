@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,12 @@ class CoalescingStream {
   // The object that owns this stream, kept alive while a write is in flight: Beast believes
   // its writes finished long before, and would let the owner go.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+  // Told, on the strand as each flush starts, how many messages (write_message) and bytes of
+  // them went since the last: counters shared by every thread are touched once a flush rather
+  // than once a message. Set before the first message.
+  void on_messages_flushed(std::function<void(std::size_t messages, std::size_t bytes)> report) {
+    report_ = std::move(report);
+  }
 
   // Bytes accepted and not yet written to the socket.
   std::size_t buffered() const {
@@ -100,6 +107,8 @@ class CoalescingStream {
       if (waiting > 0 && waiting + size > limit) return Accepted::over_limit;
       pending_.append(head);
       pending_.append(body);
+      ++unreported_messages_;
+      unreported_bytes_ += body.size();
       schedule = claim_flush();
     }
     if (schedule) schedule_flush();
@@ -137,6 +146,9 @@ class CoalescingStream {
   bool flush_scheduled_ = false;
   bool writing_ = false;
   bool messages_stopped_ = false;
+  std::size_t unreported_messages_ = 0;
+  std::size_t unreported_bytes_ = 0;
+  std::function<void(std::size_t, std::size_t)> report_;
   std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
 };
 

@@ -38,6 +38,10 @@ template <class Stream>
 void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> request) {
   const auto& limits = context_->limits;
   ws_.next_layer().set_owner(weak_from_this());
+  ws_.next_layer().on_messages_flushed([&stats = stats_](std::size_t messages, std::size_t bytes) {
+    TransportStats::add(stats.frames_out, messages);
+    TransportStats::add(stats.bytes_out, bytes);
+  });
   const std::string_view target(request.target().data(), request.target().size());
   if (const auto mark = target.find('?'); mark != std::string_view::npos)
     query_ = std::string(target.substr(mark + 1, 512));  // what a greeting needs, bounded
@@ -104,10 +108,8 @@ void WebSocketSession<Stream>::send(Frame frame) {
   using Accepted = typename CoalescingStream<Stream>::Accepted;
   const auto accepted = ws_.next_layer().write_message(WebSocketFrameHead(frame->size()).bytes(),
                                                        *frame, context_->limits.write_queue_bytes);
-  if (accepted == Accepted::yes) {
-    TransportStats::add(stats_.frames_out);
-    TransportStats::add(stats_.bytes_out, frame->size());
-  } else if (accepted == Accepted::over_limit) {
+  // Counted as they are flushed (on_messages_flushed), not here on every delivering thread.
+  if (accepted == Accepted::over_limit) {
     // Posted, never run inline: the caller may hold a lock that ending the session takes.
     asio::post(ws_.get_executor(), [self = shared_from_this()] { self->cut_off(); });
   }  // refused: the connection is ending
