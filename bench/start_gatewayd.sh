@@ -35,7 +35,7 @@ port() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$gateway_work/ready.json"; }
 # them for SECONDS (the gateway acts on each token once; one sent twice would be refused).
 #   wrk_distinct_tokens BUILD_DIR SECONDS
 wrk_distinct_tokens() {
-  "$1/bench/token_list" --key-file "$gateway_key" --count $(($2 * 80000)) \
+  "$1/bench/token_list" --key-file "$gateway_key" --count $(($2 * 200000)) \
     >"$gateway_work/tokens.txt"
   cat >"$gateway_work/post.lua" <<EOF
 local tokens, next = {}, 0
