@@ -2,8 +2,9 @@
 # Round trips per second of ping through a real gatewayd on loopback, on this machine: the
 # project's load generator (gateway_load) over HTTP keep-alive, WebSocket, UDP and TCP, then
 # wrk over HTTP with a list of distinct tokens (the gateway acts on each token once), and the
-# replay guard's cost: the same WebSocket load against a gateway with the guard off.
-# The gateway and the load share the machine's cores; figures are printed, nothing asserted.
+# replay guard's cost: the same WebSocket load against a gateway with the guard off; and each
+# transport against a gateway pinned to one core with the load on the other, with the ratios of
+# WebSocket and TCP to HTTP. The first figures share the cores; nothing is asserted.
 #   gateway_bench.sh BUILD_DIR [--seconds S] [--connections C] [--verify-every N] [--guard-rounds R]
 set -euo pipefail
 
@@ -71,3 +72,25 @@ printf 'replay guard: websocket %s round trips/s on, %s off: ratio %s\n' \
   "$(awk -v on="${on[*]}" -v off="${off[*]}" 'BEGIN {
       n = split(on, a, " "); split(off, b, " "); for (i = 1; i <= n; i++) { x += a[i]; y += b[i] }
       printf "%.3f", x / y }')"
+
+# The transports beside HTTP, each against a fresh gateway with one network thread on core 1
+# and the load on core 0 (on two cores or more), so that the comparison is of the gateway's
+# work and not of how the two share the cores.
+transport_run() {  # TRANSPORT: prints round trips/s
+  local flag name=$1
+  case $1 in http) flag=--http-port ;; websocket) flag=--ws-port name=ws ;; udp) flag=--udp-port ;;
+    tcp) flag=--tcp-port ;; esac
+  stop_gatewayd
+  start_gatewayd "$build" --http-port off --ws-port off --udp-port off --tcp-port off "$flag" 0 \
+    --threads 1
+  rate "$("${pin_load[@]}" "$load" --transport "$1" --port "$(port "$name")" \
+    --key-file "$gateway_key" --connections "$connections" --seconds "$seconds" --warmup 0.5 \
+    --verify-every "$verify_every")"
+}
+declare -A pinned
+for transport in http websocket udp tcp; do pinned[$transport]=$(transport_run "$transport"); done
+printf 'pinned, one network thread: http %s, websocket %s, udp %s, tcp %s round trips/s;' \
+  "${pinned[http]}" "${pinned[websocket]}" "${pinned[udp]}" "${pinned[tcp]}"
+printf ' ratio to http: websocket %s, tcp %s\n' \
+  "$(awk -v a="${pinned[websocket]}" -v b="${pinned[http]}" 'BEGIN { printf "%.2f", a / b }')" \
+  "$(awk -v a="${pinned[tcp]}" -v b="${pinned[http]}" 'BEGIN { printf "%.2f", a / b }')"
