@@ -20,8 +20,8 @@ void assertion_failed(const char* expression, const char* function, const char* 
 
 void assertion_failed_msg(const char* expression, const char* message, const char* function,
                           const char* file, long line) {
-  std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s\n", file, line, function,
-               expression, message);
+  std::fprintf(stderr, "%s:%ld: %s: Assertion `%s' failed: %s\n", file, line, function, expression,
+               message);
   std::abort();
 }
 
