@@ -151,12 +151,12 @@ class MessageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Me
   }
 
   bool accept() {
-    bad_fields_ &= ~field_->bit;
+    bad_fields_ &= ~bit_of(*field_);
     field_ = nullptr;
     return true;
   }
   bool wrong_type() {
-    bad_fields_ |= field_->bit;
+    bad_fields_ |= bit_of(*field_);
     field_ = nullptr;
     return true;
   }
