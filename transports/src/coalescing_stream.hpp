@@ -19,6 +19,8 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "write_queue.hpp"
+
 namespace gw::transports {
 
 // The layer under a WebSocket stream that makes one system call carry many messages. A write
@@ -95,16 +97,15 @@ class CoalescingStream {
   enum class Accepted { yes, over_limit, refused };
   // Takes `head` and `body` as one write with nothing between them, at once, from any thread:
   // for a writer that frames its messages itself. over_limit when it would take what waits
-  // past `limit` bytes (a single message larger than the limit is taken when nothing waits);
-  // refused once writing failed or stop_messages() was called.
+  // past `limit` bytes (over_write_bound); refused once writing failed or stop_messages() was
+  // called.
   Accepted write_message(std::string_view head, std::string_view body, std::size_t limit) {
     bool schedule = false;
     {
       std::lock_guard lock(mutex_);
       if (failure_ || messages_stopped_) return Accepted::refused;
-      const auto waiting = pending_.size() + in_flight_.size();
-      const auto size = head.size() + body.size();
-      if (waiting > 0 && waiting + size > limit) return Accepted::over_limit;
+      if (over_write_bound(pending_.size() + in_flight_.size(), head.size() + body.size(), limit))
+        return Accepted::over_limit;
       pending_.append(head);
       pending_.append(body);
       ++unreported_messages_;

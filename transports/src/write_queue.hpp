@@ -8,6 +8,13 @@
 
 namespace gw::transports {
 
+// The bound on what waits to be written on one connection: a frame is refused when it would
+// take `waiting` bytes past `limit`, but a single frame larger than the limit is still taken when
+// nothing else waits (a message at the size limit must go out).
+inline bool over_write_bound(std::size_t waiting, std::size_t frame, std::size_t limit) noexcept {
+  return waiting > 0 && waiting + frame > limit;
+}
+
 // Frames waiting to be written on one connection, bounded in bytes. The frames are shared
 // with every other recipient, so the bound counts what this client holds up, not copies.
 class WriteQueue {
@@ -18,8 +25,7 @@ class WriteQueue {
   // bytes already accepted further down, not yet sent) over its bound. A single frame larger
   // than the bound is still taken when nothing else waits.
   bool push(Frame frame, std::size_t held_elsewhere = 0) {
-    const auto waiting = bytes_ + held_elsewhere;
-    if (waiting > 0 && waiting + frame->size() > max_bytes_) return false;
+    if (over_write_bound(bytes_ + held_elsewhere, frame->size(), max_bytes_)) return false;
     bytes_ += frame->size();
     frames_.push_back(std::move(frame));
     return true;
