@@ -1,5 +1,5 @@
 // The WebSocket read path: a real WebSocket listener on loopback; each input follows a valid
-// upgrade request on a new connection, so that it reaches Beast's frame reader (masking,
+// upgrade request on a new connection, so that it reaches the gateway's frame reader (masking,
 // fragments, control frames, the message limit) and the session's read loop.
 #include <cstdint>
 #include <string_view>

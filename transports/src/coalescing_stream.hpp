@@ -10,12 +10,9 @@
 #include <vector>
 
 #include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/basic_stream.hpp>
-#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
@@ -23,12 +20,12 @@
 
 namespace gw::transports {
 
-// The layer under a WebSocket stream that makes one system call carry many messages. A write
-// is copied into a buffer and reported done at once (through the executor, never inline). The
-// buffer goes to the socket at the end of the network thread's current burst of work (see
-// run_network_thread), or when the previous write finishes, so that messages from back-to-back
-// publications leave together. Beast's own frames (pong, close) pass through the same buffer,
-// so nothing interleaves. A message may be added from any thread (write_message): a fan-out
+// What a WebSocket connection writes through, so that one system call carries many messages.
+// A write is copied into a buffer and accepted at once. The buffer goes to the socket at the
+// end of the network thread's current burst of work (see run_network_thread), or when the
+// previous write finishes, so that messages from back-to-back publications leave together.
+// The connection's own frames (the handshake's response, pong, close) pass through the same
+// buffer, so nothing interleaves. A message may be added from any thread (write_message): a fan-out
 // appends to each recipient's buffer where it runs, under the buffer's lock, with no hop to the
 // recipient's strand; the writes to the socket stay on the strand. What waits here is bounded
 // in bytes. Over TLS, what leaves together is also encrypted together.
@@ -46,8 +43,8 @@ class CoalescingStream {
   next_layer_type& next_layer() noexcept { return next_; }
   const next_layer_type& next_layer() const noexcept { return next_; }
 
-  // The object that owns this stream, kept alive while a write is in flight: Beast believes
-  // its writes finished long before, and would let the owner go.
+  // The object that owns this stream, kept alive while a write is in flight: the writes were
+  // accepted long before, and the owner may have nothing else pending.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
   // Told, on the strand as each flush starts, how many messages (write_message) and bytes of
   // them went since the last: counters shared by every thread are touched once a flush rather
@@ -62,36 +59,21 @@ class CoalescingStream {
     return pending_.size() + in_flight_.size();
   }
 
-  template <class MutableBuffers, class ReadToken>
-  auto async_read_some(const MutableBuffers& buffers, ReadToken&& token) {
-    return next_.async_read_some(buffers, std::forward<ReadToken>(token));
-  }
-
-  template <class ConstBuffers, class WriteToken>
-  auto async_write_some(const ConstBuffers& buffers, WriteToken&& token) {
-    return boost::asio::async_initiate<WriteToken, void(error_code, std::size_t)>(
-        [this](auto handler, const ConstBuffers& data) {
-          std::size_t size = 0;
-          error_code failure;
-          bool schedule = false;
-          {
-            std::lock_guard lock(mutex_);
-            failure = failure_;
-            if (!failure) {
-              for (const auto buffer : boost::beast::buffers_range_ref(data)) {
-                pending_.append(static_cast<const char*>(buffer.data()), buffer.size());
-                size += buffer.size();
-              }
-              schedule = claim_flush();
-            }
-          }
-          if (schedule) schedule_flush();
-          const auto executor = boost::asio::get_associated_executor(handler, get_executor());
-          boost::asio::post(executor, [handler = std::move(handler), failure, size]() mutable {
-            std::move(handler)(failure, size);
-          });
-        },
-        token, buffers);
+  // Takes `head` and `payload` as one write with nothing between them, at once, from any
+  // thread, uncounted and whatever the bound: for the writer's own frames (a handshake's
+  // response, pings, pongs, the close frame), which also go after stop_messages(). False once
+  // writing failed.
+  bool write_frame(std::string_view head, std::string_view payload) {
+    bool schedule = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (failure_) return false;
+      pending_.append(head);
+      pending_.append(payload);
+      schedule = claim_flush();
+    }
+    if (schedule) schedule_flush();
+    return true;
   }
 
   enum class Accepted { yes, over_limit, refused };
@@ -153,36 +135,16 @@ class CoalescingStream {
   std::vector<boost::asio::any_completion_handler<void(error_code)>> flushed_waiters_;
 };
 
-// How the next layer ends a WebSocket: TLS sends close_notify (what Beast's own teardown for
-// ssl_stream does; Boost 1.81 declares that one as a hidden friend that clang cannot call), a
-// plain stream is shut down by Beast's teardown for basic_stream.
+// How the next layer ends a WebSocket after the close handshake: TLS sends close_notify, a
+// plain stream is shut down by Beast's teardown for basic_stream (the send side first, then
+// what the client still sends is read to its end).
 template <class NextLayer, class TeardownHandler>
-void async_teardown_next_layer(boost::beast::role_type role, NextLayer& next,
-                               TeardownHandler&& handler) {
+void async_teardown_next_layer(NextLayer& next, TeardownHandler&& handler) {
   if constexpr (requires { next.async_shutdown(handler); })
     next.async_shutdown(std::forward<TeardownHandler>(handler));
   else
-    boost::beast::async_teardown(role, next, std::forward<TeardownHandler>(handler));
-}
-
-// The close handshake's last step (found by Beast through argument-dependent lookup): the
-// buffered close frame is written before the next layer is shut down in its own way.
-template <class NextLayer, class TeardownHandler>
-void async_teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
-                    TeardownHandler&& handler) {
-  stream.async_wait_flushed([&stream, role, handler = std::forward<TeardownHandler>(handler)](
-                                const boost::system::error_code&) mutable {
-    async_teardown_next_layer(role, stream.next_layer(), std::move(handler));
-  });
-}
-
-template <class NextLayer>
-void teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
-              boost::system::error_code& error) {
-  if constexpr (requires { stream.next_layer().shutdown(error); })
-    stream.next_layer().shutdown(error);
-  else
-    boost::beast::teardown(role, stream.next_layer(), error);
+    boost::beast::async_teardown(boost::beast::role_type::server, next,
+                                 std::forward<TeardownHandler>(handler));
 }
 
 }  // namespace gw::transports

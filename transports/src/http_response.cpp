@@ -39,6 +39,10 @@ void append_response_head(std::string& out, const ResponseHead& head) {
     out += "\r\nAllow: ";
     out += head.allow;
   }
+  if (!head.websocket_version.empty()) {
+    out += "\r\nSec-WebSocket-Version: ";
+    out += head.websocket_version;
+  }
   // A rate-limited client may send again once its bucket holds a token: within a second.
   if (head.status == 429) out += "\r\nRetry-After: 1";
   // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.

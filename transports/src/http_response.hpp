@@ -12,8 +12,9 @@ struct ResponseHead {
   unsigned version = 11;  // of the request: 10 or 11
   std::string_view content_type;
   std::size_t content_length = 0;
-  bool close_after = false;  // the connection ends after this response
-  std::string_view allow;    // for a 405: the methods the path takes
+  bool close_after = false;            // the connection ends after this response
+  std::string_view allow;              // for a 405: the methods the path takes
+  std::string_view websocket_version;  // for a 426 to a WebSocket upgrade: the version served
 };
 
 // Appends the status line and headers of `head`, ending with the blank line: the response is

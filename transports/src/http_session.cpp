@@ -14,6 +14,7 @@
 #include "network.hpp"
 #include "origin_policy.hpp"
 #include "tls_stream.hpp"
+#include "websocket_handshake.hpp"
 #include "websocket_session.hpp"
 
 namespace gw::transports {
@@ -190,6 +191,11 @@ void HttpSession<Stream>::route(Request& request) {
                      std::string(request[http::field::origin]));
         return write(403, plain_text, *refusal, true);
       }
+      if (auto refusal = refused_upgrade(request[http::field::sec_websocket_key],
+                                         request[http::field::sec_websocket_version])) {
+        return write(refusal->status, plain_text, refusal->text, true, {},
+                     refusal->wrong_version ? served_websocket_version : std::string_view());
+      }
       return upgrade();
     }
     return write(426, plain_text, "WebSocket clients only: send an Upgrade request\n",
@@ -227,7 +233,11 @@ void HttpSession<Stream>::upgrade() {
   // gives up its place first so that the connection is not counted twice.
   upgraded_ = true;
   context_->release(std::exchange(connection_id_, 0), stats_);
-  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_)->run(parser_->release());
+  const auto request = parser_->release();
+  const auto target = request.target();
+  const auto key = request[http::field::sec_websocket_key];
+  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_)
+      ->run({target.data(), target.size()}, {key.data(), key.size()});
 }
 
 template <class Stream>
@@ -242,7 +252,8 @@ void HttpSession<Stream>::answer(Frame frame, int status, bool close_after) {
 
 template <class Stream>
 void HttpSession<Stream>::write(int status, std::string_view content_type, std::string_view body,
-                                bool close_after, std::string_view allow) {
+                                bool close_after, std::string_view allow,
+                                std::string_view websocket_version) {
   close_after = close_after || closing_;
   response_.clear();
   append_response_head(response_, {.status = status,
@@ -250,7 +261,8 @@ void HttpSession<Stream>::write(int status, std::string_view content_type, std::
                                    .content_type = content_type,
                                    .content_length = body.size(),
                                    .close_after = close_after,
-                                   .allow = allow});
+                                   .allow = allow,
+                                   .websocket_version = websocket_version});
   response_ += body;
   beast::get_lowest_layer(stream_).expires_after(context_->limits.header_timeout);
   asio::async_write(stream_, asio::buffer(response_),

@@ -65,7 +65,7 @@ class HttpSession final : public HttpConnection,
   void serve_message(Request& request);
   void upgrade();
   void write(int status, std::string_view content_type, std::string_view body, bool close_after,
-             std::string_view allow = {});
+             std::string_view allow = {}, std::string_view websocket_version = {});
   void on_write(const boost::system::error_code& error, bool close_after);
   void end(std::string_view why, const boost::system::error_code& error);
 

@@ -4,8 +4,8 @@
 
 namespace gw::transports {
 
-WebSocketFrameHead::WebSocketFrameHead(std::size_t payload_size) noexcept {
-  bytes_[0] = static_cast<char>(0x81);  // FIN, text
+WebSocketFrameHead::WebSocketFrameHead(std::size_t payload_size, WebSocketOpcode opcode) noexcept {
+  bytes_[0] = static_cast<char>(0x80 | static_cast<unsigned>(opcode));  // FIN: never fragmented
   if (payload_size < 126) {
     bytes_[1] = static_cast<char>(payload_size);
     size_ = 2;

@@ -36,16 +36,8 @@ struct Loopback {
     return client;
   }
 
-  // Accepts `text` as Beast would write a message; counts its completion in `done`.
-  void write(const std::string& text, int& done, boost::system::error_code& error) {
-    // Accepted bytes are copied at once: `text` may go before the completion runs.
-    stream.async_write_some(asio::buffer(text),
-                            [&, size = text.size()](boost::system::error_code e, std::size_t n) {
-                              CHECK(n == (e ? 0 : size));
-                              error = e;
-                              ++done;
-                            });
-  }
+  // Writes `text` as a frame of the stream's owner: accepted at once, or refused.
+  bool write(const std::string& text) { return stream.write_frame({}, text); }
 
   // Runs handlers until `ready` or two seconds pass.
   template <typename Ready>
@@ -67,21 +59,17 @@ struct Loopback {
 
 }  // namespace
 
-TEST_CASE("writes in one burst are done at once and leave together when it ends",
+TEST_CASE("writes in one burst are accepted at once and leave together when it ends",
           "[coalescing-stream]") {
   Loopback link;
   WriteBatch batch;
-  int done = 0;
-  boost::system::error_code error;
   {
     const WriteBatch::Scope scope(batch);
-    link.write("one|", done, error);
-    link.write("two|", done, error);
-    link.write("three|", done, error);
-    link.io.poll();  // the burst: the writes complete, nothing is sent yet
+    CHECK(link.write("one|"));
+    CHECK(link.write("two|"));
+    CHECK(link.write("three|"));
+    link.io.poll();  // the burst: nothing is sent yet
   }
-  CHECK(done == 3);
-  CHECK_FALSE(error);
   CHECK(link.stream.buffered() == 14);
   CHECK(link.peer.available() == 0);
   CHECK_FALSE(batch.empty());  // one flush for the connection, not one per write
@@ -99,38 +87,51 @@ TEST_CASE("writes in one burst are done at once and leave together when it ends"
 
 TEST_CASE("outside a network thread's burst a write goes at once", "[coalescing-stream]") {
   Loopback link;
-  int done = 0;
-  boost::system::error_code error;
-  link.write("alone", done, error);
+  CHECK(link.write("alone"));
   bool flushed = false;
   link.stream.async_wait_flushed([&](boost::system::error_code) { flushed = true; });
-  REQUIRE(link.run_until([&] { return flushed && done == 1; }));
+  REQUIRE(link.run_until([&] { return flushed; }));
   CHECK(link.read_peer(5) == "alone");
 }
 
-TEST_CASE("once writing fails every later write reports it and nothing is kept",
+TEST_CASE("messages stop at stop_messages and over the bound; the owner's frames still go",
+          "[coalescing-stream]") {
+  using Accepted = Stream::Accepted;
+  Loopback link;
+  CHECK(link.stream.write_message("<", "first>", 16) == Accepted::yes);
+  CHECK(link.stream.write_message("<", "too long>", 16) == Accepted::over_limit);
+  link.stream.stop_messages();
+  CHECK(link.stream.write_message("<", "late>", 16) == Accepted::refused);
+  CHECK(link.write("close"));  // the close frame follows what was sent before
+  bool flushed = false;
+  link.stream.async_wait_flushed([&](boost::system::error_code) { flushed = true; });
+  REQUIRE(link.run_until([&] { return flushed; }));
+  CHECK(link.read_peer(12) == "<first>close");
+}
+
+TEST_CASE("once writing fails every later write is refused and nothing is kept",
           "[coalescing-stream]") {
   Loopback link;
   // The peer resets the connection: linger 0 makes close send RST.
   link.peer.set_option(asio::socket_base::linger(true, 0));
   link.peer.close();
-  int done = 0;
-  boost::system::error_code error;
   const std::string chunk(64 * 1024, 'x');
   // The first writes may still reach the kernel's buffer; within a bounded number one fails.
-  for (int attempt = 0; attempt < 200 && !error; ++attempt) {
-    link.write(chunk, done, error);
+  bool failed = false;
+  boost::system::error_code error;
+  for (int attempt = 0; attempt < 200 && !failed; ++attempt) {
+    failed = !link.write(chunk);
     bool flushed = false;
-    link.stream.async_wait_flushed([&](boost::system::error_code) { flushed = true; });
+    link.stream.async_wait_flushed([&](boost::system::error_code e) {
+      error = e;
+      flushed = true;
+    });
     REQUIRE(link.run_until([&] { return flushed; }));
+    failed = failed || error;
   }
   REQUIRE(error);
   CHECK(link.stream.buffered() == 0);
-  const auto failure = error;
-  error.clear();
-  const int before = done;
-  link.write("after", done, error);
-  REQUIRE(link.run_until([&] { return done == before + 1; }));
-  CHECK(error == failure);
+  CHECK_FALSE(link.write("after"));
+  CHECK(link.stream.write_message("", "after", 1024) == Stream::Accepted::refused);
   CHECK(link.stream.buffered() == 0);
 }

@@ -20,7 +20,8 @@ ResponseHead head(int status, std::string_view content_type, std::size_t length,
           .content_type = content_type,
           .content_length = length,
           .close_after = false,
-          .allow = allow};
+          .allow = allow,
+          .websocket_version = {}};
 }
 
 // The head and body as an HTTP client reads them: Beast's own parser.
@@ -79,4 +80,13 @@ TEST_CASE("a response head carries Allow, Retry-After and the console's policy",
   CHECK(limited[http::field::retry_after] == "1");
   const auto page = parsed(head(200, "text/html; charset=utf-8", 0), "");
   CHECK(page["Content-Security-Policy"].starts_with("default-src 'self'"));
+}
+
+TEST_CASE("a 426 to a WebSocket upgrade names the version served", "[http]") {
+  auto refusal = head(426, "text/plain; charset=utf-8", 0);
+  refusal.websocket_version = "13";
+  const auto response = parsed(refusal, "");
+  CHECK(response.result_int() == 426);
+  CHECK(response[http::field::sec_websocket_version] == "13");
+  CHECK(parsed(head(400, "text/plain", 0), "").count(http::field::sec_websocket_version) == 0);
 }
