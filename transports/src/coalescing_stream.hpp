@@ -37,7 +37,13 @@ class CoalescingStream {
   using next_layer_type = NextLayer;
   using executor_type = typename next_layer_type::executor_type;
 
-  explicit CoalescingStream(NextLayer&& next) : next_(std::move(next)) {}
+  explicit CoalescingStream(NextLayer&& next) : next_(std::move(next)) {
+    // A plain socket is written without waiting (flush): a full send buffer must say so.
+    if constexpr (requires { next_.socket().non_blocking(true); }) {
+      error_code ignored;  // a socket already closed fails its first write instead
+      next_.socket().non_blocking(true, ignored);
+    }
+  }
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   next_layer_type& next_layer() noexcept { return next_; }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -133,5 +134,27 @@ TEST_CASE("once writing fails every later write is refused and nothing is kept",
   CHECK(link.stream.buffered() == 0);
   CHECK_FALSE(link.write("after"));
   CHECK(link.stream.write_message("", "after", 1024) == Stream::Accepted::refused);
+  CHECK(link.stream.buffered() == 0);
+}
+
+TEST_CASE("a burst larger than the socket takes at once goes in part, and the rest as it drains",
+          "[coalescing-stream]") {
+  Loopback link;
+  std::string burst(8 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < burst.size(); ++i) burst[i] = static_cast<char>('a' + i % 23);
+  CHECK(link.write(burst));
+  link.io.poll();  // the first part is written at once; the kernel takes no more until read
+  CHECK(link.stream.buffered() == burst.size());  // the rest waits, and so does the whole
+  bool flushed = false;
+  link.stream.async_wait_flushed([&](boost::system::error_code e) {
+    CHECK_FALSE(e);
+    flushed = true;
+  });
+  std::string received;
+  std::thread reader([&] { received = link.read_peer(burst.size()); });
+  const bool done = link.run_until([&] { return flushed; });
+  reader.join();
+  REQUIRE(done);
+  CHECK(received == burst);
   CHECK(link.stream.buffered() == 0);
 }
