@@ -141,7 +141,8 @@ TEST_CASE("a burst larger than the socket takes at once goes in part, and the re
           "[coalescing-stream]") {
   Loopback link;
   std::string burst(8 * 1024 * 1024, '\0');
-  for (std::size_t i = 0; i < burst.size(); ++i) burst[i] = static_cast<char>('a' + i % 23);
+  for (std::size_t i = 0; i < burst.size(); ++i)
+    burst[i] = static_cast<char>('a' + i % 23);
   CHECK(link.write(burst));
   link.io.poll();  // the first part is written at once; the kernel takes no more until read
   CHECK(link.stream.buffered() == burst.size());  // the rest waits, and so does the whole
