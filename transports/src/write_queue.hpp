@@ -21,11 +21,10 @@ class WriteQueue {
  public:
   explicit WriteQueue(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // False, and nothing queued, when the frame would take the queue (with `held_elsewhere`
-  // bytes already accepted further down, not yet sent) over its bound. A single frame larger
-  // than the bound is still taken when nothing else waits.
-  bool push(Frame frame, std::size_t held_elsewhere = 0) {
-    if (over_write_bound(bytes_ + held_elsewhere, frame->size(), max_bytes_)) return false;
+  // False, and nothing queued, when the frame would take the queue over its bound. A single
+  // frame larger than the bound is still taken when nothing else waits.
+  bool push(Frame frame) {
+    if (over_write_bound(bytes_, frame->size(), max_bytes_)) return false;
     bytes_ += frame->size();
     frames_.push_back(std::move(frame));
     return true;

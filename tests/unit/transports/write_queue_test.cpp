@@ -52,16 +52,6 @@ TEST_CASE("one frame larger than the bound is taken only when nothing else waits
   CHECK(behind.size() == 1);
 }
 
-TEST_CASE("bytes accepted further down count against the bound", "[write-queue]") {
-  WriteQueue queue(100);
-  CHECK_FALSE(queue.push(frame_of(50), 60));  // 60 already in the socket's buffer
-  CHECK(queue.empty());
-  CHECK(queue.push(frame_of(40), 60));
-  // Nothing waits anywhere: even a frame larger than the bound goes.
-  WriteQueue idle(100);
-  CHECK(idle.push(frame_of(500), 0));
-}
-
 TEST_CASE("a frame shared with other recipients is counted in each queue, not copied",
           "[write-queue]") {
   const auto shared = frame_of(30);
