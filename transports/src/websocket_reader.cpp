@@ -121,12 +121,17 @@ WebSocketReader::Event WebSocketReader::start_frame() {
   return {};
 }
 
-WebSocketReader::Event WebSocketReader::read_control(std::span<char>& input) {
+std::span<char> WebSocketReader::take_payload(std::span<char>& input) noexcept {
   const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(frame_left_, input.size()));
-  auto piece = input.first(take);
+  const auto piece = input.first(take);
   input = input.subspan(take);
   unmask(piece);
   frame_left_ -= take;
+  return piece;
+}
+
+WebSocketReader::Event WebSocketReader::read_control(std::span<char>& input) {
+  const auto piece = take_payload(input);
   const bool whole = control_.empty() && frame_left_ == 0;
   if (!whole) control_.append(piece.data(), piece.size());
   if (frame_left_ > 0) return {};
@@ -136,11 +141,7 @@ WebSocketReader::Event WebSocketReader::read_control(std::span<char>& input) {
 }
 
 WebSocketReader::Event WebSocketReader::read_data(std::span<char>& input) {
-  const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(frame_left_, input.size()));
-  auto piece = input.first(take);
-  input = input.subspan(take);
-  unmask(piece);
-  frame_left_ -= take;
+  const auto piece = take_payload(input);
   // The common case, a message in one frame that came in one read, is handed out where it lies.
   const bool whole =
       message_.empty() && frame_left_ == 0 && frame_fin_ && message_size_ == piece.size();

@@ -41,6 +41,8 @@ class WebSocketReader {
  private:
   bool read_head(std::span<char>& input);
   Event start_frame();
+  // What of the frame's payload `input` holds, taken from it and unmasked.
+  std::span<char> take_payload(std::span<char>& input) noexcept;
   Event read_control(std::span<char>& input);
   Event read_data(std::span<char>& input);
   Event end_message(std::string_view message);
