@@ -371,7 +371,12 @@ class KilledGatewayTest(unittest.TestCase):
         with two_gateways() as (nats, (a, b)):
             client = HttpClient(b, "stays")
             client.gateway = a
-            reply = client.request(message("whoami"))
+            # The session is known elsewhere once b has written it, a moment after its
+            # handshake's reply; until then a does not know the token (401).
+            def answer_once_known():
+                reply = client.request(message("whoami"))
+                return None if reply.get("code") == 401 else reply
+            reply = wait_until(answer_once_known, "a knows b's session")
             self.assertEqual(reply.get("code"), 409, reply)
             self.assertIn("gateway b", reply["text"])
 
