@@ -183,7 +183,7 @@ void WebSocketSession<Stream>::finish() {
     if (self->ended_) return;
     if (error) return self->lose("websocket: connection", error);
     async_teardown_next_layer(self->stream_.next_layer(), [self](const boost::system::error_code&) {
-      self->end(self->goodbye_ ? Handler::Ending::goodbye : Handler::Ending::lost);
+      self->end(self->ending());
     });
   });
 }
@@ -203,7 +203,7 @@ void WebSocketSession<Stream>::on_timer(const boost::system::error_code& error) 
   if (close_sent_) {
     spdlog::info("websocket: closed {}: the close handshake did not finish in time",
                  remote_address());
-    return end(Handler::Ending::lost);
+    return end(ending());
   }
   if (std::exchange(heard_, false)) {
     ping_unanswered_ = false;
@@ -262,7 +262,7 @@ template <class Stream>
 void WebSocketSession<Stream>::lose(std::string_view why, const boost::system::error_code& error) {
   if (ended_) return;
   log_end(why, remote_address(), error);
-  end(goodbye_ ? Handler::Ending::goodbye : Handler::Ending::lost);
+  end(ending());
 }
 
 template <class Stream>

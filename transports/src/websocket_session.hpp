@@ -57,6 +57,10 @@ class WebSocketSession final : public Session,
   void cut_off();
   void lose(std::string_view why, const boost::system::error_code& error);
   void end(Handler::Ending ending);
+  // A goodbye once the client sent its close frame first, whatever happens after; else lost.
+  Handler::Ending ending() const noexcept {
+    return goodbye_ ? Handler::Ending::goodbye : Handler::Ending::lost;
+  }
 
   CoalescingStream<Stream> stream_;
   WebSocketReader reader_;
