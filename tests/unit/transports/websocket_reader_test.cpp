@@ -2,10 +2,13 @@
 
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "websocket_reading.hpp"
 
 namespace {
 
@@ -51,35 +54,11 @@ std::string text_frame(std::string payload) {
   return frame({.payload = std::move(payload)});
 }
 
-struct Seen {
-  Kind kind;
-  std::string payload;
-  std::uint16_t code;
-  bool text;
-  bool operator==(const Seen&) const = default;
-};
+using Seen = gw::test::ReadEvent;
 
-// Every event of `bytes` fed in pieces of `piece` bytes (0: all at once), up to the first
-// failure.
 std::vector<Seen> events(const std::string& bytes, std::size_t piece = 0,
                          std::size_t limit = 64 * 1024) {
-  WebSocketReader reader(limit);
-  std::string buffer = bytes;
-  std::vector<Seen> seen;
-  std::size_t offset = 0;
-  do {
-    const auto size = piece == 0 ? buffer.size() : std::min(piece, buffer.size() - offset);
-    std::span<char> input(buffer.data() + offset, size);
-    offset += size;
-    for (;;) {
-      const auto event = reader.read(input);
-      if (event.kind == Kind::need_more) break;
-      seen.push_back({event.kind, std::string(event.payload), event.code, event.text});
-      if (event.kind == Kind::failed) return seen;
-    }
-    REQUIRE(input.empty());
-  } while (offset < buffer.size());
-  return seen;
+  return gw::test::read_events(bytes, piece, limit);
 }
 
 Seen failure(const std::string& bytes) {
