@@ -175,7 +175,6 @@ bool Gateway::ask(const std::shared_ptr<Client>& client, message::Message reques
                   std::chrono::seconds timeout, OutgoingRequests::Callback done) {
   request.user_id = server_.name;
   request.timestamp = iso8601_now();
-  request.from.clear();
   request.token.clear();
   // Registered before it is sent: a quick reply must find it.
   request.id =

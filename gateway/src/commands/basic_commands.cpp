@@ -27,7 +27,8 @@ std::optional<Message> error_report(const CommandContext& context) {
   return text_reply("error report received");
 }
 
-std::optional<Message> list_commands(const CommandRegistry& registry) {
+// The gateway's commands, then those clients provide (`provide`), each with who provides it.
+std::optional<Message> list_commands(const CommandRegistry& registry, const Services& services) {
   auto list = nlohmann::json::array();
   for (const auto* command : registry.list()) {
     if (command->name.empty()) continue;
@@ -37,13 +38,19 @@ std::optional<Message> list_commands(const CommandRegistry& registry) {
          {"permission", to_string(command->permission)},
          {"needs_session", command->needs_session || command->permission == Permission::admin}});
   }
+  for (const auto& service : services.list())
+    list.push_back({{"name", service["name"]},
+                    {"description", service["description"]},
+                    {"permission", to_string(Permission::user)},
+                    {"needs_session", false},
+                    {"provided_by", service["providers"]}});
   const auto count = list.size();
   return text_reply(std::to_string(count) + " commands", std::move(list));
 }
 
 }  // namespace
 
-void add_basic_commands(CommandRegistry& registry) {
+void add_basic_commands(CommandRegistry& registry, const Services& services) {
   registry.add({.name = "ping",
                 .description = "Answer pong with the gateway's clock",
                 .permission = Permission::everyone,
@@ -52,8 +59,10 @@ void add_basic_commands(CommandRegistry& registry) {
                 .description = "Report an error to the gateway's log",
                 .permission = Permission::everyone,
                 .handler = error_report});
-  // The registry outlives its commands: it holds them.
-  const auto list = [&registry](const CommandContext&) { return list_commands(registry); };
+  // The registry outlives its commands: it holds them; the services live as long.
+  const auto list = [&registry, &services](const CommandContext&) {
+    return list_commands(registry, services);
+  };
   registry.add({.name = "commands",
                 .description = "List the commands with their descriptions and permissions",
                 .permission = Permission::everyone,

@@ -10,7 +10,11 @@ namespace gw::gateway {
 
 void add_builtin_commands(Gateway& gateway) {
   auto& registry = gateway.commands();
-  add_basic_commands(registry);
+  const AskClient ask = [&gateway](const std::shared_ptr<Client>& client, message::Message request,
+                                   std::chrono::seconds timeout, OutgoingRequests::Callback done) {
+    return gateway.ask(client, std::move(request), timeout, std::move(done));
+  };
+  add_basic_commands(registry, gateway.services());
   add_session_commands(registry, {.hub = gateway.hub(),
                                   .server = gateway.server(),
                                   .commands = registry,
@@ -31,15 +35,16 @@ void add_builtin_commands(Gateway& gateway) {
                                  .check = [&gateway](std::span<const Device> devices) {
                                    gateway.check_devices(devices);
                                  }});
-  add_request_commands(
-      registry, {.hub = gateway.hub(),
-                 .requestables = gateway.requestables(),
-                 .tables = gateway.tables(),
-                 .request_timeout = gateway.settings().sessions.request_timeout,
-                 .ask = [&gateway](const std::shared_ptr<Client>& client, message::Message request,
-                                   std::chrono::seconds timeout, OutgoingRequests::Callback done) {
-                   return gateway.ask(client, std::move(request), timeout, std::move(done));
-                 }});
+  add_request_commands(registry, {.hub = gateway.hub(),
+                                  .requestables = gateway.requestables(),
+                                  .tables = gateway.tables(),
+                                  .request_timeout = gateway.settings().sessions.request_timeout,
+                                  .ask = ask});
+  add_service_commands(registry, {.hub = gateway.hub(),
+                                  .services = gateway.services(),
+                                  .commands = registry,
+                                  .request_timeout = gateway.settings().sessions.request_timeout,
+                                  .ask = ask});
 }
 
 void add_builtin_requestables(Gateway& gateway) {

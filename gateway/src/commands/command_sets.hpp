@@ -22,6 +22,7 @@
 #include <gw/gateway/outgoing_requests.hpp>
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/server_info.hpp>
+#include <gw/gateway/services.hpp>
 #include <gw/gateway/snapshot_slot.hpp>
 #include <gw/message/message.hpp>
 
@@ -35,7 +36,7 @@ struct GatewayControl;
 class TopicHistory;
 
 // ping, error, commands, help
-void add_basic_commands(CommandRegistry& registry);
+void add_basic_commands(CommandRegistry& registry, const Services& services);
 
 // handshake, resume, whoami, rename, clients, poll
 struct SessionCommandsUse {
@@ -76,18 +77,29 @@ struct DeviceCommandsUse {
 };
 void add_device_commands(CommandRegistry& registry, DeviceCommandsUse use);
 
+// Sends a request to a client and calls back with its answer (Gateway::ask).
+using AskClient = std::function<bool(const std::shared_ptr<Client>&, message::Message,
+                                     std::chrono::seconds, OutgoingRequests::Callback)>;
+
 // lookup, get, ask
 struct RequestCommandsUse {
   Hub& hub;
   Requestables& requestables;
   LookupTables& tables;
   std::chrono::seconds request_timeout;
-  // Sends a request to a client and calls back with its answer (Gateway::ask).
-  std::function<bool(const std::shared_ptr<Client>&, message::Message, std::chrono::seconds,
-                     OutgoingRequests::Callback)>
-      ask;
+  AskClient ask;
 };
 void add_request_commands(CommandRegistry& registry, RequestCommandsUse use);
+
+// provide, unprovide, and the calls of what clients provide (Services::set_call_handler)
+struct ServiceCommandsUse {
+  Hub& hub;
+  Services& services;
+  const CommandRegistry& commands;  // names a client may not take
+  std::chrono::seconds request_timeout;
+  AskClient ask;
+};
+void add_service_commands(CommandRegistry& registry, ServiceCommandsUse use);
 
 // Every group above, wired to `gateway`'s parts, and the requestables time, version, tables
 // and stats.

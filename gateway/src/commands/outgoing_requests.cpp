@@ -29,21 +29,29 @@ void OutgoingRequests::withdraw(const std::string& id) {
   pending_.erase(id);
 }
 
-void OutgoingRequests::tick(Clock::time_point now) {
-  std::vector<Callback> expired;
+void OutgoingRequests::end_where(const std::function<bool(const Pending&)>& ends) {
+  std::vector<Callback> ended;
   {
     std::lock_guard lock(mutex_);
     for (auto it = pending_.begin(); it != pending_.end();) {
-      if (it->second.deadline > now) {
+      if (!ends(it->second)) {
         ++it;
         continue;
       }
-      expired.push_back(std::move(it->second.callback));
+      ended.push_back(std::move(it->second.callback));
       it = pending_.erase(it);
     }
   }
-  for (const auto& callback : expired)
+  for (const auto& callback : ended)
     callback(std::nullopt);
+}
+
+void OutgoingRequests::tick(Clock::time_point now) {
+  end_where([now](const Pending& pending) { return pending.deadline <= now; });
+}
+
+void OutgoingRequests::end_for(const std::string& client_id) {
+  end_where([&client_id](const Pending& pending) { return pending.client_id == client_id; });
 }
 
 void OutgoingRequests::cancel_all() {

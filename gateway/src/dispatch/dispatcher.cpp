@@ -67,7 +67,13 @@ void Dispatcher::on_open(const std::shared_ptr<Session>& session) {
 }
 
 void Dispatcher::on_close(const Session& session, Ending ending) {
+  const auto client = gateway_.hub().find_connection(session);
   gateway_.hub().disconnect(session, ending == Ending::goodbye);
+  if (client) {
+    // What it provided is no longer provided, and calls waiting for its answer go elsewhere.
+    gateway_.services().withdraw_all(client->id());
+    gateway_.outgoing_requests().end_for(client->id());
+  }
   spdlog::debug("{} client c{} disconnected", session.label(), session.id());
 }
 
@@ -308,6 +314,9 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
     return;
   }
   const auto* command = gateway_.commands().find(request.cmd);
+  // Not the gateway's own: perhaps a command a client provides.
+  const auto provided = command ? std::nullopt : gateway_.services().command(request.cmd);
+  if (provided) command = &*provided;
   if (!command)
     return reply_error(session, 404,
                        "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",

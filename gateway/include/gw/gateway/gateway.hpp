@@ -24,6 +24,7 @@
 #include <gw/gateway/requestables.hpp>
 #include <gw/gateway/router.hpp>
 #include <gw/gateway/server_info.hpp>
+#include <gw/gateway/services.hpp>
 #include <gw/gateway/session_limits.hpp>
 #include <gw/gateway/snapshot_slot.hpp>
 #include <gw/gateway/worker_pool.hpp>
@@ -114,6 +115,8 @@ class Gateway {
   void serve_files(FileFinder find) { files_ = std::move(find); }
   const FileFinder& files() const noexcept { return files_; }
   Requestables& requestables() noexcept { return requestables_; }
+  // The commands clients provide.
+  Services& services() noexcept { return services_; }
   LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
   // The tokens already acted on, whatever their transport; null when switched off.
@@ -126,8 +129,8 @@ class Gateway {
 
   // Sends `request` to a client and calls `done` with the client's reply (matched by id), or
   // with nothing if none comes within `timeout` or the client is gone. The gateway sets id,
-  // userID and timestamp. Returns false, without calling `done`, when the message cannot be
-  // encoded.
+  // userID and timestamp; `from` is kept (a service call says who called). Returns false, without
+  // calling `done`, when the message cannot be encoded.
   bool ask(const std::shared_ptr<Client>& client, message::Message request,
            std::chrono::seconds timeout, OutgoingRequests::Callback done);
   WorkerPool& workers() noexcept { return workers_; }
@@ -161,6 +164,7 @@ class Gateway {
   GatewayControl control_;
   FileFinder files_;
   Requestables requestables_;
+  Services services_;
   LookupTables tables_;
   OutgoingRequests outgoing_;
   std::unique_ptr<ReplayGuard> replay_guard_;

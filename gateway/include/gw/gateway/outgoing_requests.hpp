@@ -30,6 +30,8 @@ class OutgoingRequests {
   void withdraw(const std::string& id);
   // Ends the requests past their deadline.
   void tick(Clock::time_point now);
+  // Ends, at once, the requests to a client that left: none of them can be answered.
+  void end_for(const std::string& client_id);
   // Ends every request (the gateway is stopping).
   void cancel_all();
   std::size_t pending() const;
@@ -42,6 +44,9 @@ class OutgoingRequests {
     Clock::time_point deadline;
     Callback callback;
   };
+  // Ends the requests `ends` picks: each callback is called with nothing, outside the lock.
+  void end_where(const std::function<bool(const Pending&)>& ends);
+
   mutable std::mutex mutex_;
   std::uint64_t next_ = 1;
   std::unordered_map<std::string, Pending> pending_;

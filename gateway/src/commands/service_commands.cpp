@@ -1,0 +1,123 @@
+#include <memory>
+
+#include "command_sets.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using message::Message;
+
+constexpr std::size_t max_service_name = 64;
+
+// One call of a provided command, offered to its providers in turn until one answers.
+struct ServiceCall {
+  std::string name;
+  Message request;  // as each provider receives it
+  std::vector<std::string> providers;
+  std::size_t next = 0;
+  Responder respond;
+};
+
+// What the caller gets: the provider's code, text and data, under the caller's id. No `from`:
+// that marks a delivered message, and this is the reply to the caller's request.
+Message answer_of(const std::string& name, const Message& answer) {
+  Message reply;
+  reply.cmd = name;
+  reply.code = answer.code.value_or(200);
+  reply.text = answer.text;
+  reply.data = answer.data;
+  return reply;
+}
+
+// Offers the call to the next provider still connected; 504 once none is left to try.
+void offer(const ServiceCommandsUse& use, const std::shared_ptr<ServiceCall>& call) {
+  while (call->next < call->providers.size()) {
+    const auto provider_id = call->providers[call->next++];
+    const auto provider = use.hub.find(provider_id);
+    if (!provider || provider->id() != provider_id) {
+      use.services.withdraw_all(provider_id);  // gone without its connection saying so
+      continue;
+    }
+    const bool sent = use.ask(
+        provider, call->request, use.request_timeout, [use, call](std::optional<Message> answer) {
+          if (answer) return call->respond(answer_of(call->name, *answer));
+          offer(use, call);  // silent or gone: the next provider, if there is one
+        });
+    if (!sent) return call->respond(refusal(413, "the call is too large to send"));
+    return;
+  }
+  call->respond(refusal(504, "no provider of '" + call->name + "' answered within " +
+                                 std::to_string(use.request_timeout.count()) + " s"));
+}
+
+// A message whose cmd a client provides: passed to a provider with the caller's args, text
+// and data, `from` the caller and an id of the gateway's; answered by the provider's reply.
+std::optional<Message> call(const ServiceCommandsUse& use, const CommandContext& context) {
+  const auto& name = context.request.cmd;
+  auto providers = use.services.providers_for_call(name);
+  if (providers.empty()) return refusal(404, "no client provides '" + name + "' now");
+  Message request;
+  request.cmd = name;
+  request.args = context.request.args;
+  request.text = context.request.text;
+  request.data = context.request.data;
+  request.from = context.client ? context.client->id() : std::string();
+  offer(use, std::make_shared<ServiceCall>(ServiceCall{.name = name,
+                                                       .request = std::move(request),
+                                                       .providers = std::move(providers),
+                                                       .next = 0,
+                                                       .respond = context.responder()}));
+  return std::nullopt;
+}
+
+std::optional<std::string> name_problem(const ServiceCommandsUse& use, const std::string& name) {
+  if (name.empty() || name.size() > max_service_name ||
+      name.find_first_of(" \t\r\n") != std::string::npos)
+    return "provide needs the command's name as args: one word of at most " +
+           std::to_string(max_service_name) + " characters";
+  if (use.commands.find(name)) return "'" + name + "' is a command of the gateway";
+  return std::nullopt;
+}
+
+std::optional<Message> provide(const ServiceCommandsUse& use, const CommandContext& context) {
+  const auto name = trimmed_args(context.request.args);
+  if (const auto problem = name_problem(use, name))
+    return refusal(problem->starts_with("'") ? 409 : 400, *problem);
+  const auto data = context.request.data.parse();
+  std::string description;
+  if (data.is_object() && data.contains("description")) {
+    if (!data["description"].is_string()) return refusal(400, "data.description must be a string");
+    description = data["description"].get<std::string>();
+  }
+  const bool added = use.services.provide(name, context.client->id(), std::move(description));
+  return text_reply(std::string(added ? "providing '" : "already providing '") + name +
+                        "': calls come as messages with cmd " + name +
+                        " and an id; answer each with a message carrying that id",
+                    {{"name", name}});
+}
+
+std::optional<Message> unprovide(const ServiceCommandsUse& use, const CommandContext& context) {
+  const auto name = trimmed_args(context.request.args);
+  if (!use.services.withdraw(name, context.client->id()))
+    return refusal(404, "you do not provide '" + name + "'");
+  return text_reply("no longer providing '" + name + "'", {{"name", name}});
+}
+
+}  // namespace
+
+void add_service_commands(CommandRegistry& registry, ServiceCommandsUse use) {
+  use.services.set_call_handler(handler_using(use, call));
+  registry.add({.name = "provide",
+                .description = "Serve a command of your own to every client: args its name, "
+                               "data.description what it does; calls come with cmd NAME and an "
+                               "id, and your reply carrying that id is the answer",
+                .handler = handler_using(use, provide),
+                .needs_session = true});
+  registry.add({.name = "unprovide",
+                .description = "Stop serving a command given to provide: args its name",
+                .handler = handler_using(use, unprovide),
+                .needs_session = true});
+}
+
+}  // namespace gw::gateway
