@@ -8,7 +8,7 @@ import unittest
 
 import websocket
 
-from gateway_support import TIMEOUT, Gateway, GatewayTestCase, message
+from gateway_support import TIMEOUT, GatewayTestCase, message
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 
 REQUEST_TIMEOUT = 2
@@ -18,15 +18,21 @@ class Provider:
     """A client on its own WebSocket that provides `service` and answers each call with
     `answer(call)`: a dict of code, text and data, or None to stay silent."""
 
-    def __init__(self, gateway, name, service, answer, description="doubles data.n"):
+    def __init__(self, gateway, name, service, answer, description="doubles data.n", offers=None):
+        """`offers`: the handshake's data saying what the client answers; then `service` may
+        be None, for a client that is asked (ask) and provides nothing."""
         self.client = WebSocketClient(gateway, name)
         self.service = service
         self.answer = answer
         self.calls = []
         self.stopping = threading.Event()
-        reply = self.client.request(message("provide", args=service,
-                                            data={"description": description}))
-        assert reply.get("code") == 200, reply
+        if offers is not None:
+            reply = self.client.request(message("handshake", user=name, data=offers))
+            assert reply.get("code") == 200, reply
+        if service is not None:
+            reply = self.client.request(message("provide", args=service,
+                                                data={"description": description}))
+            assert reply.get("code") == 200, reply
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -38,13 +44,14 @@ class Provider:
                 continue
             except (websocket.WebSocketConnectionClosedException, OSError):
                 return
-            if received.get("cmd") != self.service or not str(received.get("id", "")).startswith("gw-"):
-                continue
+            if not str(received.get("id", "")).startswith("gw-"):
+                continue  # not a call nor a question of the gateway's
             self.calls.append(received)
             answer = self.answer(received)
             if answer is None:
                 continue
-            reply = dict(message(self.service), id=received["id"], token=self.client.token, **answer)
+            reply = dict(message(received["cmd"]), id=received["id"], token=self.client.token,
+                         **answer)
             self.client._send(reply)
 
     def pause(self):
@@ -161,6 +168,41 @@ class ProviderLeaving(GatewayTestCase):
         self.assertEqual(answers, ["from the one that stayed"] * 2)
         self.assertEqual(len(leaving.calls), 1)
 
+
+
+class ClientOffers(GatewayTestCase):
+    """What a client says in its handshake it answers: shown by `clients`, checked by `ask`."""
+
+    def test_ask_reaches_only_what_the_client_offers(self):
+        lamp = Provider(self.gateway, "lamp", None,
+                        lambda asked: {"code": 200, "text": f"{asked['cmd']} {asked['args']}"},
+                        offers={"commands": ["status"], "requestables": ["brightness"]})
+        self.addCleanup(lamp.stop)
+        asker = WebSocketClient(self.gateway, "asker")
+        self.addCleanup(asker.close)
+        listed = {c["name"]: c for c in asker.request(message("clients"))["data"]}
+        self.assertEqual(listed["lamp"]["offers"],
+                         {"commands": ["status"], "requestables": ["brightness"]})
+        self.assertNotIn("offers", listed["asker"])  # said nothing: anything may be asked
+        reply = asker.request(message("ask", args="lamp status verbose"))
+        self.assertEqual((reply.get("code"), reply["text"]), (200, "status verbose"), reply)
+        reply = asker.request(message("ask", args="lamp get brightness"))
+        self.assertEqual(reply.get("code"), 200, reply)
+        for args, missing in (("lamp reboot", "reboot"), ("lamp get colour", "get")):
+            reply = asker.request(message("ask", args=args))
+            self.assertEqual(reply.get("code"), 404, reply)
+            self.assertIn(f"does not answer '{missing}'", reply["text"])
+            self.assertIn('["status"]', reply["text"])
+        self.assertEqual(len(lamp.calls), 2)  # the refused ones never reached it
+
+    def test_a_handshake_whose_offers_are_not_lists_of_names_is_refused(self):
+        client = WebSocketClient(self.gateway, "muddled")
+        self.addCleanup(client.close)
+        for offers in ({"commands": "status"}, {"requestables": [1]}, {"commands": ["two words"]}):
+            with self.subTest(offers=offers):
+                reply = client.request(message("handshake", user="muddled", data=offers))
+                self.assertEqual(reply.get("code"), 400, reply)
+                self.assertIn("must be a list of at most 256 names", reply["text"])
 
 
 def wait_for(predicate, timeout=TIMEOUT):

@@ -54,7 +54,40 @@ nlohmann::json handshake_data(const SessionCommandsUse& use, const Client& clien
   return data;
 }
 
+constexpr std::size_t max_offered_names = 256;
+constexpr std::size_t max_offered_name_bytes = 64;
+
+// What a handshake's data says the client answers (`commands` and `requestables`, lists of
+// names), into `offers`; the refusal's text when a list is not one of names.
+std::optional<std::string> read_offers(const nlohmann::json& data,
+                                       std::optional<Client::Offers>& offers) {
+  if (!data.is_object() || (!data.contains("commands") && !data.contains("requestables")))
+    return std::nullopt;
+  offers.emplace();
+  for (const auto& [field, names] : {std::pair{"commands", &offers->commands},
+                                     std::pair{"requestables", &offers->requestables}}) {
+    if (!data.contains(field)) continue;
+    const auto& list = data[field];
+    const auto problem = std::string("data.") + field + " must be a list of at most " +
+                         std::to_string(max_offered_names) + " names, each one word of at most " +
+                         std::to_string(max_offered_name_bytes) + " characters";
+    if (!list.is_array() || list.size() > max_offered_names) return problem;
+    for (const auto& name : list) {
+      if (!name.is_string()) return problem;
+      const auto& text = name.get_ref<const std::string&>();
+      if (text.empty() || text.size() > max_offered_name_bytes ||
+          text.find_first_of(" \t\r\n") != std::string::npos)
+        return problem;
+      names->push_back(text);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Message> handshake(const SessionCommandsUse& use, const CommandContext& context) {
+  std::optional<Client::Offers> offers;
+  if (const auto problem = read_offers(context.request.data.parse(), offers))
+    return refusal(400, *problem);
   auto& hub = use.hub;
   auto client = context.client;
   if (!client) {  // an HTTP or UDP client without a session (or with an expired one)
@@ -73,6 +106,7 @@ std::optional<Message> handshake(const SessionCommandsUse& use, const CommandCon
         "; this session cannot be resumed after a disconnect: the gateway holds its "
         "limit of " +
         std::to_string(hub.limits().max_sessions) + " resumable sessions";
+  if (offers) client->set_offers(std::move(*offers));
   const auto& wanted = context.request.user_id;
   const auto name = wanted.empty() ? client->name() : hub.claim_name(*client, wanted);
   return text_reply("hello " + name + ", this is " + use.server.name + not_resumable,

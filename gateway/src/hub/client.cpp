@@ -190,7 +190,19 @@ nlohmann::json Client::info() const {
                          {"permission", admin_ ? "admin" : "user"}};
   if (!device_name_.empty()) info["device"] = true;
   if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
+  if (offers_)
+    info["offers"] = {{"commands", offers_->commands}, {"requestables", offers_->requestables}};
   return info;
+}
+
+std::optional<Client::Offers> Client::offers() const {
+  std::lock_guard lock(mutex_);
+  return offers_;
+}
+
+void Client::set_offers(Offers offers) {
+  std::lock_guard lock(mutex_);
+  offers_ = std::move(offers);
 }
 
 SavedSession Client::saved() const {

@@ -103,8 +103,18 @@ class Client {
   bool add_subscription(const std::string& filter);
   bool remove_subscription(const std::string& filter);
 
+  // What the client said in its handshake it answers: the commands `ask` may send it and the
+  // requestables it keeps. Nothing said: anything may be asked.
+  struct Offers {
+    std::vector<std::string> commands;
+    std::vector<std::string> requestables;
+  };
+  std::optional<Offers> offers() const;
+  void set_offers(Offers offers);
+
   // {id, name, transport, address, since, subscriptions, permission}, device: true for a
-  // device's session, and away: true for a resumable client whose connection has gone.
+  // device's session, away: true for a resumable client whose connection has gone, and
+  // offers: {commands, requestables} when it said what it answers.
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
@@ -168,6 +178,7 @@ class Client {
   const std::chrono::system_clock::time_point since_ = std::chrono::system_clock::now();
 
   mutable std::mutex mutex_;
+  std::optional<Offers> offers_;
   std::weak_ptr<transports::Session> connection_;
   std::uint64_t connection_id_ = 0;
   std::shared_ptr<const Identity> identity_;
