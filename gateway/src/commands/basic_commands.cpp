@@ -87,6 +87,11 @@ std::string trimmed_args(std::string_view args) {
   return std::string(args.substr(first, args.find_last_not_of(space) - first + 1));
 }
 
+bool is_one_word(std::string_view text, std::size_t max_bytes) noexcept {
+  return !text.empty() && text.size() <= max_bytes &&
+         text.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
 std::string target_of(const Message& request, std::string Message::*field) {
   if (!(request.*field).empty()) return request.*field;
   return split_first_word(request.args).first;

@@ -121,6 +121,9 @@ message::Message text_reply(std::string text, nlohmann::json data = nullptr);
 // there"}.
 std::pair<std::string, std::string> split_first_word(std::string_view args);
 
+// Whether `text` is one word (no white space) of 1 to `max_bytes` bytes: a name a client gives.
+bool is_one_word(std::string_view text, std::size_t max_bytes) noexcept;
+
 // `args` without surrounding white space.
 std::string trimmed_args(std::string_view args);
 

@@ -72,8 +72,7 @@ std::optional<Message> call(const ServiceCommandsUse& use, const CommandContext&
 }
 
 std::optional<std::string> name_problem(const ServiceCommandsUse& use, const std::string& name) {
-  if (name.empty() || name.size() > max_service_name ||
-      name.find_first_of(" \t\r\n") != std::string::npos)
+  if (!is_one_word(name, max_service_name))
     return "provide needs the command's name as args: one word of at most " +
            std::to_string(max_service_name) + " characters";
   if (use.commands.find(name)) return "'" + name + "' is a command of the gateway";

@@ -75,9 +75,7 @@ std::optional<std::string> read_offers(const nlohmann::json& data,
     for (const auto& name : list) {
       if (!name.is_string()) return problem;
       const auto& text = name.get_ref<const std::string&>();
-      if (text.empty() || text.size() > max_offered_name_bytes ||
-          text.find_first_of(" \t\r\n") != std::string::npos)
-        return problem;
+      if (!is_one_word(text, max_offered_name_bytes)) return problem;
       names->push_back(text);
     }
   }
