@@ -31,6 +31,8 @@ inline constexpr Field fields[] = {
     {"to", FieldKind::string, &Message::to},
     {"topic", FieldKind::string, &Message::topic},
     {"from", FieldKind::string, &Message::from},
+    {"call_func", FieldKind::string, &Message::call_func},
+    {"url", FieldKind::string, &Message::url},
     {"code", FieldKind::code, nullptr},
     {"retain", FieldKind::retain, nullptr},
     {"offset", FieldKind::offset, nullptr},

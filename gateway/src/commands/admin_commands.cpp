@@ -79,6 +79,29 @@ std::optional<Message> kick(const AdminCommandsUse& use, const CommandContext& c
   return std::nullopt;
 }
 
+// mute WHO / unmute WHO: a client of this gateway, by id or name.
+std::optional<Message> set_muted(const AdminCommandsUse& use, const CommandContext& context,
+                                 bool muted) {
+  const auto verb = muted ? std::string("mute") : std::string("unmute");
+  const auto who =
+      context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
+  if (who.empty()) return refusal(400, verb + " needs a client id or name in args (or to)");
+  const auto target = use.hub.find(who);
+  if (!target) return refusal(404, "no client with the id or name '" + who + "' here");
+  target->set_muted(muted);
+  spdlog::info("client {} {}d {} ({})", context.client->id(), verb, target->id(), target->name());
+  return text_reply(verb + "d " + target->id() + " (" + target->name() + ")",
+                    {{"id", target->id()}, {"name", target->name()}, {"muted", muted}});
+}
+
+std::optional<Message> mute(const AdminCommandsUse& use, const CommandContext& context) {
+  return set_muted(use, context, true);
+}
+
+std::optional<Message> unmute(const AdminCommandsUse& use, const CommandContext& context) {
+  return set_muted(use, context, false);
+}
+
 std::optional<Message> shutdown(const AdminCommandsUse& use, const CommandContext& context) {
   const auto& control = use.control;
   if (!control.shutdown) return refusal(403, "this gateway cannot be shut down by a client");
@@ -146,6 +169,20 @@ void add_admin_commands(CommandRegistry& registry, AdminCommandsUse use) {
                 .permission = Permission::everyone,
                 .handler = handler_using(use, auth),
                 .needs_session = true});
+  registry.add({.name = "getrights",
+                .description = "Same as auth (LocalThingsNetwork's s.getrights(KEY))",
+                .permission = Permission::everyone,
+                .handler = handler_using(use, auth),
+                .needs_session = true});
+  registry.add({.name = "mute",
+                .description = "Refuse a client's chat, send and broadcast until unmuted: args is "
+                               "its id or name",
+                .permission = Permission::admin,
+                .handler = handler_using(use, mute)});
+  registry.add({.name = "unmute",
+                .description = "Let a muted client chat again: args is its id or name",
+                .permission = Permission::admin,
+                .handler = handler_using(use, unmute)});
   registry.add({.name = "kick",
                 .description = "Disconnect a client: args is its id or name",
                 .permission = Permission::admin,

@@ -250,7 +250,14 @@ std::optional<Message> to_everyone(const MessagingCommandsUse& use, const Comman
 // The empty command: to `to`, else to the subscribers of `topic`, else to everyone. A
 // WebSocket sender of a message for everyone gets its own copy and no other answer: the
 // original relay.
+// A muted client's chat goes nowhere; it is told so.
+std::optional<Message> muted_refusal(const CommandContext& context) {
+  if (!context.client || !context.client->muted()) return std::nullopt;
+  return refusal(403, "an admin muted you: your chat, send and broadcast go nowhere until unmuted");
+}
+
 std::optional<Message> chat(const MessagingCommandsUse& use, const CommandContext& context) {
+  if (auto refused = muted_refusal(context)) return refused;
   const auto& request = context.request;
   if (!request.to.empty()) return to_one(use, context, request);
   if (!request.topic.empty()) return to_topic(use, context, request);
@@ -292,6 +299,7 @@ std::vector<Access> subscribe_accesses(const Message& request) {
 
 // `send` with `to`, or typed as "/send WHO TEXT".
 std::optional<Message> send(const MessagingCommandsUse& use, const CommandContext& context) {
+  if (auto refused = muted_refusal(context)) return refused;
   Message message = context.request;
   target_from_args(message, &Message::to);
   if (message.to.empty())
@@ -301,6 +309,7 @@ std::optional<Message> send(const MessagingCommandsUse& use, const CommandContex
 }
 
 std::optional<Message> broadcast(const MessagingCommandsUse& use, const CommandContext& context) {
+  if (auto refused = muted_refusal(context)) return refused;
   Message message = context.request;
   if (message.text.empty()) {
     message.text = trimmed_args(message.args);

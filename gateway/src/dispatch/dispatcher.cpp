@@ -15,6 +15,7 @@
 #include "admission/replay_guard.hpp"
 #include "metrics/pages.hpp"
 #include "permission_check.hpp"
+#include "seed_shapes.hpp"
 #include "typed_command.hpp"
 
 namespace gw::gateway {
@@ -227,6 +228,8 @@ void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::stri
       request.cmd = std::move(typed->name);
       request.args = std::move(typed->args);
       request.text.clear();
+    } else if (auto named = seed_shape_command(request)) {
+      request.cmd = std::move(*named);
     }
   }
   run(session, request, identity, *codec, std::move(connected));
@@ -313,14 +316,20 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
                   request.cmd);
     return;
   }
+  // SMC's answers: its functions take an object of data, and an unknown one is not found.
+  const bool smc_shape = !request.call_func.empty() && request.cmd == request.call_func;
+  if (smc_shape && !request.data.empty() && !request.data.parse().is_object())
+    return reply_error(session, 400, "incorrect data", &request, codec, identity.get());
   const auto* command = gateway_.commands().find(request.cmd);
   // Not the gateway's own: perhaps a command a client provides.
   const auto provided = command ? std::nullopt : gateway_.services().command(request.cmd);
   if (provided) command = &*provided;
   if (!command)
-    return reply_error(session, 404,
-                       "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",
-                       &request, codec, identity.get());
+    return reply_error(
+        session, 404,
+        smc_shape ? std::string("call_func not found")
+                  : "unknown command '" + request.cmd + "'; send cmd 'commands' for the list",
+        &request, codec, identity.get());
   if (sender.unknown_token && !sender.held_by.empty() && request.cmd != "handshake")
     return reply_error(session, 409,
                        "this session is gateway " + sender.held_by +

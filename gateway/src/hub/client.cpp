@@ -190,9 +190,20 @@ nlohmann::json Client::info() const {
                          {"permission", admin_ ? "admin" : "user"}};
   if (!device_name_.empty()) info["device"] = true;
   if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
+  if (muted_) info["muted"] = true;
   if (offers_)
     info["offers"] = {{"commands", offers_->commands}, {"requestables", offers_->requestables}};
   return info;
+}
+
+bool Client::muted() const {
+  std::lock_guard lock(mutex_);
+  return muted_;
+}
+
+void Client::set_muted(bool muted) {
+  std::lock_guard lock(mutex_);
+  muted_ = muted;
 }
 
 std::optional<Client::Offers> Client::offers() const {

@@ -56,11 +56,11 @@ class RandomMessages {
     return blanks[below(7)];
   }
   std::string field_name() {
-    static const char* names[] = {"userID",     "timestamp",  "text",   "cmd",   "args",
-                                  "id",         "token",      "to",     "topic", "from",
-                                  "code",       "retain",     "offset", "data",  "colour",
-                                  "t\\u0065xt", "dat\\u0061", ""};
-    return names[below(18)];
+    static const char* names[] = {"userID", "timestamp", "text",       "cmd",        "args",
+                                  "id",     "token",     "to",         "topic",      "from",
+                                  "code",   "retain",    "offset",     "data",       "colour",
+                                  "url",    "call_func", "t\\u0065xt", "dat\\u0061", ""};
+    return names[below(20)];
   }
   std::string quoted(const std::string& raw) { return "\"" + raw + "\""; }
   std::string string_body() {

@@ -85,8 +85,8 @@ inline std::optional<nlohmann::json> oracle_reading(
   Json json = Json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object()) return std::nullopt;
   Json fields = Json::object();
-  for (const char* name :
-       {"userID", "timestamp", "text", "cmd", "args", "id", "token", "to", "topic", "from"}) {
+  for (const char* name : {"userID", "timestamp", "text", "cmd", "args", "id", "token", "to",
+                           "topic", "from", "call_func", "url"}) {
     const auto it = json.find(name);
     if (it == json.end() || it->is_null()) continue;
     if (!it->is_string()) return std::nullopt;
@@ -117,11 +117,12 @@ inline std::string difference(const message::Message& message, const nlohmann::j
     return expected.contains(name) ? expected[name].get<std::string>() : std::string();
   };
   const std::pair<const char*, const std::string*> strings[] = {
-      {"userID", &message.user_id}, {"timestamp", &message.timestamp},
-      {"text", &message.text},      {"cmd", &message.cmd},
-      {"args", &message.args},      {"id", &message.id},
-      {"token", &message.token},    {"to", &message.to},
-      {"topic", &message.topic},    {"from", &message.from}};
+      {"userID", &message.user_id},      {"timestamp", &message.timestamp},
+      {"text", &message.text},           {"cmd", &message.cmd},
+      {"args", &message.args},           {"id", &message.id},
+      {"token", &message.token},         {"to", &message.to},
+      {"topic", &message.topic},         {"from", &message.from},
+      {"call_func", &message.call_func}, {"url", &message.url}};
   for (const auto& [name, value] : strings) {
     if (*value != string_of(name)) return std::string("field ") + name;
   }

@@ -97,6 +97,9 @@ class Client {
   std::string address() const;
   bool admin() const;
   void grant_admin();
+  // Muted by an admin: its chat (chat, send, broadcast) is refused until unmuted.
+  bool muted() const;
+  void set_muted(bool muted);
   std::set<std::string> subscriptions() const;
   bool subscribed(const std::string& filter) const;
   std::size_t subscription_count() const;
@@ -113,8 +116,8 @@ class Client {
   void set_offers(Offers offers);
 
   // {id, name, transport, address, since, subscriptions, permission}, device: true for a
-  // device's session, away: true for a resumable client whose connection has gone, and
-  // offers: {commands, requestables} when it said what it answers.
+  // device's session, away: true for a resumable client whose connection has gone, muted: true
+  // when an admin muted it, and offers: {commands, requestables} when it said what it answers.
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
@@ -179,6 +182,7 @@ class Client {
 
   mutable std::mutex mutex_;
   std::optional<Offers> offers_;
+  bool muted_ = false;
   std::weak_ptr<transports::Session> connection_;
   std::uint64_t connection_id_ = 0;
   std::shared_ptr<const Identity> identity_;

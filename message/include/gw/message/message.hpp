@@ -28,6 +28,10 @@ struct Message {
   std::string to;     // recipient: a client id or a user name
   std::string topic;
   std::string from;  // set by the gateway on delivered messages: the sender's client id
+  // The seed projects' ways of naming a command: SMC's {"call_func": NAME, "data": D} and the
+  // URL server's {"url": "/NAME"}. The gateway runs NAME when `cmd` is empty.
+  std::string call_func;
+  std::string url;
   std::optional<std::int64_t> code;  // status of a reply
   // On publish: keep this as the topic's last message for later subscribers; on a delivery:
   // this is a topic's retained message, not a live one. Written only when true.
