@@ -21,9 +21,11 @@ command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 # which tests/browser installs from its lockfile); docker-compose validates the compose file and
 # systemd's systemd-analyze the unit, both offline (tests/deploy); nats-server, started by the
 # cluster tests, with JetStream; nginx-light, the HTTP peer bench/http_peer_bench.sh starts on a
-# loopback port (where Debian starts its own nginx service on port 80, the project never uses it).
-test_packages=(python3 python3-cryptography python3-requests python3-websocket curl wrk debootstrap
-  iproute2 chromium docker-compose systemd nats-server nginx-light)
+# loopback port (where Debian starts its own nginx service on port 80, the project never uses it);
+# python3-pip and python3-setuptools install the Python client package (clients/python) in its test.
+test_packages=(python3 python3-cryptography python3-requests python3-websocket python3-pip
+  python3-setuptools curl wrk debootstrap iproute2 chromium docker-compose systemd nats-server
+  nginx-light)
 
 # clang-16 with libFuzzer and its sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
 fuzz_packages=(clang-16 libclang-rt-16-dev)
