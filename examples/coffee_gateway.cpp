@@ -3,6 +3,8 @@
 //   coffee_gateway --data-dir coffee-data        (every gatewayd option works)
 //   then send: {"cmd": "brew", "args": "strong"}  -> after a second, "your strong coffee is ready"
 //              {"cmd": "get", "args": "coffee"}    -> {"brewing": 0, "pots": 1}
+//              {"cmd": "get", "args": "cleanings"} -> how often the machine cleaned itself, once
+//                                                     a second (a periodic service)
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -16,6 +18,7 @@ using gw::message::Message;
 
 std::atomic<int> brewing{0};
 std::atomic<int> pots{0};
+std::atomic<int> cleanings{0};
 
 // Takes a second, as real hardware would. Marked blocking, so it runs on the worker pool and
 // the network threads keep serving everyone else meanwhile.
@@ -45,5 +48,9 @@ int main(int argc, char** argv) {
       return nlohmann::json{{"pots", pots.load()}, {"brewing", brewing.load()}};
     });
     gateway.requestables().add_value("location", "Where this gateway runs", "the kitchen");
+    // A periodic service: on the worker pool every second; `get periodic` shows its runs.
+    gateway.every("clean", std::chrono::seconds(1), [] { ++cleanings; });
+    gateway.requestables().add("cleanings", "Times the machine cleaned itself",
+                               [] { return nlohmann::json(cleanings.load()); });
   });
 }

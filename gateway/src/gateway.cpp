@@ -157,6 +157,9 @@ void Gateway::tick(std::chrono::steady_clock::time_point now) {
   hub_.tick(now);
   history_->expire(std::chrono::system_clock::now());
   outgoing_.tick(now);
+  if (!stopping())
+    periodic_.tick(now,
+                   [this](std::function<void()> job) { return workers_.submit(std::move(job)); });
 }
 
 void Gateway::begin_stopping() {

@@ -47,6 +47,18 @@ class CoffeeGateway(unittest.TestCase):
                          "Brew a pot of coffee (takes a second); args: the strength")
         self.assertEqual(client.request(message("get", args="location"))["data"], "the kitchen")
 
+    def test_the_periodic_service_runs_and_is_listed(self):
+        client = UdpClient(self.gateway, "watcher")
+        self.addCleanup(client.close)
+        deadline = time.monotonic() + TIMEOUT
+        while client.request(message("get", args="cleanings"))["data"] < 2:
+            self.assertLess(time.monotonic(), deadline, "the periodic service never ran twice")
+            time.sleep(0.1)
+        periodic = {p["name"]: p for p in client.request(message("get", args="periodic"))["data"]}
+        self.assertEqual(periodic["clean"]["interval_ms"], 1000)
+        self.assertGreaterEqual(periodic["clean"]["runs"], 2)
+        self.assertEqual((periodic["clean"]["failures"], periodic["clean"]["disabled"]), (0, False))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -54,6 +54,8 @@ void add_builtin_requestables(Gateway& gateway) {
     const auto& server = gateway.server();
     return nlohmann::json{{"name", server.name}, {"id", server.id}, {"version", server.version}};
   });
+  requestables.add("periodic", "The operator's periodic services: runs, failures, whether disabled",
+                   [&gateway] { return gateway.periodic().list(); });
   requestables.add("tables", "The lookup tables: name, file and key column",
                    [&gateway] { return gateway.tables().list(); });
   requestables.add("stats", "Uptime, clients by transport, deliveries and losses", [&gateway] {

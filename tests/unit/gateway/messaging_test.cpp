@@ -221,7 +221,8 @@ TEST_CASE_METHOD(Messaging, "get reads the built-in and the operator's requestab
   std::vector<std::string> names;
   for (const auto& entry : request(ws, command("get")).data.parse())
     names.push_back(entry["name"]);
-  CHECK(names == std::vector<std::string>{"counter", "room", "stats", "tables", "time", "version"});
+  CHECK(names == std::vector<std::string>{"counter", "periodic", "room", "stats", "tables", "time",
+                                          "version"});
 }
 
 TEST_CASE_METHOD(Messaging, "ask relays a command to a client and its reply back, or times out",

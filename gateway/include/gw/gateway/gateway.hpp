@@ -19,6 +19,7 @@
 #include <gw/gateway/memory_store.hpp>
 #include <gw/gateway/metrics.hpp>
 #include <gw/gateway/outgoing_requests.hpp>
+#include <gw/gateway/periodic_services.hpp>
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard_options.hpp>
 #include <gw/gateway/requestables.hpp>
@@ -117,6 +118,12 @@ class Gateway {
   Requestables& requestables() noexcept { return requestables_; }
   // The commands clients provide.
   Services& services() noexcept { return services_; }
+  // Runs `task` on the worker pool every `interval` (LocalThingsNetwork's periodic services);
+  // logged when it throws, disabled after three failures in a row. `get periodic` lists them.
+  void every(std::string name, std::chrono::milliseconds interval, PeriodicServices::Task task) {
+    periodic_.every(std::move(name), interval, std::move(task));
+  }
+  const PeriodicServices& periodic() const noexcept { return periodic_; }
   LookupTables& tables() noexcept { return tables_; }
   OutgoingRequests& outgoing_requests() noexcept { return outgoing_; }
   // The tokens already acted on, whatever their transport; null when switched off.
@@ -165,6 +172,7 @@ class Gateway {
   FileFinder files_;
   Requestables requestables_;
   Services services_;
+  PeriodicServices periodic_;
   LookupTables tables_;
   OutgoingRequests outgoing_;
   std::unique_ptr<ReplayGuard> replay_guard_;
