@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -66,6 +67,29 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
   settings_.devices.clear();  // the identities hold them now, and use_devices replaces them
   add_builtin_commands(*this);
   add_builtin_requestables(*this);
+  if (settings_.sessions.ping_every.count() > 0)
+    periodic_.every("ping", settings_.sessions.ping_every, [this] { ping_clients(); });
+}
+
+void Gateway::ping_clients() {
+  for (const auto& client : hub_.everyone()) {
+    // Only a client that said it answers: to another, a ping would be a message out of the blue.
+    const auto offers = client->offers();
+    if (!offers || client->away() ||
+        std::find(offers->commands.begin(), offers->commands.end(), "ping") ==
+            offers->commands.end())
+      continue;
+    message::Message ping;
+    ping.cmd = "ping";
+    const auto sent_at = std::chrono::steady_clock::now();
+    ask(client, std::move(ping), settings_.sessions.request_timeout,
+        [pinged = std::weak_ptr<Client>(client), sent_at](std::optional<message::Message> answer) {
+          const auto answered = pinged.lock();
+          if (!answer || !answered) return;
+          answered->set_round_trip(std::chrono::duration_cast<std::chrono::microseconds>(
+              std::chrono::steady_clock::now() - sent_at));
+        });
+  }
 }
 
 void Gateway::check_devices(std::span<const Device> devices) const {

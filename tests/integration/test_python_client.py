@@ -7,7 +7,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
+
+import websocket
 
 PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python")
 sys.path.insert(0, PACKAGE)
@@ -15,6 +18,7 @@ sys.path.insert(0, PACKAGE)
 from gw_client import Client, GatewayError, key_from_file, topic_matches  # noqa: E402
 
 from gateway_support import TIMEOUT, GatewayTestCase  # noqa: E402
+from session_clients import WebSocketClient  # noqa: E402
 
 TRANSPORTS = ("websocket", "tcp", "udp", "http")
 PORT_OF = {"websocket": "ws", "tcp": "tcp", "udp": "udp", "http": "http"}
@@ -114,6 +118,36 @@ class PythonClient(GatewayTestCase):
         self.assertTrue(topic_matches("home/+/t", "home/kitchen/t"))
         self.assertFalse(topic_matches("home/+", "home/kitchen/t"))
         self.assertTrue(topic_matches("#", "anything"))
+
+
+class PingService(GatewayTestCase):
+    """The gateway's ping service measures the round trip of each client that offers ping (the
+    package does by default) and leaves the others alone."""
+    gateway_args = ("--ping-every", "1")
+
+    def test_round_trips_of_clients_that_answer_pings(self):
+        key = key_from_file(self.gateway.ready["key_file"])
+        measured = Client(key, port=self.gateway.ready["ws"], name="py-pinged", timeout=TIMEOUT)
+        self.addCleanup(measured.close)
+        silent = WebSocketClient(self.gateway, "original-client")  # offers nothing
+        self.addCleanup(silent.close)
+
+        def entries():
+            return {c["name"]: c for c in measured.request("clients")["data"]}
+        deadline = time.monotonic() + TIMEOUT
+        while "rtt_ms" not in entries()["py-pinged"]:
+            self.assertLess(time.monotonic(), deadline, "no round trip measured")
+            time.sleep(0.1)
+        self.assertGreaterEqual(entries()["py-pinged"]["rtt_ms"], 0)
+        self.assertNotIn("rtt_ms", entries()["original-client"])
+        self.assertEqual(silent.deliveries, [])
+        silent.ws.settimeout(0.5)
+        with self.assertRaises(websocket.WebSocketTimeoutException):
+            silent.ws.recv()  # no ping came to a client that did not offer to answer one
+        self.assertGreaterEqual(
+            self.gateway.metric_reaches("gw_clients_round_trip_measured", 1), 1)
+        pinged = {p["name"]: p for p in measured.request("get", args="periodic")["data"]}
+        self.assertGreaterEqual(pinged["ping"]["runs"], 1)
 
 
 if __name__ == "__main__":

@@ -45,11 +45,14 @@ class Client:
     """A session with one gateway over one transport ("websocket", "tcp", "udp", "http").
 
     `key` is the gateway's Fernet key (or a device's own). The handshake happens here; `name`
-    is the name asked for. Replies come within `timeout` seconds or raise TimeoutError."""
+    is the name asked for. Replies come within `timeout` seconds or raise TimeoutError.
+    `offers` is what the handshake says this client answers (`ask` checks it); by default the
+    gateway's `ping`, which the client answers by itself over a transport that pushes, so that
+    the gateway's ping service measures its round trip."""
 
     def __init__(self, key: str | bytes, host: str = "127.0.0.1", *, transport: str = "websocket",
                  port: Optional[int] = None, name: str = "", timeout: float = 10.0,
-                 workers: int = 4):
+                 workers: int = 4, offers: Optional[Dict[str, List[str]]] = None):
         self._fernet = Fernet(key)
         self._timeout = timeout
         self._transport: Transport = open_transport(transport, host, port, timeout)
@@ -69,7 +72,9 @@ class Client:
         if self._transport.pushes:
             self._reader = threading.Thread(target=self._read, name="gw-reader", daemon=True)
             self._reader.start()
-        welcome = self.request("handshake", user_id=name)
+        if offers is None:
+            offers = {"commands": ["ping"]} if self._transport.pushes else {"commands": []}
+        welcome = self.request("handshake", user_id=name, data=offers)
         session = (welcome.get("data") or {}).get("session") or {}
         self.id: str = session.get("id", "")
         self.name: str = session.get("name", name)
@@ -224,6 +229,8 @@ class Client:
             self.welcome = message  # what a WebSocket gateway says first: not a delivery
         elif handler is not None and str(message.get("id", "")).startswith("gw-"):
             self._pool.submit(self._serve, handler, message)
+        elif message.get("cmd") == "ping" and str(message.get("id", "")).startswith("gw-"):
+            self._pool.submit(self._serve, lambda _: {"text": "pong"}, message)  # the ping service
         elif callbacks:
             for callback in callbacks:
                 callback(message)

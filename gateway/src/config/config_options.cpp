@@ -609,6 +609,9 @@ constexpr ConfigOption options[] = {
     {"sessions", "request_timeout", "request-timeout", "SECONDS",
      "How long the gateway waits for a client to answer a request it sent",
      parse_session_seconds<&S::request_timeout>, show_session<&S::request_timeout>},
+    {"sessions", "ping_every", "ping-every", "SECONDS",
+     "How often clients whose handshake offers ping are pinged for their round trip (0: never)",
+     parse_session_seconds<&S::ping_every>, show_session<&S::ping_every>},
     {"storage", "kind", "storage", "KIND",
      "sqlite: sessions and mailboxes kept in a database in the data directory, across restarts; "
      "memory: lost when gatewayd stops",

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <limits>
 #include <unordered_set>
 #include <utility>
@@ -191,9 +192,21 @@ nlohmann::json Client::info() const {
   if (!device_name_.empty()) info["device"] = true;
   if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
   if (muted_) info["muted"] = true;
+  if (round_trip_)
+    info["rtt_ms"] = std::round(static_cast<double>(round_trip_->count()) / 100) / 10;
   if (offers_)
     info["offers"] = {{"commands", offers_->commands}, {"requestables", offers_->requestables}};
   return info;
+}
+
+std::optional<std::chrono::microseconds> Client::round_trip() const {
+  std::lock_guard lock(mutex_);
+  return round_trip_;
+}
+
+void Client::set_round_trip(std::chrono::microseconds round_trip) {
+  std::lock_guard lock(mutex_);
+  round_trip_ = round_trip;
 }
 
 bool Client::muted() const {

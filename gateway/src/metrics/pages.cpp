@@ -1,5 +1,9 @@
 #include "pages.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include <gw/gateway/gateway.hpp>
@@ -40,6 +44,35 @@ HttpPage health(Gateway& gateway) {
   return {gateway.stopping() ? 503 : 200, "application/json", body.dump() + "\n"};
 }
 
+// The ping service's round trips: over the clients it measured, how many, the mean and the most.
+std::string round_trip_metrics(const Hub& hub) {
+  std::size_t measured = 0;
+  double total = 0, most = 0;
+  for (const auto& client : hub.everyone()) {
+    const auto round_trip = client->round_trip();
+    if (!round_trip) continue;
+    const double seconds = std::chrono::duration<double>(*round_trip).count();
+    ++measured;
+    total += seconds;
+    most = std::max(most, seconds);
+  }
+  const double mean = measured ? total / static_cast<double>(measured) : 0;
+  return "# HELP gw_clients_round_trip_seconds Round trips the ping service measured, over the "
+         "clients that answer its pings: the mean and the largest.\n"
+         "# TYPE gw_clients_round_trip_seconds gauge\n"
+         "gw_clients_round_trip_seconds{stat=\"mean\"} " +
+         std::to_string(mean) +
+         "\n"
+         "gw_clients_round_trip_seconds{stat=\"max\"} " +
+         std::to_string(most) +
+         "\n"
+         "# HELP gw_clients_round_trip_measured Clients whose round trip the ping service "
+         "measured.\n"
+         "# TYPE gw_clients_round_trip_measured gauge\n"
+         "gw_clients_round_trip_measured " +
+         std::to_string(measured) + "\n";
+}
+
 }  // namespace
 
 HttpPage serve_page(Gateway& gateway, std::string_view path) {
@@ -47,6 +80,7 @@ HttpPage serve_page(Gateway& gateway, std::string_view path) {
   if (path == "/metrics")
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             gateway.metrics().render(gateway.server(), gateway.transport_stats()) +
+                round_trip_metrics(gateway.hub()) +
                 (gateway.hub().cluster() ? gateway.hub().cluster()->metrics_text() : "")};
   if (const auto& files = gateway.files())
     if (auto file = files(path == "/index.html" ? "/" : path)) return std::move(*file);

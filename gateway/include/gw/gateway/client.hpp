@@ -97,6 +97,9 @@ class Client {
   std::string address() const;
   bool admin() const;
   void grant_admin();
+  // Its latest round trip as the ping service measured it; nothing until one was.
+  std::optional<std::chrono::microseconds> round_trip() const;
+  void set_round_trip(std::chrono::microseconds round_trip);
   // Muted by an admin: its chat (chat, send, broadcast) is refused until unmuted.
   bool muted() const;
   void set_muted(bool muted);
@@ -117,7 +120,8 @@ class Client {
 
   // {id, name, transport, address, since, subscriptions, permission}, device: true for a
   // device's session, away: true for a resumable client whose connection has gone, muted: true
-  // when an admin muted it, and offers: {commands, requestables} when it said what it answers.
+  // when an admin muted it, offers: {commands, requestables} when it said what it answers, and
+  // rtt_ms once the ping service measured its round trip.
   nlohmann::json info() const;
   // What a store keeps of a session.
   SavedSession saved() const;
@@ -183,6 +187,7 @@ class Client {
   mutable std::mutex mutex_;
   std::optional<Offers> offers_;
   bool muted_ = false;
+  std::optional<std::chrono::microseconds> round_trip_;
   std::weak_ptr<transports::Session> connection_;
   std::uint64_t connection_id_ = 0;
   std::shared_ptr<const Identity> identity_;

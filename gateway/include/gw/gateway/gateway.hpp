@@ -158,6 +158,9 @@ class Gateway {
   void release_transports();
 
  private:
+  // The ping service (sessions.ping_every): asks each client that offers `ping` for one.
+  void ping_clients();
+
   ServerInfo server_;
   GatewaySettings settings_;
   CodecSlot codec_;

@@ -17,6 +17,9 @@ struct SessionLimits {
   std::size_t max_retained = 10000;          // topics with a retained message
   std::size_t max_history_topics = 10000;    // topics keeping history ([[history]])
   std::chrono::seconds request_timeout{10};  // for a client to answer the gateway's request
+  // The ping service: how often each client whose handshake offers `ping` is pinged, for its
+  // round trip (rtt_ms in `clients`); 0: never.
+  std::chrono::seconds ping_every{30};
   // Tokens one poll reply carries, so that it stays under the token size limit (half of it);
   // a message larger than this is counted lost rather than queued.
   std::size_t poll_reply_bytes = 32 * 1024;
