@@ -27,6 +27,15 @@ struct HeldJobs {
     for (auto& job : now)
       job();
   }
+  // Ten ticks 20 ms apart, each followed by the jobs it started.
+  void tick_ten_times(PeriodicServices& services) {
+    auto now = PeriodicServices::Clock::now();
+    for (int i = 0; i < 10; ++i) {
+      now += 20ms;
+      services.tick(now, submit());
+      run_all();
+    }
+  }
 };
 
 }  // namespace
@@ -59,13 +68,7 @@ TEST_CASE("a periodic service that keeps failing is disabled, and says why", "[p
     ++tries;
     throw std::runtime_error("sensor unplugged");
   });
-  HeldJobs pool;
-  auto now = PeriodicServices::Clock::now();
-  for (int i = 0; i < 10; ++i) {
-    now += 20ms;
-    services.tick(now, pool.submit());
-    pool.run_all();
-  }
+  HeldJobs().tick_ten_times(services);
   CHECK(tries == PeriodicServices::max_failures);
   const auto entry = services.list()[0];
   CHECK(entry["disabled"] == true);
@@ -79,13 +82,7 @@ TEST_CASE("a success between failures starts the count again", "[periodic]") {
   services.every("sometimes", 10ms, [&] {
     if (++tries % 2 == 1) throw std::runtime_error("odd");
   });
-  HeldJobs pool;
-  auto now = PeriodicServices::Clock::now();
-  for (int i = 0; i < 10; ++i) {
-    now += 20ms;
-    services.tick(now, pool.submit());
-    pool.run_all();
-  }
+  HeldJobs().tick_ten_times(services);
   CHECK(tries == 10);
   CHECK(services.list()[0]["disabled"] == false);
 }
