@@ -71,18 +71,18 @@ std::optional<Message> call(const ServiceCommandsUse& use, const CommandContext&
   return std::nullopt;
 }
 
-std::optional<std::string> name_problem(const ServiceCommandsUse& use, const std::string& name) {
+// The refusal of a name a client may not provide, or nothing.
+std::optional<Message> name_refusal(const ServiceCommandsUse& use, const std::string& name) {
   if (!is_one_word(name, max_service_name))
-    return "provide needs the command's name as args: one word of at most " +
-           std::to_string(max_service_name) + " characters";
-  if (use.commands.find(name)) return "'" + name + "' is a command of the gateway";
+    return refusal(400, "provide needs the command's name as args: one word of at most " +
+                            std::to_string(max_service_name) + " characters");
+  if (use.commands.find(name)) return refusal(409, "'" + name + "' is a command of the gateway");
   return std::nullopt;
 }
 
 std::optional<Message> provide(const ServiceCommandsUse& use, const CommandContext& context) {
   const auto name = trimmed_args(context.request.args);
-  if (const auto problem = name_problem(use, name))
-    return refusal(problem->starts_with("'") ? 409 : 400, *problem);
+  if (auto refused = name_refusal(use, name)) return refused;
   const auto data = context.request.data.parse();
   std::string description;
   if (data.is_object() && data.contains("description")) {
