@@ -83,8 +83,7 @@ std::optional<Message> kick(const AdminCommandsUse& use, const CommandContext& c
 std::optional<Message> set_muted(const AdminCommandsUse& use, const CommandContext& context,
                                  bool muted) {
   const auto verb = muted ? std::string("mute") : std::string("unmute");
-  const auto who =
-      context.request.to.empty() ? trimmed_args(context.request.args) : context.request.to;
+  const auto who = target_of(context.request, &Message::to);
   if (who.empty()) return refusal(400, verb + " needs a client id or name in args (or to)");
   const auto target = use.hub.find(who);
   if (!target) return refusal(404, "no client with the id or name '" + who + "' here");
