@@ -60,13 +60,10 @@ void WebSocketSession<Stream>::run(std::string_view target, std::string_view key
   connection_id_ = context_->admit(weak_from_this(), host(), stats_);
   if (connection_id_ == 0) return;
 
-  // The session's own timer from here on: pings while open, then the close handshake.
+  // The session's own timer from here on: pings while open, then the close handshake. (A
+  // plain socket is non-blocking already, made so by the coalescing stream: on_readable's
+  // read says would_block rather than waiting.)
   beast::get_lowest_layer(stream_.next_layer()).expires_never();
-  if constexpr (std::is_same_v<Stream, PlainStream>) {
-    boost::system::error_code error;
-    socket().non_blocking(true, error);  // read only once readable, and never wait in a read
-    if (error) return lose("websocket: connection", error);
-  }
   // The welcome, if any, follows the response in the same buffer: nothing can come between.
   stream_.write_frame(switching_protocols(key), {});
   opened_ = true;
