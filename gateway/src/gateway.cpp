@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -75,10 +74,7 @@ void Gateway::ping_clients() {
   for (const auto& client : hub_.everyone()) {
     // Only a client that said it answers: to another, a ping would be a message out of the blue.
     const auto offers = client->offers();
-    if (!offers || client->away() ||
-        std::find(offers->commands.begin(), offers->commands.end(), "ping") ==
-            offers->commands.end())
-      continue;
+    if (!offers || client->away() || !offers->answers("ping")) continue;
     message::Message ping;
     ping.cmd = "ping";
     const auto sent_at = std::chrono::steady_clock::now();

@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "command_sets.hpp"
 
 namespace gw::gateway {
@@ -30,16 +28,6 @@ Message ask_reply(const Message& answer, const std::string& name) {
                                   {"data", answer.data.parse()}});
 }
 
-// Whether a client that said what it answers answers `cmd` `args`: one of its commands, or
-// `get` of one of its requestables.
-bool offered(const Client::Offers& offers, const std::string& cmd, const std::string& args) {
-  const auto has = [](const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  if (cmd == "get" && has(offers.requestables, split_first_word(args).first)) return true;
-  return has(offers.commands, cmd);
-}
-
 // "ask WHO CMD ARGS" (or `to` WHO and args "CMD ARGS"): the gateway sends CMD to the client and
 // answers with the client's reply, or 504 when none comes in time.
 std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& context) {
@@ -67,7 +55,8 @@ std::optional<Message> ask(const RequestCommandsUse& use, const CommandContext& 
   }
   if (!target) return refusal(404, "no client with the id or name '" + who + "'");
   const auto name = target->id() + " (" + target->name() + ")";
-  if (const auto offers = target->offers(); offers && !offered(*offers, cmd, args))
+  if (const auto offers = target->offers();
+      offers && !offers->answers(cmd, split_first_word(args).first))
     return refusal(404, name + " does not answer '" + cmd + "'; its handshake offered " +
                             nlohmann::json(offers->commands).dump() + " and requestables " +
                             nlohmann::json(offers->requestables).dump());

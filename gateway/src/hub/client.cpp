@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_set>
@@ -217,6 +218,13 @@ bool Client::muted() const {
 void Client::set_muted(bool muted) {
   std::lock_guard lock(mutex_);
   muted_ = muted;
+}
+
+bool Client::Offers::answers(const std::string& cmd, std::string_view requestable) const {
+  const auto has = [](const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  return has(commands, cmd) || (cmd == "get" && has(requestables, requestable));
 }
 
 std::optional<Client::Offers> Client::offers() const {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -114,6 +115,9 @@ class Client {
   struct Offers {
     std::vector<std::string> commands;
     std::vector<std::string> requestables;
+    // Whether it answers `cmd`: one of its commands, or `get` of `requestable`, one of its
+    // requestables.
+    bool answers(const std::string& cmd, std::string_view requestable = {}) const;
   };
   std::optional<Offers> offers() const;
   void set_offers(Offers offers);
