@@ -21,7 +21,7 @@ struct DeviceOptions {
   std::deque<std::pair<CLI::App*, GatewayOptions>> verbs;
   const GatewayOptions* gateway = nullptr;  // the verb's that was given
   std::string name;
-  std::vector<std::string> publish, subscribe, send, commands, requestables, tables;
+  std::vector<std::string> publish, subscribe, send, commands, requestables, tables, provide, call;
   bool admin = false;
   std::string description;
   std::string key_out;  // add and rotate: also write the new key to this new file (0600)
@@ -106,7 +106,8 @@ int print_device(const message::Message& reply, bool json) {
   if (const auto description = device.value("description", std::string()); !description.empty())
     std::cout << "description  " << description << '\n';
   const auto permissions = device.value("permissions", nlohmann::json::object());
-  for (const char* field : {"publish", "subscribe", "send", "commands", "requestables", "tables"})
+  for (const char* field :
+       {"publish", "subscribe", "send", "commands", "requestables", "tables", "provide", "call"})
     std::cout << std::left << std::setw(13) << field
               << list_text(permissions.value(field, nlohmann::json::array())) << '\n';
   std::cout << "admin        " << (permissions.value("admin", false) ? "yes" : "no") << '\n';
@@ -157,6 +158,10 @@ Command add_device_command(CLI::App& app) {
                   "a command beyond the everyday ones, such as broadcast (repeat)");
   add->add_option("--requestable", options->requestables, "a requestable it may get (repeat)");
   add->add_option("--table", options->tables, "a lookup table it may read (repeat)");
+  add->add_option("--provide", options->provide,
+                  "a service (a command of its own) it may provide, * for any (repeat)");
+  add->add_option("--call", options->call,
+                  "a service of another client it may call, * for any (repeat)");
   add->add_flag("--admin", options->admin, "may do everything, the admin commands too");
   add->add_option("--description", options->description, "where it is, who looks after it");
   add->add_option("--key-out", options->key_out, "also write its key to this new file (0600)");
@@ -179,10 +184,16 @@ Command add_device_command(CLI::App& app) {
         return with_client("device", *o.gateway, [&](client::Client& client) {
           if (add->parsed()) {
             auto request = device_request("add " + o.name);
-            request.data = {
-                {"publish", o.publish},   {"subscribe", o.subscribe},       {"send", o.send},
-                {"commands", o.commands}, {"requestables", o.requestables}, {"tables", o.tables},
-                {"admin", o.admin},       {"description", o.description}};
+            request.data = {{"publish", o.publish},
+                            {"subscribe", o.subscribe},
+                            {"send", o.send},
+                            {"commands", o.commands},
+                            {"requestables", o.requestables},
+                            {"tables", o.tables},
+                            {"provide", o.provide},
+                            {"call", o.call},
+                            {"admin", o.admin},
+                            {"description", o.description}};
             return print_new_key("add", o, client, client.request(request));
           }
           if (rotate->parsed())

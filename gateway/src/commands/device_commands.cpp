@@ -58,9 +58,8 @@ std::variant<Device, Message> device_from(std::string name, const nlohmann::json
     const auto kind = std::find_if(std::begin(all_access_kinds), std::end(all_access_kinds),
                                    [&](Access::Kind each) { return to_string(each) == field; });
     if (kind == std::end(all_access_kinds))
-      return refusal(400, "device add: unknown field " + field +
-                              " (publish, subscribe, send, commands, requestables, tables, "
-                              "admin, description)");
+      return refusal(400, "device add: unknown field " + field + " (" + access_fields() +
+                              ", admin, description)");
     if (!value.is_array()) return refusal(400, "device add: " + field + " must be a list");
     auto& entries = permissions.of(*kind);
     for (const auto& item : value) {
@@ -172,7 +171,8 @@ void add_device_commands(CommandRegistry& registry, DeviceCommandsUse use) {
   registry.add({.name = "device",
                 .description =
                     "The devices file: args \"list\", \"show NAME\", \"add NAME\" (data: publish, "
-                    "subscribe, send, commands, requestables, tables, admin, description; the "
+                    "subscribe, send, commands, requestables, tables, provide, call, admin, "
+                    "description; the "
                     "reply holds the new key), \"remove NAME\" or \"rotate NAME\" (a new key)",
                 .permission = Permission::admin,
                 .handler = handler_using(use, device),

@@ -14,15 +14,18 @@ namespace gw::gateway {
 
 namespace {
 
-constexpr std::array known_fields = {"name",     "key",   "publish",     "subscribe",    "send",
-                                     "commands", "admin", "description", "requestables", "tables"};
+// The fields besides the permission lists, which are named by their kinds.
+constexpr std::array other_fields = {"name", "key", "admin", "description"};
 constexpr std::size_t max_description = 200;
 
 std::string fields_list() {
-  std::string list;
-  for (const auto* field : known_fields)
-    list += (list.empty() ? "" : ", ") + std::string(field);
-  return list;
+  return "name, key, " + access_fields() + ", admin, description";
+}
+
+bool known_field(std::string_view field) {
+  return std::find(other_fields.begin(), other_fields.end(), field) != other_fields.end() ||
+         std::any_of(std::begin(all_access_kinds), std::end(all_access_kinds),
+                     [&](Access::Kind kind) { return to_string(kind) == field; });
 }
 
 // A name, as a session's: it stands in `from` and `userID` and in others' `send` lists.
@@ -144,7 +147,7 @@ Device parse_device(const toml::table& entry, Place place) {
     place.fail("the name must be 1 to " + std::to_string(DeviceFile::max_name) +
                " letters, digits, '.', '-' or '_', not starting with '-'");
   for (const auto& [field, value] : entry)
-    if (std::find(known_fields.begin(), known_fields.end(), field.str()) == known_fields.end())
+    if (!known_field(field.str()))
       place.fail("unknown field " + std::string(field.str()) + " (" + fields_list() + ")");
   auto key = message::Fernet::from_key(
       required_text(entry, "key", place, "a Fernet key of its own: gwctl keygen makes one"));
@@ -187,12 +190,8 @@ std::string DeviceFile::entry(const Device& device) {
                      "\nkey = " + toml_quoted(device.key.key()) + "\n";
   if (!device.description.empty())
     text += "description = " + toml_quoted(device.description) + "\n";
-  text += "publish = " + quoted_list(permissions.publish) + "\n";
-  text += "subscribe = " + quoted_list(permissions.subscribe) + "\n";
-  text += "send = " + quoted_list(permissions.send) + "\n";
-  text += "commands = " + quoted_list(permissions.commands) + "\n";
-  text += "requestables = " + quoted_list(permissions.requestables) + "\n";
-  text += "tables = " + quoted_list(permissions.tables) + "\n";
+  for (const auto kind : all_access_kinds)
+    text += std::string(to_string(kind)) + " = " + quoted_list(permissions.of(kind)) + "\n";
   text += std::string("admin = ") + (permissions.admin ? "true" : "false") + "\n";
   return text;
 }

@@ -17,22 +17,7 @@ std::string quoted(const std::vector<std::string>& list) {
 
 // "publish to 'home/garage/x'": what the request wanted to do.
 std::string wanted(const Access& access) {
-  const auto target = "'" + access.target + "'";
-  switch (access.kind) {
-    case Access::Kind::command:
-      return "run " + target;
-    case Access::Kind::publish:
-      return "publish to " + target;
-    case Access::Kind::subscribe:
-      return "subscribe to " + target;
-    case Access::Kind::send:
-      return "send to " + target;
-    case Access::Kind::requestable:
-      return "read the requestable " + target;
-    case Access::Kind::table:
-      return "read the lookup table " + target;
-  }
-  return target;
+  return std::string(action_of(access.kind)) + " '" + access.target + "'";
 }
 
 }  // namespace

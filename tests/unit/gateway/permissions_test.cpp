@@ -50,6 +50,25 @@ TEST_CASE("names are allowed by name, and * allows all", "[permissions]") {
   CHECK_FALSE(panel.allows({Kind::requestable, "stats"}));
   CHECK(panel.allows({Kind::table, "anything"}));
   CHECK(panel.list(Kind::command) == std::vector<std::string>{"lookup", "ask"});
+  const Permissions lamp(PermissionLists{.provide = {"lamp-state"}, .call = {"*"}});
+  CHECK(lamp.allows({Kind::provide, "lamp-state"}));
+  CHECK_FALSE(lamp.allows({Kind::provide, "door-state"}));
+  CHECK(lamp.allows({Kind::call, "anything"}));
+}
+
+TEST_CASE("every kind has its field, its action and its place in the JSON", "[permissions]") {
+  const Permissions lists(PermissionLists{.provide = {"where"}, .call = {"double"}});
+  const auto json = lists.to_json();
+  CHECK(json["provide"] == nlohmann::json{"where"});
+  CHECK(json["call"] == nlohmann::json{"double"});
+  for (const auto kind : gw::gateway::all_access_kinds) {
+    CHECK(json.contains(std::string(gw::gateway::to_string(kind))));
+    CHECK_FALSE(gw::gateway::action_of(kind).empty());
+  }
+  CHECK(gw::gateway::access_fields() ==
+        "publish, subscribe, send, commands, requestables, tables, provide, call");
+  CHECK(gw::gateway::permission_entry_problem(Kind::provide, "two words") ==
+        "a name such as \"where\", or \"*\" for all");
 }
 
 TEST_CASE("nothing listed allows nothing; admin allows everything", "[permissions]") {

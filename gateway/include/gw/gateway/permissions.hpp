@@ -11,20 +11,25 @@ namespace gw::gateway {
 
 // One thing a request asks to do, besides being sent at all: run a command that not everyone
 // may run, publish to a topic, subscribe to a filter, send to someone, read a requestable or a
-// lookup table. Each command says what its requests touch; the dispatcher checks them all.
+// lookup table, provide a service or call one. Each command says what its requests touch; the
+// dispatcher checks them all.
 struct Access {
-  enum class Kind { command, publish, subscribe, send, requestable, table };
+  enum class Kind { command, publish, subscribe, send, requestable, table, provide, call };
   Kind kind = Kind::command;
-  std::string target;  // the command, topic, filter, recipient, requestable or table
+  std::string target;  // the command, topic, filter, recipient, requestable, table or service
 };
 // "commands", "publish", ...: the devices file's field, and the label refusals are counted by.
 std::string_view to_string(Access::Kind kind) noexcept;
+// "publish to", "call the service", ...: what a refusal says the request wanted to do.
+std::string_view action_of(Access::Kind kind) noexcept;
+// "publish, subscribe, ...": every kind's field, for errors that list them.
+std::string access_fields();
 // Why `entry` cannot stand in the list of this kind (a filter that is not one, a name with a
 // space), or nothing. Whether it names something that exists is for the gateway to say.
 std::optional<std::string> permission_entry_problem(Access::Kind kind, std::string_view entry);
 inline constexpr Access::Kind all_access_kinds[] = {
-    Access::Kind::command, Access::Kind::publish,     Access::Kind::subscribe,
-    Access::Kind::send,    Access::Kind::requestable, Access::Kind::table};
+    Access::Kind::command,     Access::Kind::publish, Access::Kind::subscribe, Access::Kind::send,
+    Access::Kind::requestable, Access::Kind::table,   Access::Kind::provide,   Access::Kind::call};
 
 // What one party may do, as the devices file (a [[device]]) or the configuration ([shared_key])
 // writes it. Each list is checked whole before use (filters valid, names known).
@@ -35,6 +40,8 @@ struct PermissionLists {
   std::vector<std::string> commands{};      // commands beyond the everyday ones; "*": every one
   std::vector<std::string> requestables{};  // what `get` may read; "*": all
   std::vector<std::string> tables{};        // lookup tables it may read; "*": all
+  std::vector<std::string> provide{};       // services (provide NAME) it may serve; "*": any
+  std::vector<std::string> call{};          // services of clients it may call; "*": any
   bool admin = false;                       // the admin commands, and everything else
 
   // The list a kind of access is checked against: the field named to_string(kind).
