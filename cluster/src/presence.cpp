@@ -24,7 +24,16 @@ void Presence::attach(gateway::Gateway& gateway) {
     auto info = nlohmann::json::parse(*plaintext, nullptr, false);
     if (!info.is_object() || !info.contains("node")) return;
     const auto node = info.value("node", "");
+    if (node == parts_.node) return;
+    // What its clients provide is for the services, not for the list of gateways.
+    auto services = info.contains("services") ? std::move(info["services"]) : nlohmann::json();
+    info.erase("services");
     roster_.heard(node, std::move(info), Clock::now());
+    gateway_->services().set_elsewhere(node, services);
+    if (!services.empty()) {
+      std::lock_guard lock(providing_mutex_);
+      providing_.insert(node);
+    }
   });
   parts_.nats.subscribe(parts_.subjects.clients(), [this](const NatsConnection::Incoming& in) {
     if (!in.reply.empty()) answer_clients(std::string(in.reply));
@@ -39,8 +48,22 @@ nlohmann::json Presence::own_info() const {
 }
 
 void Presence::send_heartbeat() {
-  if (!parts_.nats.connected() || !gateway_) return;
-  parts_.nats.publish(parts_.subjects.heartbeats(), seal(*parts_.codec(), own_info().dump()));
+  if (!gateway_) return;
+  forget_the_gone();
+  if (!parts_.nats.connected()) return;
+  auto info = own_info();
+  info["services"] = gateway_->services().shared();
+  parts_.nats.publish(parts_.subjects.heartbeats(), seal(*parts_.codec(), info.dump()));
+}
+
+void Presence::forget_the_gone() {
+  const auto now = Clock::now();
+  std::lock_guard lock(providing_mutex_);
+  std::erase_if(providing_, [&](const std::string& node) {
+    if (roster_.alive(node, now)) return false;
+    gateway_->services().forget(node);
+    return true;
+  });
 }
 
 bool Presence::alive(const std::string& node) const {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,8 +25,9 @@ class Gateway;
 namespace gw::cluster {
 
 // Which gateways of the cluster are up, and who their clients are: each gateway says it is
-// alive every second (its endpoints and advertised host, sealed); one not heard for
-// `lifetime` is gone. `clients` asks every live gateway for its list. Thread-safe.
+// alive every second (its endpoints and advertised host, and what its clients provide, sealed);
+// one not heard for `lifetime` is gone, and so are its providers. `clients` asks every live
+// gateway for its list. Thread-safe.
 class Presence {
  public:
   using Clock = std::chrono::steady_clock;
@@ -42,7 +45,8 @@ class Presence {
 
   // Starts listening to the others' heartbeats and requests, for `gateway`.
   void attach(gateway::Gateway& gateway);
-  // Says this gateway is alive (the cluster's thread calls it each second).
+  // Says this gateway is alive, and forgets the providers of gateways gone (the cluster's
+  // thread calls it each second).
   void send_heartbeat();
 
   // Whether `node` sent a heartbeat lately (or this gateway has not listened long enough to
@@ -56,11 +60,14 @@ class Presence {
  private:
   nlohmann::json own_info() const;
   void answer_clients(const std::string& reply);
+  void forget_the_gone();
 
   Parts parts_;
   gateway::Gateway* gateway_ = nullptr;  // set by attach, before anything runs
   NodeRoster roster_;
   const Clock::time_point started_ = Clock::now();
+  std::mutex providing_mutex_;
+  std::set<std::string> providing_;  // gateways whose clients provided something
 };
 
 }  // namespace gw::cluster

@@ -15,6 +15,7 @@ import requests
 from gateway_support import TIMEOUT, Gateway, Listener, gwctl, json_lines, message
 from nats_support import NatsServer, nats_cluster
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
+from test_services import Provider, doubled
 
 TRANSPORTS = [HttpClient, WebSocketClient, TcpClient, UdpClient]
 ADMIN_KEY = "cluster-admin-key-for-tests"
@@ -320,6 +321,45 @@ class ClusterTest(unittest.TestCase):
             reply = other.decrypt(again.content)
             self.assertEqual(reply.get("code"), 409, reply)
             self.assertIn("already used", reply["text"])
+
+    def test_a_service_provided_on_one_gateway_answers_callers_on_every_gateway(self):
+        a, b, c = self.gateways
+        service = unique("cluster-double")
+
+        def provided_by(gateway):
+            _, reply = gateway.http_request(message("commands"))
+            return {entry["name"]: entry.get("provided_by") for entry in reply["data"]}.get(service)
+
+        first = Provider(b, unique("doubler-b"), service, doubled)
+        self.addCleanup(first.stop)
+        wait_until(lambda: provided_by(a) == [first.client.id], "a knows b's provider")
+        for i, kind in enumerate(TRANSPORTS):
+            with self.subTest(caller=kind.transport):
+                caller = self.client(kind, self.gateways[(2 * i) % 3], unique("caller"))
+                reply = caller.request(message(service, data={"n": i}))
+                self.assertEqual((reply.get("code"), reply.get("data")), (200, {"n": 2 * i}), reply)
+                self.assertEqual(first.calls[-1]["from"], caller.id)
+
+        # A second provider on another gateway shares the calls.
+        second = Provider(c, unique("doubler-c"), service,
+                          lambda call: {"code": 200, "text": "from c", "data": {}})
+        self.addCleanup(second.stop)
+        wait_until(lambda: sorted(provided_by(a) or []) == sorted([first.client.id,
+                                                                   second.client.id]),
+                   "a knows both providers")
+        caller = self.client(WebSocketClient, a, unique("sharer"))
+        answers = [caller.request(message(service, data={"n": 1})).get("text") for _ in range(4)]
+        self.assertEqual(sorted(answers), ["doubled", "doubled", "from c", "from c"])
+
+        # The first leaves: calls that would have gone to it go to the second at once, before
+        # any heartbeat says it left, and then it is no longer listed.
+        first.stop()
+        answers = [caller.request(message(service, data={"n": 1})) for _ in range(4)]
+        self.assertEqual([(r.get("code"), r.get("text")) for r in answers], [(200, "from c")] * 4)
+        wait_until(lambda: provided_by(a) == [second.client.id], "b's provider is forgotten")
+        second.stop()
+        wait_until(lambda: provided_by(a) is None, "nobody provides it any more")
+        self.assertEqual(caller.request(message(service)).get("code"), 404)
 
     def test_the_handshake_lists_the_cluster_gateways(self):
         client = self.client(HttpClient, self.gateways[0], unique("newcomer"))

@@ -2,13 +2,15 @@
 anyone, on any transport, reaches a provider with the caller's data and an id of the gateway's;
 the provider's reply carrying that id is the caller's answer. Providers share calls, a provider
 that leaves mid-call is replaced by another, and no provider or a silent one is 404 or 504."""
+import json
 import threading
 import time
 import unittest
 
 import websocket
+from cryptography.fernet import Fernet
 
-from gateway_support import TIMEOUT, GatewayTestCase, message
+from gateway_support import TIMEOUT, Gateway, GatewayTestCase, message
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 
 REQUEST_TIMEOUT = 2
@@ -18,10 +20,12 @@ class Provider:
     """A client on its own WebSocket that provides `service` and answers each call with
     `answer(call)`: a dict of code, text and data, or None to stay silent."""
 
-    def __init__(self, gateway, name, service, answer, description="doubles data.n", offers=None):
+    def __init__(self, gateway, name, service, answer, description="doubles data.n", offers=None,
+                 permission=None, **client_options):
         """`offers`: the handshake's data saying what the client answers; then `service` may
-        be None, for a client that is asked (ask) and provides nothing."""
-        self.client = WebSocketClient(gateway, name)
+        be None, for a client that is asked (ask) and provides nothing. `permission`: who may
+        call ("call" or "admin"); `client_options`: a device's key and name."""
+        self.client = WebSocketClient(gateway, name, **client_options)
         self.service = service
         self.answer = answer
         self.calls = []
@@ -30,8 +34,10 @@ class Provider:
             reply = self.client.request(message("handshake", user=name, data=offers))
             assert reply.get("code") == 200, reply
         if service is not None:
-            reply = self.client.request(message("provide", args=service,
-                                                data={"description": description}))
+            data = {"description": description}
+            if permission is not None:
+                data["permission"] = permission
+            reply = self.client.request(message("provide", args=service, data=data))
             assert reply.get("code") == 200, reply
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -146,6 +152,100 @@ class Services(GatewayTestCase):
         listed = {c["name"] for c in caller.request(message("commands"))["data"]}
         self.assertNotIn("listed", listed)
         self.assertEqual(caller.request(message("listed")).get("code"), 404)
+
+
+LAMP_KEY = Fernet.generate_key().decode()
+PANEL_KEY = Fernet.generate_key().decode()
+SENSOR_KEY = Fernet.generate_key().decode()
+
+
+def device_entry(name, key, **fields):
+    lines = ["[[device]]", f'name = "{name}"', f'key = "{key}"']
+    lines += [f"{field} = {json.dumps(value)}" for field, value in fields.items()]
+    return "\n".join(lines) + "\n\n"
+
+
+class ServicePermissions(unittest.TestCase):
+    """Who may provide a name and who may call it: a device's `provide` and `call` lists, the
+    shared key's by [shared_key], and a provider may keep its service for admins."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway = Gateway("--admin-key", "open sesame 123",
+                              config_text='[shared_key]\nprovide = ["echo"]\n')
+        cls.addClassCleanup(cls.gateway.close)
+        cls.gateway.write_devices(
+            device_entry("lamp", LAMP_KEY, provide=["lamp-state"])
+            + device_entry("panel", PANEL_KEY, call=["lamp-state"])
+            + device_entry("sensor", SENSOR_KEY, publish=["home/#"]))
+        cls.gateway.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.gateway.stop() != 0:
+            raise AssertionError("gatewayd did not exit cleanly")
+
+    def provider(self, name, service, answer, key=None, **options):
+        if key is not None:
+            options.update(fernet=Fernet(key), device=name)
+        provider = Provider(self.gateway, name, service, answer, **options)
+        self.addCleanup(provider.stop)
+        return provider
+
+    def caller(self, name, key):
+        client = WebSocketClient(self.gateway, name, fernet=Fernet(key), device=name)
+        self.addCleanup(client.close)
+        return client
+
+    def test_a_device_provides_the_names_its_provide_list_has_and_no_other(self):
+        lamp = self.provider("lamp", "lamp-state", lambda call: {"text": "on"}, key=LAMP_KEY)
+        lamp.pause()
+        refused = lamp.client.request(message("provide", args="door-state"))
+        self.assertEqual(refused.get("code"), 403, refused)
+        self.assertEqual(refused["text"], "device 'lamp' may not provide the service "
+                                          "'door-state': its provide permission allows lamp-state")
+        sensor = self.caller("sensor", SENSOR_KEY)
+        refused = sensor.request(message("provide", args="lamp-state"))
+        self.assertEqual(refused.get("code"), 403, refused)
+        self.assertIn("its provide permission allows nothing", refused["text"])
+        # The shared key's holders may provide what [shared_key] provide lists.
+        shared = WebSocketClient(self.gateway, "shared")
+        self.addCleanup(shared.close)
+        self.assertEqual(shared.request(message("provide", args="echo")).get("code"), 200)
+        self.assertEqual(shared.request(message("provide", args="other")).get("code"), 403)
+
+    def test_a_device_calls_the_services_its_call_list_has_and_no_other(self):
+        self.provider("lamp", "lamp-state", lambda call: {"text": "on"}, key=LAMP_KEY)
+        panel = self.caller("panel", PANEL_KEY)
+        reply = panel.request(message("lamp-state"))
+        self.assertEqual((reply.get("code"), reply.get("text")), (200, "on"), reply)
+        sensor = self.caller("sensor", SENSOR_KEY)
+        refused = sensor.request(message("lamp-state"))
+        self.assertEqual(refused.get("code"), 403, refused)
+        self.assertEqual(refused["text"], "device 'sensor' may not call the service "
+                                          "'lamp-state': its call permission allows nothing")
+        # The shared key calls everything by default.
+        status, reply = self.gateway.http_request(message("lamp-state"))
+        self.assertEqual((status, reply.get("text")), (200, "on"), reply)
+
+    def test_a_service_for_admins_is_refused_to_others(self):
+        self.provider("resetter", "echo", lambda call: {"text": "reset"}, permission="admin")
+        caller = WebSocketClient(self.gateway, "operator")
+        self.addCleanup(caller.close)
+        listed = {c["name"]: c for c in caller.request(message("commands"))["data"]}
+        self.assertEqual(listed["echo"]["permission"], "admin")
+        refused = caller.request(message("echo"))
+        self.assertEqual(refused.get("code"), 403, refused)
+        self.assertIn("needs admin permission", refused["text"])
+        self.assertEqual(caller.request(message("auth", args="open sesame 123")).get("code"), 200)
+        reply = caller.request(message("echo"))
+        self.assertEqual((reply.get("code"), reply.get("text")), (200, "reset"), reply)
+        # A word other than call or admin is refused, and says which are meant.
+        client = WebSocketClient(self.gateway, "unclear")
+        self.addCleanup(client.close)
+        refused = client.request(message("provide", args="echo", data={"permission": "root"}))
+        self.assertEqual(refused.get("code"), 400, refused)
+        self.assertIn('"call"', refused["text"])
 
 
 class ProviderLeaving(GatewayTestCase):

@@ -41,7 +41,7 @@ std::optional<Message> list_commands(const CommandRegistry& registry, const Serv
   for (const auto& service : services.list())
     list.push_back({{"name", service["name"]},
                     {"description", service["description"]},
-                    {"permission", to_string(Permission::user)},
+                    {"permission", service["permission"]},  // call: the call permission's
                     {"needs_session", false},
                     {"provided_by", service["providers"]}});
   const auto count = list.size();

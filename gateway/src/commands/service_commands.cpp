@@ -1,5 +1,7 @@
 #include <memory>
 
+#include <gw/gateway/cluster_link.hpp>
+
 #include "command_sets.hpp"
 
 namespace gw::gateway {
@@ -14,7 +16,7 @@ constexpr std::size_t max_service_name = 64;
 struct ServiceCall {
   std::string name;
   Message request;  // as each provider receives it
-  std::vector<std::string> providers;
+  std::vector<Services::Provider> providers;
   std::size_t next = 0;
   Responder respond;
 };
@@ -30,10 +32,31 @@ Message answer_of(const std::string& name, const Message& answer) {
   return reply;
 }
 
-// Offers the call to the next provider still connected; 504 once none is left to try.
+void offer(const ServiceCommandsUse& use, const std::shared_ptr<ServiceCall>& call);
+
+// Asks a provider of another gateway, through the cluster; false when there is no cluster.
+bool offer_elsewhere(const ServiceCommandsUse& use, const std::shared_ptr<ServiceCall>& call,
+                     const std::string& provider_id) {
+  auto* cluster = use.hub.cluster();
+  if (!cluster) return false;
+  cluster->ask_elsewhere(provider_id, call->request, use.request_timeout,
+                         [use, call](ClusterLink::Remote remote) {
+                           if (remote.code == 200 && remote.reply)
+                             return call->respond(answer_of(call->name, *remote.reply));
+                           if (remote.code == 413) return call->respond(refusal(413, remote.text));
+                           offer(use, call);  // gone, silent or unreachable: the next provider
+                         });
+  return true;
+}
+
+// Offers the call to the next provider still there; 504 once none is left to try.
 void offer(const ServiceCommandsUse& use, const std::shared_ptr<ServiceCall>& call) {
   while (call->next < call->providers.size()) {
-    const auto provider_id = call->providers[call->next++];
+    const auto& [provider_id, node] = call->providers[call->next++];
+    if (!node.empty()) {
+      if (offer_elsewhere(use, call, provider_id)) return;
+      continue;
+    }
     const auto provider = use.hub.find(provider_id);
     if (!provider || provider->id() != provider_id) {
       use.services.withdraw_all(provider_id);  // gone without its connection saying so
@@ -84,12 +107,24 @@ std::optional<Message> provide(const ServiceCommandsUse& use, const CommandConte
   const auto name = trimmed_args(context.request.args);
   if (auto refused = name_refusal(use, name)) return refused;
   const auto data = context.request.data.parse();
-  std::string description;
+  Services::Offer offer;
   if (data.is_object() && data.contains("description")) {
-    if (!data["description"].is_string()) return refusal(400, "data.description must be a string");
-    description = data["description"].get<std::string>();
+    if (!data["description"].is_string() || data["description"].get<std::string>().size() > 200)
+      return refusal(400, "data.description must be a string of at most 200 bytes");
+    offer.description = data["description"].get<std::string>();
   }
-  const bool added = use.services.provide(name, context.client->id(), std::move(description));
+  if (data.is_object() && data.contains("permission")) {
+    const auto permission =
+        data["permission"].is_string()
+            ? Services::call_permission_of(data["permission"].get<std::string>())
+            : std::nullopt;
+    if (!permission)
+      return refusal(400,
+                     "data.permission must be \"call\" (callers whose call permission "
+                     "names the service) or \"admin\" (admins only)");
+    offer.permission = *permission;
+  }
+  const bool added = use.services.provide(name, context.client->id(), std::move(offer));
   return text_reply(std::string(added ? "providing '" : "already providing '") + name +
                         "': calls come as messages with cmd " + name +
                         " and an id; answer each with a message carrying that id",
@@ -107,16 +142,26 @@ std::optional<Message> unprovide(const ServiceCommandsUse& use, const CommandCon
 
 void add_service_commands(CommandRegistry& registry, ServiceCommandsUse use) {
   use.services.set_call_handler(handler_using(use, call));
+  // Who may provide a name is the provide permission's to say, for both.
+  const auto provided_name = [](const Message& request) {
+    return std::vector<Access>{{Access::Kind::provide, trimmed_args(request.args)}};
+  };
   registry.add({.name = "provide",
                 .description = "Serve a command of your own to every client: args its name, "
-                               "data.description what it does; calls come with cmd NAME and an "
-                               "id, and your reply carrying that id is the answer",
+                               "data.description what it does, data.permission who may call it "
+                               "(call: those whose call permission names it; admin); calls "
+                               "come with cmd NAME and an id, and your reply carrying that id "
+                               "is the answer",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, provide),
-                .needs_session = true});
+                .needs_session = true,
+                .accesses = provided_name});
   registry.add({.name = "unprovide",
                 .description = "Stop serving a command given to provide: args its name",
+                .permission = Permission::everyone,
                 .handler = handler_using(use, unprovide),
-                .needs_session = true});
+                .needs_session = true,
+                .accesses = provided_name});
 }
 
 }  // namespace gw::gateway
