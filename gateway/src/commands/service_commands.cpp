@@ -124,7 +124,12 @@ std::optional<Message> provide(const ServiceCommandsUse& use, const CommandConte
                      "names the service) or \"admin\" (admins only)");
     offer.permission = *permission;
   }
-  const bool added = use.services.provide(name, context.client->id(), std::move(offer));
+  const auto provided = use.services.provide(name, context.client->id(), std::move(offer));
+  if (provided == Services::Provided::full)
+    return refusal(503, "this gateway holds as many services as it may (" +
+                            std::to_string(Services::max_names) + " names, " +
+                            std::to_string(Services::max_providers) + " providers of each)");
+  const bool added = provided == Services::Provided::added;
   return text_reply(std::string(added ? "providing '" : "already providing '") + name +
                         "': calls come as messages with cmd " + name +
                         " and an id; answer each with a message carrying that id",

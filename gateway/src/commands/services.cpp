@@ -6,7 +6,7 @@ namespace gw::gateway {
 
 namespace {
 
-constexpr std::size_t max_shared_services = 1000;  // from one other gateway
+constexpr std::size_t max_shared_services = Services::max_names;  // from one other gateway
 
 }  // namespace
 
@@ -20,17 +20,24 @@ std::string_view to_string(Services::CallPermission permission) noexcept {
   return permission == Services::CallPermission::admin ? "admin" : "call";
 }
 
-bool Services::provide(const std::string& name, const std::string& client_id, Offer offer) {
+Services::Provided Services::provide(const std::string& name, const std::string& client_id,
+                                     Offer offer) {
   std::lock_guard lock(mutex_);
-  auto& service = here_[name];
-  if (service.providers.empty()) service.offer = std::move(offer);
+  const auto found = here_.find(name);
+  if (found == here_.end()) {
+    if (here_.size() == max_names) return Provided::full;
+    here_.emplace(name, Service{std::move(offer), {{client_id, {}}}});
+    merge();
+    return Provided::added;
+  }
+  auto& providers = found->second.providers;
   const Provider provider{client_id, {}};
-  if (std::find(service.providers.begin(), service.providers.end(), provider) !=
-      service.providers.end())
-    return false;
-  service.providers.push_back(provider);
+  if (std::find(providers.begin(), providers.end(), provider) != providers.end())
+    return Provided::already;
+  if (providers.size() == max_providers) return Provided::full;
+  providers.push_back(provider);
   merge();
-  return true;
+  return Provided::added;
 }
 
 bool Services::withdraw(const std::string& name, const std::string& client_id) {

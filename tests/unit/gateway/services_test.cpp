@@ -29,9 +29,11 @@ std::vector<std::string> ids(const std::vector<Services::Provider>& providers) {
 TEST_CASE("providers of a name share its calls in turn", "[services]") {
   Services services;
   CHECK(services.providers_for_call("double").empty());
-  CHECK(services.provide("double", "c1", described("doubles n")));
-  CHECK(services.provide("double", "c2", described("ignored: the first description stays")));
-  CHECK_FALSE(services.provide("double", "c1", {}));  // once is enough
+  using Provided = Services::Provided;
+  CHECK(services.provide("double", "c1", described("doubles n")) == Provided::added);
+  CHECK(services.provide("double", "c2", described("ignored: the first description stays")) ==
+        Provided::added);
+  CHECK(services.provide("double", "c1", {}) == Provided::already);  // once is enough
   // Each call starts at the next provider and falls back on the others in order.
   CHECK(ids(services.providers_for_call("double")) == std::vector<std::string>{"c1", "c2"});
   CHECK(ids(services.providers_for_call("double")) == std::vector<std::string>{"c2", "c1"});
@@ -40,6 +42,18 @@ TEST_CASE("providers of a name share its calls in turn", "[services]") {
   REQUIRE(list.size() == 1);
   CHECK(list[0]["description"] == "doubles n");
   CHECK(list[0]["providers"] == nlohmann::json{"c1", "c2"});
+}
+
+TEST_CASE("names and providers are bounded", "[services]") {
+  Services services;
+  for (std::size_t i = 0; i < Services::max_names; ++i)
+    REQUIRE(services.provide("s" + std::to_string(i), "c1", {}) == Services::Provided::added);
+  CHECK(services.provide("one-more", "c1", {}) == Services::Provided::full);
+  for (std::size_t i = 1; i < Services::max_providers; ++i)
+    REQUIRE(services.provide("s0", "p" + std::to_string(i), {}) == Services::Provided::added);
+  CHECK(services.provide("s0", "one-more", {}) == Services::Provided::full);
+  CHECK(services.withdraw("s1", "c1"));
+  CHECK(services.provide("one-more", "c1", {}) == Services::Provided::added);
 }
 
 TEST_CASE("a provider that withdraws or leaves provides nothing; the last one takes the name",

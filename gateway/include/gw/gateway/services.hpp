@@ -37,9 +37,13 @@ class Services {
     bool operator==(const Provider&) const = default;
   };
 
-  // Adds `client_id` as a provider of `name` (the first provider's offer stays); false when it
-  // already was one.
-  bool provide(const std::string& name, const std::string& client_id, Offer offer);
+  // Bounds, so that the lists and the heartbeat that carries them stay small.
+  static constexpr std::size_t max_names = 1000;
+  static constexpr std::size_t max_providers = 64;  // of one name, on one gateway
+  // Adds `client_id` as a provider of `name` (the first provider's offer stays), unless it
+  // already was one or a bound is reached.
+  enum class Provided { added, already, full };
+  Provided provide(const std::string& name, const std::string& client_id, Offer offer);
   // Whether `client_id` provided `name` and no longer does.
   bool withdraw(const std::string& name, const std::string& client_id);
   // Everything `client_id` provided (it left). Returns the names.
