@@ -103,7 +103,8 @@ async function main() {
   mkdirSync(artifacts, { recursive: true });
   // The doors keep a history, which a console subscribing later is shown first.
   writeFileSync(path.join(dataDir, 'gatewayd.toml'), '[[history]]\nfilter = "doors/#"\n');
-  const { info, key } = await startGateway(dataDir);
+  // Pings each second, so that the pages' round trips are in the Clients panel soon.
+  const { info, key } = await startGateway(dataDir, ['--ping-every', '1']);
   const consoleUrl = `http://127.0.0.1:${info.http}/`;
   const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
   try {
@@ -171,6 +172,9 @@ async function main() {
     for (const name of ['page-one', 'page-two', 'udp-sensor']) {
       await one.locator('#clients tbody tr', { hasText: name }).first().waitFor({ timeout: waitLimitMs });
     }
+    // The pages answer the gateway's pings: their round trips are shown; the sensor's is not.
+    await one.locator('#clients tbody tr', { hasText: 'page-two' }).filter({ hasText: /\d ms/ })
+      .first().waitFor({ timeout: waitLimitMs });
     // A console opened later is shown the sensor's last reading first, marked retained.
     const late = await openConsole(browser, consoleUrl, key, 'page-late', { width: 800, height: 600 });
     await late.getByRole('status').filter({ hasText: 'connected as page-late' }).waitFor({ timeout: waitLimitMs });

@@ -96,6 +96,11 @@ function onFrame(event) {
     waiting.resolve(message);
     return;
   }
+  // The gateway's ping service measures the page's round trip, shown in the Clients panel.
+  if (message.cmd === 'ping' && String(message.id ?? '').startsWith('gw-')) {
+    connection.socket.send(encode({ cmd: 'ping', text: 'pong', code: 200, id: message.id }));
+    return;
+  }
   if (message.cmd === 'welcome') {
     openSession().catch((error) => showError(`Handshake failed: ${error.message}`));
     return;
@@ -126,7 +131,7 @@ async function openSession() {
 
 async function handshake() {
   const sent = Date.now() / 1000;
-  const reply = await request({ cmd: 'handshake' });
+  const reply = await request({ cmd: 'handshake', data: { commands: ['ping'] } });
   if (reply.code !== 200) throw new Error(`${reply.code} ${reply.text}`);
   connection.resumeToken = reply.data?.session?.resume ?? null;
   const server = reply.data?.server ?? {};
@@ -219,6 +224,12 @@ function cell(text) {
   return td;
 }
 
+// "3.2 ms": the ping service's last measure; "-" for a client that does not answer pings.
+function roundTrip(milliseconds) {
+  if (typeof milliseconds !== 'number') return '-';
+  return `${milliseconds < 10 ? milliseconds.toFixed(1) : Math.round(milliseconds)} ms`;
+}
+
 async function refresh() {
   if (!connection.socket || connection.socket.readyState !== WebSocket.OPEN) return;
   try {
@@ -227,7 +238,8 @@ async function refresh() {
       $('clients').tBodies[0].replaceChildren(...clients.data.map((client) => {
         const row = document.createElement('tr');
         row.append(cell(client.name), cell(client.id), cell(client.device ? 'own' : 'shared'),
-          cell(client.transport), cell(client.address), cell((client.subscriptions ?? []).join(' ')));
+          cell(client.transport), cell(client.address), cell(roundTrip(client.rtt_ms)),
+          cell((client.subscriptions ?? []).join(' ')));
         return row;
       }));
       $('client-count').textContent = `(${clients.data.length})`;
