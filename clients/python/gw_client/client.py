@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 import json
 import queue
+import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from .discovery import LIMITED_BROADCAST, discover
 from .topics import topic_matches
 from .transports import Transport, open_transport
 
@@ -41,6 +43,10 @@ class GatewayError(Exception):
         self.reply = reply
 
 
+RECONNECT_FIRST_WAIT = 0.5  # seconds; doubling up to the last, with jitter
+RECONNECT_LAST_WAIT = 15.0
+
+
 class Client:
     """A session with one gateway over one transport ("websocket", "tcp", "udp", "http").
 
@@ -48,13 +54,21 @@ class Client:
     is the name asked for. Replies come within `timeout` seconds or raise TimeoutError.
     `offers` is what the handshake says this client answers (`ask` checks it); by default the
     gateway's `ping`, which the client answers by itself over a transport that pushes, so that
-    the gateway's ping service measures its round trip."""
+    the gateway's ping service measures its round trip.
+
+    Over WebSocket and TCP the session outlives its connection: when the connection is lost,
+    the client connects again (`reconnect`, waits doubling from 0.5 s to 15 s) and resumes the
+    session, so that what was delivered meanwhile arrives first, in order; then it provides its
+    services again. `resume` starts by resuming an earlier session (its `resume_token`), for a
+    program that restarted; when the gateway no longer has it, a new session begins."""
 
     def __init__(self, key: str | bytes, host: str = "127.0.0.1", *, transport: str = "websocket",
                  port: Optional[int] = None, name: str = "", timeout: float = 10.0,
-                 workers: int = 4, offers: Optional[Dict[str, List[str]]] = None):
+                 workers: int = 4, offers: Optional[Dict[str, List[str]]] = None,
+                 reconnect: bool = True, resume: Optional[str] = None):
         self._fernet = Fernet(key)
         self._timeout = timeout
+        self._address = (transport, host, port)
         self._transport: Transport = open_transport(transport, host, port, timeout)
         self.transport = transport
         self._ids = itertools.count(1)
@@ -62,23 +76,65 @@ class Client:
         self._waiting: Dict[str, "queue.Queue[Message]"] = {}
         self._subscriptions: Dict[str, List[Callable[[Message], None]]] = {}
         self._services: Dict[str, ServiceHandler] = {}
+        self._descriptions: Dict[str, str] = {}
         self._inbox: "queue.Queue[Message]" = queue.Queue()
         self._http_lock = threading.Lock()
         self._closed = threading.Event()
+        self._connected = threading.Event()
+        self._connected.set()
+        self._reconnect = reconnect and transport in ("websocket", "tcp")
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gw-service")
         self._reader: Optional[threading.Thread] = None
         self.token = ""
         self.welcome: Optional[Message] = None
+        self.resume_token: Optional[str] = None
+        self.reconnects = 0  # connections made again after a loss
+        if offers is None:
+            offers = {"commands": ["ping"]} if self._transport.pushes else {"commands": []}
+        self._offers = offers
+        self.id = ""
+        self.name = name
+        self._start_reader()
+        if not (resume and self._resume(resume)):
+            self._handshake()
+
+    @classmethod
+    def discovered(cls, key: str | bytes, *, transport: str = "websocket",
+                   addresses: Iterable[str] = (LIMITED_BROADCAST,), probe_port: int = 1234,
+                   probe_timeout: float = 1.0, **options: Any) -> "Client":
+        """A session with the first gateway that answers a probe (see `discover`), on its port
+        for `transport`. Raises LookupError when none answers."""
+        for gateway in discover(key, addresses, probe_port, probe_timeout):
+            try:
+                port = gateway.port(transport)
+            except KeyError:
+                continue
+            return cls(key, gateway.address, transport=transport, port=port, **options)
+        raise LookupError(f"no gateway with this key answered a probe within {probe_timeout} s")
+
+    def _start_reader(self) -> None:
         if self._transport.pushes:
             self._reader = threading.Thread(target=self._read, name="gw-reader", daemon=True)
             self._reader.start()
-        if offers is None:
-            offers = {"commands": ["ping"]} if self._transport.pushes else {"commands": []}
-        welcome = self.request("handshake", user_id=name, data=offers)
-        session = (welcome.get("data") or {}).get("session") or {}
-        self.id: str = session.get("id", "")
-        self.name: str = session.get("name", name)
+
+    def _handshake(self) -> None:
+        welcome = self.request("handshake", user_id=self.name, data=self._offers)
+        self._take_session(welcome)
+
+    def _resume(self, resume_token: str) -> bool:
+        """Goes on as the session of `resume_token`; False when the gateway no longer has it."""
+        try:
+            self._take_session(self.request("resume", args=resume_token))
+            return True
+        except GatewayError:
+            return False
+
+    def _take_session(self, reply: Message) -> None:
+        session = (reply.get("data") or {}).get("session") or {}
+        self.id = session.get("id", self.id)
+        self.name = session.get("name", self.name)
         self.token = session.get("token") or ""
+        self.resume_token = session.get("resume") or self.resume_token
 
     # The session.
     def __enter__(self) -> "Client":
@@ -96,10 +152,21 @@ class Client:
         except (GatewayError, TimeoutError, OSError, ConnectionError):
             pass
         self._closed.set()
+        self._connected.set()  # wakes a request waiting for a connection: it fails at once
         self._transport.close()
-        if self._reader:
+        if self._reader and self._reader is not threading.current_thread():
             self._reader.join(self._timeout)
         self._pool.shutdown(wait=False)
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a reply is waited for."""
+        return self._timeout
+
+    @property
+    def connected(self) -> bool:
+        """False while a lost connection is being made again, and once closed."""
+        return self._connected.is_set() and not self._closed.is_set()
 
     # Requests.
     def request(self, cmd: str, *, args: str = "", text: str = "", data: Any = None,
@@ -158,7 +225,19 @@ class Client:
             raise ValueError("a provider needs calls pushed to it: websocket, tcp or udp")
         with self._lock:
             self._services[name] = handler
+            self._descriptions[name] = description
         return self.request("provide", args=name, data={"description": description})
+
+    def poll(self, wait: int = 0, ack: Optional[int] = None) -> Message:
+        """What waits in this session's mailbox (HTTP's way of receiving): `data` with
+        `messages`, `lost`, `left` and `last_seq`. `wait` holds an empty poll open up to that
+        many seconds. `ack`: at least once; the messages numbered up to `ack` are forgotten and
+        those returned are kept until a later poll acknowledges them (`ack=0` to start, then the
+        `last_seq` handled), so a program killed meanwhile gets them again."""
+        args = f"wait={wait}" if wait else ""
+        if ack is not None:
+            args = f"{args} ack={ack}".strip()
+        return self.request("poll", args=args, timeout=wait + self._timeout)["data"]
 
     def receive(self, timeout: Optional[float] = None) -> Optional[Message]:
         """The next message delivered that no subscription took (send, chat, broadcast), or
@@ -182,6 +261,9 @@ class Client:
             with self._http_lock:
                 return self._decrypt(self._transport.send(token, timeout))  # type: ignore[call-arg]
         slot: "queue.Queue[Message]" = queue.Queue(maxsize=1)
+        if not self._connected.wait(timeout) or self._closed.is_set():
+            raise ConnectionError("not connected to the gateway" +
+                                  ("" if self._closed.is_set() else ": connecting again"))
         with self._lock:
             self._waiting[body["id"]] = slot
         try:
@@ -201,12 +283,19 @@ class Client:
             raise GatewayError(400, "a reply not under this key", {}) from None
 
     def _read(self) -> None:
+        transport = self._transport
         while not self._closed.is_set():
             try:
-                token = self._transport.receive(0.2)
-            except (OSError, ConnectionError, Exception):  # the connection ended
-                if not self._closed.is_set():
+                token = transport.receive(0.2)
+            except Exception:  # the connection ended
+                if self._closed.is_set() or transport is not self._transport:
+                    return  # closed, or replaced by a new connection
+                if not self._reconnect or self.resume_token is None:
                     self._closed.set()
+                    return
+                self._connected.clear()
+                threading.Thread(target=self._connect_again, name="gw-reconnect",
+                                 daemon=True).start()
                 return
             if token is None:
                 continue
@@ -215,6 +304,49 @@ class Client:
             except GatewayError:
                 continue
             self._route(message)
+
+    def _connect_again(self) -> None:
+        """Opens a new connection and resumes the session on it (or, when the gateway no
+        longer has it, begins a new one with the same subscriptions), then provides again."""
+        wait = RECONNECT_FIRST_WAIT
+        while not self._closed.is_set():
+            self._closed.wait(wait * random.uniform(0.5, 1.0))
+            wait = min(wait * 2, RECONNECT_LAST_WAIT)
+            if self._closed.is_set():
+                return
+            try:
+                kind, host, port = self._address
+                lost, self._transport = self._transport, open_transport(kind, host, port,
+                                                                        self._timeout)
+                lost.close()
+            except OSError:
+                continue
+            self._start_reader()
+            self._connected.set()
+            try:
+                resumed = self._resume(self.resume_token or "")
+                if not resumed:
+                    self._handshake()
+            except GatewayError:
+                self._connected.clear()
+                continue  # refused for now (a rate limit): a new connection, later
+            except (TimeoutError, OSError, ConnectionError):
+                return  # lost again: the new connection's reader connects again
+            again = [("provide", name, {"description": description})
+                     for name, description in list(self._descriptions.items())]
+            if not resumed:
+                again = [("subscribe", topic_filter, None) for topic_filter
+                         in list(self._subscriptions)] + again
+            for cmd, target, data in again:
+                try:
+                    if cmd == "subscribe":
+                        self.request(cmd, topic=target)
+                    else:
+                        self.request(cmd, args=target, data=data)
+                except (GatewayError, TimeoutError, OSError, ConnectionError):
+                    pass  # refused now (permissions changed) or lost: the rest still matter
+            self.reconnects += 1
+            return
 
     def _route(self, message: Message) -> None:
         with self._lock:
