@@ -93,20 +93,11 @@ int main(int argc, char** argv) {
     gw::client::ClientOptions provider_options;
     provider_options.name = "cpp-provider";
     provider.emplace(gw::client::Client::connect(options.url, keys, provider_options));
-    auto* client = &*provider;
-    client->on_message([client, name = options.service](const Message& call) {
-      if (call.cmd != name || !call.id.starts_with("gw-")) return;
+    const auto reply = provider->provide(options.service, [](const Message& call) {
       Message answer;
-      answer.cmd = call.cmd;
-      answer.id = call.id;
-      answer.code = 200;
       answer.data = call.data;
-      client->send(std::move(answer));
+      return std::optional<Message>(std::move(answer));
     });
-    Message provide;
-    provide.cmd = "provide";
-    provide.args = options.service;
-    const auto reply = client->request(std::move(provide));
     if (reply.code.value_or(200) != 200) {
       std::fprintf(stderr, "provide refused: %s\n", reply.text.c_str());
       return 1;

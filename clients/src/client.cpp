@@ -64,6 +64,19 @@ message::Message Client::unsubscribe(const std::string& filter) {
   return core_->unsubscribe(filter);
 }
 
+message::Message Client::provide(std::string name, ServiceHandler handler,
+                                 std::string description) {
+  return core_->provide(std::move(name), std::move(handler), std::move(description));
+}
+
+message::Message Client::unprovide(const std::string& name) {
+  return core_->unprovide(name);
+}
+
+void Client::answer(const message::Message& call, message::Message answer) {
+  core_->send(ProvidedServices::reply_to(call, std::move(answer)));
+}
+
 void Client::on_message(MessageHandler handler) {
   core_->add_message_handler(std::move(handler));
 }

@@ -197,6 +197,42 @@ Message ClientCore::unsubscribe(const std::string& filter) {
       }(shared_from_this(), filter));
 }
 
+Message ClientCore::provide(std::string name, ServiceHandler handler, std::string description) {
+  return wait_for([](std::shared_ptr<ClientCore> self, std::string service, ServiceHandler serve,
+                     std::string about) -> asio::awaitable<Message> {
+    // Answered from the start: a call may come before the reply.
+    self->services_.add(service, std::move(serve), about);
+    Message request;
+    request.cmd = "provide";
+    request.args = service;
+    request.data = nlohmann::json{{"description", std::move(about)}};
+    auto reply = co_await self->exchange(request, self->options_.timeout);
+    if (reply.code.value_or(0) != 200) self->services_.remove(service);
+    co_return reply;
+  }(shared_from_this(), std::move(name), std::move(handler), std::move(description)));
+}
+
+Message ClientCore::unprovide(const std::string& name) {
+  return wait_for(
+      [](std::shared_ptr<ClientCore> self, std::string service) -> asio::awaitable<Message> {
+        self->services_.remove(service);
+        Message request;
+        request.cmd = "unprovide";
+        request.args = service;
+        co_return co_await self->exchange(request, self->options_.timeout);
+      }(shared_from_this(), name));
+}
+
+asio::awaitable<void> ClientCore::restore_services() {
+  for (auto& request : services_.provide_requests()) {
+    const auto name = request.args;
+    const auto reply = co_await exchange_once(std::move(request), options_.timeout);
+    if (reply.code.value_or(0) == 200) continue;
+    std::cerr << "gw::client: could not provide " << name << " again: " << text_of(reply) << '\n';
+    services_.remove(name);
+  }
+}
+
 void ClientCore::add_message_handler(MessageHandler handler) {
   asio::post(io_, [this, handler = std::move(handler)]() mutable {
     message_handlers_.push_back(std::move(handler));
@@ -243,6 +279,7 @@ asio::awaitable<void> ClientCore::open() {
       co_await handshake();
       co_await restore_subscriptions();
     }
+    co_await restore_services();  // a provider's services end with its connection
   } catch (const ClientError&) {
     if (link_) link_->close();
     throw;
@@ -287,6 +324,7 @@ asio::awaitable<void> ClientCore::leave() {
 asio::awaitable<void> ClientCore::handshake() {
   Message request;
   request.cmd = "handshake";
+  if (!options_.offers.is_null()) request.data = options_.offers;
   session_token_.clear();
   const auto sent = unix_seconds_now();
   Message reply;
@@ -389,6 +427,7 @@ asio::awaitable<void> ClientCore::renew_session(std::string token_used) {
   try {
     co_await handshake();
     co_await restore_subscriptions();
+    co_await restore_services();
   } catch (...) {
     renewing_ = false;
     renewed_.cancel();
@@ -540,6 +579,16 @@ asio::awaitable<void> ClientCore::keepalive_loop() {
   while (!closing_) {
     co_await pause(keepalive_timer_, options_.keepalive);
     if (closing_ || reconnecting_) continue;
+    // An HTTP or UDP session outlives a gateway's restart (its store keeps it) but its services
+    // do not, and no connection ends to say so: provided again now and then, which is harmless
+    // to a gateway that still knows them.
+    if (!(link_ && link_->connected_transport()) && !services_.empty()) {
+      try {
+        co_await restore_services();
+      } catch (const ClientError&) {
+        // Not answering: the ping below says so.
+      }
+    }
     if (Clock::now() - last_heard_ < options_.keepalive) continue;
     Message ping;
     ping.cmd = "ping";
@@ -643,6 +692,7 @@ void ClientCore::on_frame(std::string_view token, bool greeting) {
 
 void ClientCore::deliver(const Message& message) {
   if (message.cmd == "welcome") return;
+  if (services_.answer(message, [this](Message reply) { send(std::move(reply)); })) return;
   const auto call = [&](const MessageHandler& handler) {
     try {
       handler(message);

@@ -20,6 +20,7 @@
 
 #include "http_exchanger.hpp"
 #include "link.hpp"
+#include "provided_services.hpp"
 
 namespace gw::client {
 
@@ -38,6 +39,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   void send(message::Message message);
   message::Message subscribe(std::string filter, MessageHandler handler, std::string since);
   message::Message unsubscribe(const std::string& filter);
+  message::Message provide(std::string name, ServiceHandler handler, std::string description);
+  message::Message unprovide(const std::string& name);
   void add_message_handler(MessageHandler handler);
   void set_state_handler(StateHandler handler);
 
@@ -67,6 +70,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   // Ends the session at the gateway (bye), so that it does not wait to be resumed.
   boost::asio::awaitable<void> leave();
   boost::asio::awaitable<void> restore_subscriptions();
+  boost::asio::awaitable<void> restore_services();
   // For an HTTP or UDP session the gateway no longer knows (`token_used` was refused): a
   // handshake and the subscriptions, unless another request renewed it meanwhile.
   boost::asio::awaitable<void> renew_session(std::string token_used);
@@ -137,6 +141,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   };
   std::map<std::string, Subscription> subscriptions_;
   std::vector<MessageHandler> message_handlers_;
+  ProvidedServices services_;
   StateHandler state_handler_;
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer retry_timer_;

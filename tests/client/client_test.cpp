@@ -1,9 +1,13 @@
 // The client library against the real gatewayd, on every transport.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -168,6 +172,104 @@ TEST_CASE("direct messages reach on_message", "[client]") {
       CHECK(received->user_id == "alice");
     }
   }
+}
+
+TEST_CASE("a service provided with the library answers callers, and again after a restart",
+          "[client]") {
+  gw::test::GatewayProcess gateway;
+  gateway.start();
+  for (const std::string scheme : {"ws", "tcp", "udp"}) {
+    SECTION(scheme) {
+      auto options = quick_options("doubler");
+      options.offers = {{"commands", {"ping"}}};
+      auto provider = Client::connect(gateway.url(scheme), gateway.keys(), options);
+      const auto provided = provider.provide("double", [](const Message& call) {
+        Message answer;
+        answer.text = "doubled";
+        answer.data = nlohmann::json{{"n", call.data.parse().value("n", 0) * 2}};
+        return std::optional<Message>(std::move(answer));
+      });
+      REQUIRE(provided.code == 200);
+      // A failing handler is a 500 for its caller; one that answers later answers from any
+      // thread.
+      REQUIRE(provider
+                  .provide("fail",
+                           [](const Message&) -> std::optional<Message> {
+                             throw std::runtime_error("no such thing");
+                           })
+                  .code == 200);
+      std::vector<std::thread> later;
+      REQUIRE(provider
+                  .provide("later",
+                           [&](const Message& call) {
+                             later.emplace_back([&provider, call] {
+                               Message answer;
+                               answer.text = "answered later";
+                               provider.answer(call, std::move(answer));
+                             });
+                             return std::optional<Message>();
+                           })
+                  .code == 200);
+      auto caller = Client::connect(gateway.url("http"), gateway.keys(), quick_options("caller"));
+      const auto call = [&](const std::string& name) {
+        Message request;
+        request.cmd = name;
+        request.data = nlohmann::json{{"n", 21}};
+        return caller.request(request);
+      };
+      auto reply = call("double");
+      CHECK(reply.code == 200);
+      CHECK(reply.text == "doubled");
+      CHECK(reply.data.parse() == nlohmann::json{{"n", 42}});
+      reply = call("fail");
+      CHECK(reply.code == 500);
+      CHECK(reply.text == "the service failed: no such thing");
+      CHECK(call("later").text == "answered later");
+      for (auto& thread : later)
+        thread.join();
+      later.clear();
+
+      // The gateway forgets a provider whose connection ended: the library provides again.
+      gateway.restart();
+      bool answered = false;
+      for (int attempt = 0; attempt < 100 && !answered; ++attempt) {
+        auto again = Client::connect(gateway.url("http"), gateway.keys(), quick_options("again"));
+        Message request;
+        request.cmd = "double";
+        request.data = nlohmann::json{{"n", attempt}};
+        answered = again.request(request).code == 200;
+        if (!answered) std::this_thread::sleep_for(50ms);
+      }
+      CHECK(answered);
+      CHECK(provider.unprovide("double").code == 200);
+      CHECK(call("double").code == 404);
+    }
+  }
+}
+
+TEST_CASE("the gateway's ping service measures a library client that offers ping", "[client]") {
+  gw::test::GatewayProcess gateway("[sessions]\nping_every = 1\n");
+  gateway.start();
+  auto options = quick_options("measured");
+  options.offers = {{"commands", {"ping"}}};
+  auto measured = Client::connect(gateway.url("ws"), gateway.keys(), options);
+  auto silent = Client::connect(gateway.url("tcp"), gateway.keys(), quick_options("silent"));
+  nlohmann::json entries;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    Message clients;
+    clients.cmd = "clients";
+    entries = silent.request(clients).data.parse();
+    const auto found = std::find_if(entries.begin(), entries.end(), [](const auto& entry) {
+      return entry.value("name", "") == "measured" && entry.contains("rtt_ms");
+    });
+    if (found != entries.end()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& entry : entries)
+    by_name[entry.value("name", "")] = entry;
+  CHECK(by_name["measured"].contains("rtt_ms"));
+  CHECK_FALSE(by_name["silent"].contains("rtt_ms"));  // offers nothing, so is not pinged
 }
 
 TEST_CASE("after the gateway restarts, subscriptions are restored", "[client]") {

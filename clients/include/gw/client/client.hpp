@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ struct ClientOptions {
   // https and wss: the certificate (PEM) to trust, such as a gateway's self-signed one;
   // empty: the system's trusted authorities. The gateway's name is checked either way.
   std::string ca_file;
+  // What the handshake says this client answers, {"commands": [...], "requestables": [...]}:
+  // `ask` then refuses anything else, and {"commands": ["ping"]} lets the gateway's ping
+  // service measure the round trip (the client answers its pings by itself). Null: nothing said,
+  // and `ask` may send anything.
+  nlohmann::json offers = nullptr;
 };
 
 enum class ConnectionState { connecting, connected, reconnecting, closed };
@@ -48,6 +54,10 @@ struct GatewayInfo {
 
 using MessageHandler = std::function<void(const message::Message&)>;
 using StateHandler = std::function<void(ConnectionState, const std::string& why)>;
+// A service's answer to a call (a message with the caller's args, text and data, `from` the
+// caller): its code (200 if unset), text and data go back to the caller. Nothing: answered
+// later with Client::answer, or not at all (the caller gets 504 after the gateway's timeout).
+using ServiceHandler = std::function<std::optional<message::Message>(const message::Message& call)>;
 
 // A connection to one gateway over any of its transports. Blocking calls (connect, request and
 // the helpers built on it) may come from any thread but not from inside a handler: handlers run
@@ -78,8 +88,17 @@ class Client {
   // says how many (`data.missed`) and whether that was all (`data.recovered`).
   message::Message subscribe(std::string filter, MessageHandler handler, std::string since = {});
   message::Message unsubscribe(const std::string& filter);
-  // Calls `handler` for every message that is not a reply to our requests.
+  // Calls `handler` for every message that is not a reply to our requests nor a call of a
+  // service this client provides.
   void on_message(MessageHandler handler);
+  // Serves command `name` to every client: each call runs `handler` on the client's thread (so
+  // it must return quickly; for longer work, return nothing and answer later). Provided again
+  // after a reconnect, as the gateway forgets a provider whose connection ended. The reply is
+  // the gateway's: 200, or 403/409/400 saying why not. WebSocket, TCP and UDP only.
+  message::Message provide(std::string name, ServiceHandler handler, std::string description = {});
+  message::Message unprovide(const std::string& name);
+  // Answers a call later, from any thread.
+  void answer(const message::Message& call, message::Message answer);
   void on_state(StateHandler handler);
 
   GatewayInfo gateway() const;
