@@ -268,6 +268,16 @@ class ProviderLeaving(GatewayTestCase):
         self.assertEqual(answers, ["from the one that stayed"] * 2)
         self.assertEqual(len(leaving.calls), 1)
 
+    def test_the_last_provider_leaving_mid_call_is_a_504_that_says_so_at_once(self):
+        leaving = self.provider("lone-leaver", "lone-test", lambda call: None)
+        caller = WebSocketClient(self.gateway, "lone-caller")
+        self.addCleanup(caller.close)
+        threading.Thread(target=lambda: (wait_for(lambda: leaving.calls), leaving.stop(drop=True)),
+                         daemon=True).start()
+        reply = caller.request(message("lone-test"))  # long before the request timeout
+        self.assertEqual(reply.get("code"), 504, reply)
+        self.assertEqual(reply["text"], "every provider of 'lone-test' left before it answered; "
+                                        "none is left to ask")
 
 
 class ClientOffers(GatewayTestCase):

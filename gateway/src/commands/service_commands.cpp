@@ -18,6 +18,7 @@ struct ServiceCall {
   Message request;  // as each provider receives it
   std::vector<Services::Provider> providers;
   std::size_t next = 0;
+  std::size_t silent = 0;  // of those tried, how many were there and did not answer in time
   Responder respond;
 };
 
@@ -44,6 +45,7 @@ bool offer_elsewhere(const ServiceCommandsUse& use, const std::shared_ptr<Servic
                            if (remote.code == 200 && remote.reply)
                              return call->respond(answer_of(call->name, *remote.reply));
                            if (remote.code == 413) return call->respond(refusal(413, remote.text));
+                           if (remote.code == 504) ++call->silent;
                            offer(use, call);  // gone, silent or unreachable: the next provider
                          });
   return true;
@@ -62,14 +64,19 @@ void offer(const ServiceCommandsUse& use, const std::shared_ptr<ServiceCall>& ca
       use.services.withdraw_all(provider_id);  // gone without its connection saying so
       continue;
     }
-    const bool sent = use.ask(
-        provider, call->request, use.request_timeout, [use, call](std::optional<Message> answer) {
-          if (answer) return call->respond(answer_of(call->name, *answer));
-          offer(use, call);  // silent or gone: the next provider, if there is one
-        });
+    const bool sent = use.ask(provider, call->request, use.request_timeout,
+                              [use, call, provider_id](std::optional<Message> answer) {
+                                if (answer) return call->respond(answer_of(call->name, *answer));
+                                const auto still = use.hub.find(provider_id);
+                                if (still && !still->away()) ++call->silent;  // else it left
+                                offer(use, call);  // the next provider, if there is one
+                              });
     if (!sent) return call->respond(refusal(413, "the call is too large to send"));
     return;
   }
+  if (call->silent == 0)
+    return call->respond(refusal(504, "every provider of '" + call->name +
+                                          "' left before it answered; none is left to ask"));
   call->respond(refusal(504, "no provider of '" + call->name + "' answered within " +
                                  std::to_string(use.request_timeout.count()) + " s"));
 }
