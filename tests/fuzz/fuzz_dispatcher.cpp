@@ -32,7 +32,12 @@ gw::gateway::Gateway& gateway() {
     std::vector<gw::message::Fernet> keys;
     keys.push_back(*gw::message::Fernet::from_key("cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="));
     gw::gateway::GatewaySettings settings;
-    settings.rates = {{0, 0}, {0, 0}, {0, 0}, 1024};  // no rate limit: every input is read
+    // No rate limit: every input is read.
+    settings.rates = {.session = {0, 0},
+                      .address = {0, 0},
+                      .undecryptable = {0, 0},
+                      .key_search = {0, 0},
+                      .tracked_addresses = 1024};
     settings.admin_key = "fuzzing admin key";
     settings.worker_threads = 1;
     return new gw::gateway::Gateway(
