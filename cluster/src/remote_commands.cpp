@@ -107,7 +107,16 @@ void RemoteCommands::answer(const NatsConnection::Incoming& incoming) {
   if (incoming.kind != ask_kind) return;
   const auto target = gateway.hub().find(who);
   auto request = message::Message::from_json(body.value("request", nlohmann::json()).dump());
-  if (!target || !request) return;
+  if (!request) return;
+  if (!target) {
+    // An id of this gateway's that it no longer has is gone for good (ids are not given twice,
+    // and another gateway takes a session over only once this one is gone): said at once, so
+    // that the asker need not wait out its timeout. A name may have moved: left unanswered.
+    if (who.ends_with("@" + parts_.node))
+      reply(to, {404, "no client with the id '" + std::string(who) + "' any more", std::nullopt,
+                 nullptr});
+    return;
+  }
   const auto timeout = std::chrono::seconds(body.value("timeout", 10));
   const auto name = target->id() + " (" + target->name() + ")";
   const bool sent = gateway.ask(
