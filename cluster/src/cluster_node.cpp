@@ -140,8 +140,10 @@ void ClusterNode::join(gateway::Gateway& gateway) {
   remote_commands_ = std::make_unique<RemoteCommands>(
       RemoteCommands::Parts{gateway, *nats_, *subjects_, *pending_, node_, *counters_});
   auto router = std::make_unique<ClusterRouter>(ClusterRouter::Parts{
-      gateway, std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics()), *nats_,
-      *subjects_, *pending_, *presence_, *filters_, node_, *counters_, *remote_commands_});
+      gateway,
+      std::make_unique<gateway::LocalRouter>(gateway.hub(), gateway.metrics(),
+                                             &gateway.topic_activity()),
+      *nats_, *subjects_, *pending_, *presence_, *filters_, node_, *counters_, *remote_commands_});
   router_ = router.get();
   gateway.use_router(std::move(router));
   // The hub hears of the cluster before any handler can run: NATS delivers nothing to this

@@ -280,6 +280,7 @@ gateway::GatewaySettings gateway_settings(const Config& config,
   settings.replay_entries = config.replay_entries;
   settings.worker_threads = config.worker_threads;
   settings.history = config.history;
+  settings.feed = config.feed;
   for (auto spec : config.tables) {
     if (spec.file.is_relative()) spec.file = config.data_dir / spec.file;
     settings.tables.push_back(std::move(spec));

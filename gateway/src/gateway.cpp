@@ -12,8 +12,10 @@
 #include "admission/replay_guard.hpp"
 #include "commands/command_sets.hpp"
 #include "dispatch/dispatcher.hpp"
+#include "hub/topic_activity.hpp"
 #include "hub/topic_history.hpp"
 #include "identity/key_hints.hpp"
+#include "metrics/stats_feed.hpp"
 
 namespace gw::gateway {
 
@@ -49,7 +51,8 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
       hub_(settings_.sessions, std::move(store), identities_.current()),
       history_(std::make_unique<TopicHistory>(settings_.history,
                                               settings_.sessions.max_history_topics, hub_.store())),
-      router_(std::make_unique<LocalRouter>(hub_, metrics_)),
+      activity_(std::make_unique<TopicActivity>()),
+      router_(std::make_unique<LocalRouter>(hub_, metrics_, activity_.get())),
       tables_(settings_.tables),
       replay_guard_(
           settings_.replay_guard
@@ -68,6 +71,13 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
   add_builtin_requestables(*this);
   if (settings_.sessions.ping_every.count() > 0)
     periodic_.every("ping", settings_.sessions.ping_every, [this] { ping_clients(); });
+  feed_ = std::make_unique<StatsFeed>(StatsFeed::Parts{.hub = hub_,
+                                                       .metrics = metrics_,
+                                                       .transports = transport_stats_,
+                                                       .server = server_,
+                                                       .codec = codec_,
+                                                       .activity = *activity_});
+  periodic_.every("feed", settings_.feed.every, [this] { feed_->tick(); });
 }
 
 void Gateway::ping_clients() {

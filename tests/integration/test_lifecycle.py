@@ -29,7 +29,7 @@ class FirstStart(unittest.TestCase):
                 config = tomllib.load(f)
             self.assertEqual(set(config),
                              {"gateway", "shared_key", "listeners", "tls", "discovery", "limits",
-                              "sessions", "storage", "cluster", "log"})
+                              "sessions", "feed", "storage", "cluster", "log"})
             self.assertEqual(config["listeners"]["http_port"], 5000)  # defaults, not the flags
             self.assertEqual(config["limits"]["message_bytes"], 65536)
             self.assertEqual(config["limits"]["http_header_bytes"], 8192)

@@ -19,8 +19,10 @@ void add_builtin_commands(Gateway& gateway) {
                                   .server = gateway.server(),
                                   .commands = registry,
                                   .codec = gateway.codec()});
-  add_messaging_commands(
-      registry, {.hub = gateway.hub(), .codec = gateway.codec(), .history = gateway.history()});
+  add_messaging_commands(registry, {.hub = gateway.hub(),
+                                    .codec = gateway.codec(),
+                                    .history = gateway.history(),
+                                    .feed_readers = gateway.settings().feed.readers});
   add_history_commands(registry, {.history = gateway.history(),
                                   .reply_bytes = gateway.settings().sessions.poll_reply_bytes});
   add_admin_commands(registry, {.admin_key = gateway.settings().admin_key,

@@ -15,6 +15,7 @@
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/device.hpp>
+#include <gw/gateway/feed_options.hpp>
 #include <gw/gateway/gateway_control.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/identities.hpp>
@@ -52,6 +53,7 @@ struct MessagingCommandsUse {
   Hub& hub;
   CodecSlot& codec;
   TopicHistory& history;
+  FeedOptions::Readers feed_readers = FeedOptions::Readers::admins;  // of the $gw feed
 };
 void add_messaging_commands(CommandRegistry& registry, MessagingCommandsUse use);
 

@@ -193,6 +193,8 @@ std::optional<Message> clear_retained(const MessagingCommandsUse& use,
 std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandContext& context,
                                 Message message) {
   if (auto problem = topic::check_name(message.topic)) return refusal(400, *problem);
+  if (is_feed_topic(message.topic))
+    return refusal(403, "topics under $gw/ are the gateway's own feed: only it publishes there");
   const auto topic = message.topic;
   const bool retain = message.retain;
   if (retain && message.text.empty() && message.data.empty())
@@ -336,6 +338,11 @@ std::optional<Message> subscribe(const MessagingCommandsUse& use, const CommandC
   if (auto* refused = std::get_if<Message>(&parsed)) return std::move(*refused);
   const auto& [filter, since] = std::get<SubscribeArgs>(parsed);
   if (auto problem = topic::check_filter(filter)) return refusal(400, *problem);
+  if (is_feed_filter(filter) && use.feed_readers == FeedOptions::Readers::admins &&
+      !context.client->admin() && !context.identity->permissions.admin())
+    return refusal(403,
+                   "the $gw feed needs admin permission: send auth with the admin key first "
+                   "([feed] readers = \"subscribers\" opens it to whoever may subscribe)");
   auto& hub = use.hub;
   auto result = Hub::Subscribed::added;
   std::optional<CaughtUp> caught_up;

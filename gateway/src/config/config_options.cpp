@@ -319,6 +319,13 @@ Parsed parse_storage_kind(Config& config, std::string_view text) {
                       "expected sqlite (kept across restarts) or memory (lost when it stops)");
 }
 
+Parsed parse_feed_readers(Config& config, std::string_view text) {
+  return parse_either(config.feed.readers, text, "admins", FeedOptions::Readers::admins,
+                      "subscribers", FeedOptions::Readers::subscribers,
+                      "expected admins (an admin device, or a session after auth) or subscribers "
+                      "(whoever's subscribe permission covers $gw/...)");
+}
+
 Parsed parse_synchronous(Config& config, std::string_view text) {
   return parse_either(config.storage.synchronous, text, "normal", Synchronous::normal, "full",
                       Synchronous::full,
@@ -620,6 +627,14 @@ constexpr ConfigOption options[] = {
     {"sessions", "ping_every", "ping-every", "SECONDS",
      "How often clients whose handshake offers ping are pinged for their round trip (0: never)",
      parse_session_seconds<&S::ping_every>, show_session<&S::ping_every>},
+    {"feed", "readers", "feed-readers", "WHO",
+     "Who may subscribe to the $gw feed the gateway publishes each second while someone reads "
+     "it (traffic, refusals, topics, clients): admins, or subscribers",
+     parse_feed_readers,
+     [](const Config& c) {
+       return toml_string(c.feed.readers == FeedOptions::Readers::admins ? "admins"
+                                                                         : "subscribers");
+     }},
     {"storage", "kind", "storage", "KIND",
      "sqlite: sessions and mailboxes kept in a database in the data directory, across restarts; "
      "memory: lost when gatewayd stops",

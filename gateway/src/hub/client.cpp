@@ -193,6 +193,10 @@ nlohmann::json Client::info() const {
   if (!device_name_.empty()) info["device"] = true;
   if (!resume_token_.empty() && connection_id_ == 0) info["away"] = true;
   if (muted_) info["muted"] = true;
+  info["messages_in"] = messages_in_;
+  info["messages_out"] = messages_out_;
+  info["idle_seconds"] =
+      std::round(std::chrono::duration<double>(Clock::now() - last_in_).count() * 10) / 10;
   if (round_trip_)
     info["rtt_ms"] = std::round(static_cast<double>(round_trip_->count()) / 100) / 10;
   if (offers_)
@@ -322,6 +326,7 @@ void Client::release_deliveries(const std::vector<Delivery>& missed) {
 
 Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
                                       const Delivery& delivery) {
+  ++messages_out_;
   if (traits_.delivery == DeliveryPath::connection) {
     auto connection = connection_.lock();
     if (connection || resume_token_.empty()) {
@@ -395,6 +400,8 @@ void Client::close() {
 
 bool Client::take_message_token(const Rate& rate, Clock::time_point now) {
   std::lock_guard lock(mutex_);
+  ++messages_in_;
+  last_in_ = now;
   return messages_.take(rate, now);
 }
 

@@ -111,6 +111,7 @@ void Metrics::count_rate_limit_close(TransportKind transport) noexcept {
 }
 
 void Metrics::count_permission_refusal(std::string_view sender, std::string_view permission) {
+  permission_refusals_total_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(refusals_mutex_);
   std::pair<std::string, std::string> key{sender, permission};
   if (!permission_refusals_.contains(key) && permission_refusals_.size() >= max_refusal_series)
@@ -124,6 +125,20 @@ std::uint64_t Metrics::permission_refusals(std::string_view sender,
   const auto found = permission_refusals_.find(
       std::pair<std::string, std::string>{std::string(sender), std::string(permission)});
   return found == permission_refusals_.end() ? 0 : found->second;
+}
+
+Metrics::Refusals Metrics::refusals() const noexcept {
+  const auto sum = [](const auto& counters) {
+    std::uint64_t total = 0;
+    for (const auto& per_transport : counters)
+      for (const auto& counter : per_transport)
+        total += counter.load(std::memory_order_relaxed);
+    return total;
+  };
+  return {.replayed = sum(replay_refusals_),
+          .rate_limited = sum(rate_limited_),
+          .bad_tokens = sum(decode_failures_),
+          .permission = permission_refusals_total_.load(std::memory_order_relaxed)};
 }
 
 std::uint64_t Metrics::deliveries() const noexcept {

@@ -8,6 +8,8 @@
 
 #include <gw/gateway/gateway.hpp>
 
+#include "stats_feed.hpp"
+
 namespace gw::gateway {
 
 namespace {
@@ -75,12 +77,20 @@ std::string round_trip_metrics(const Hub& hub) {
 
 }  // namespace
 
+// What the $gw feed published: it stays at 0 while nobody reads the feed.
+std::string feed_metrics(const StatsFeed& feed) {
+  return "# HELP gw_feed_published_total Messages the $gw feed published to its readers.\n"
+         "# TYPE gw_feed_published_total counter\n"
+         "gw_feed_published_total " +
+         std::to_string(feed.published()) + "\n";
+}
+
 HttpPage serve_page(Gateway& gateway, std::string_view path) {
   if (path == "/healthz") return health(gateway);
   if (path == "/metrics")
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             gateway.metrics().render(gateway.server(), gateway.transport_stats()) +
-                round_trip_metrics(gateway.hub()) +
+                round_trip_metrics(gateway.hub()) + feed_metrics(gateway.feed()) +
                 (gateway.hub().cluster() ? gateway.hub().cluster()->metrics_text() : "")};
   if (const auto& files = gateway.files())
     if (auto file = files(path == "/index.html" ? "/" : path)) return std::move(*file);

@@ -2,6 +2,8 @@
 #include <gw/gateway/local_router.hpp>
 #include <gw/gateway/metrics.hpp>
 
+#include "../hub/topic_activity.hpp"
+
 namespace gw::gateway {
 
 std::optional<Router::Recipient> LocalRouter::to_client(std::string_view id_or_name,
@@ -15,6 +17,8 @@ std::optional<Router::Recipient> LocalRouter::to_client(std::string_view id_or_n
 }
 
 Router::Reached LocalRouter::to_topic(std::string_view topic, const Delivery& delivery) {
+  if (activity_ && activity_->active())
+    activity_->seen(topic, *delivery.message(), TopicActivity::Clock::now());
   return deliver(hub_.subscribers(topic), delivery);
 }
 

@@ -167,7 +167,8 @@ class Client {
   // Ends the connection (the client is told with a close frame on WebSocket) and any poll.
   void close();
 
-  // The client's rate limit: one token per message, false when it has none left.
+  // The client's rate limit: one token per message, false when it has none left. Each call is
+  // a message from the client, counted (`messages_in` and the idle time in info()).
   bool take_message_token(const Rate& rate, Clock::time_point now);
   // Each refusal by a rate limit takes a token here too; a connection that spends these as
   // well has gone on at twice its limit or more, and is closed.
@@ -192,6 +193,9 @@ class Client {
   std::optional<Offers> offers_;
   bool muted_ = false;
   std::optional<std::chrono::microseconds> round_trip_;
+  std::uint64_t messages_in_ = 0;
+  std::uint64_t messages_out_ = 0;  // delivered to it, pushed or kept
+  Clock::time_point last_in_ = Clock::now();
   std::weak_ptr<transports::Session> connection_;
   std::uint64_t connection_id_ = 0;
   std::shared_ptr<const Identity> identity_;

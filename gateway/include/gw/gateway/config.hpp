@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gw/gateway/cluster_settings.hpp>
+#include <gw/gateway/feed_options.hpp>
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/lookup_tables.hpp>
 #include <gw/gateway/permissions.hpp>
@@ -68,6 +69,7 @@ struct Config {
   transports::Limits limits;
   SessionLimits sessions;
   StorageOptions storage;
+  FeedOptions feed;
   RateLimits rates;
   bool replay_guard = true;  // off: replayed tokens are acted on again (measurement, closed labs)
   std::size_t replay_entries = ReplayGuardOptions{}.capacity;

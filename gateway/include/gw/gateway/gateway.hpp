@@ -11,6 +11,7 @@
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/device.hpp>
+#include <gw/gateway/feed_options.hpp>
 #include <gw/gateway/gateway_control.hpp>
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/hub.hpp>
@@ -43,7 +44,9 @@ class AuthThrottle;
 class KeyHints;
 class KeySearchBudget;
 class ReplayGuard;
-class TopicHistory;  // gateway/src/hub/
+class TopicHistory;   // gateway/src/hub/
+class TopicActivity;  // gateway/src/hub/
+class StatsFeed;      // gateway/src/metrics/
 
 // What the gateway is told besides its keys.
 struct GatewaySettings {
@@ -68,6 +71,8 @@ struct GatewaySettings {
   std::optional<PermissionLists> shared_key = Permissions::everything_but_admin().lists();
   // The devices, each with a key of its own (the devices file), at start.
   std::vector<Device> devices;
+  // The $gw feed: who may read it, and how often it is published.
+  FeedOptions feed;
 };
 
 // The socket-free core: who the gateway is, its keys, its commands, its clients and its
@@ -104,6 +109,9 @@ class Gateway {
   TopicHistory& history() noexcept { return *history_; }
   // Where deliveries to someone go: this gateway's hub unless another router was put in place.
   Router& router() noexcept { return *router_; }
+  // What is published to which topic lately, kept while the feed's $gw/topics has a reader.
+  TopicActivity& topic_activity() noexcept { return *activity_; }
+  const StatsFeed& feed() const noexcept { return *feed_; }
   // Replaces the router (a cluster's, or one that watches the local one), before serving.
   void use_router(std::unique_ptr<Router> router) { router_ = std::move(router); }
   Metrics& metrics() noexcept { return metrics_; }
@@ -168,6 +176,7 @@ class Gateway {
   CommandRegistry commands_;
   Hub hub_;
   std::unique_ptr<TopicHistory> history_;
+  std::unique_ptr<TopicActivity> activity_;
   Metrics metrics_;
   std::unique_ptr<Router> router_;
   transports::TransportStatsBoard transport_stats_;
@@ -184,6 +193,7 @@ class Gateway {
   std::unique_ptr<KeyHints> key_hints_;
   std::unique_ptr<KeySearchBudget> key_search_budget_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<StatsFeed> feed_;
   std::atomic<bool> stopping_{false};
   WorkerPool workers_;  // last: joined first, while what its jobs use still exists
 };

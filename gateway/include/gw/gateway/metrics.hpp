@@ -55,6 +55,17 @@ class Metrics {
   std::uint64_t decode_failures(transports::TransportKind transport,
                                 message::ErrorKind kind) const noexcept;
 
+  // What was refused, all transports and kinds together: tokens acted on already (or dated
+  // before the replay window), messages over a rate limit, tokens that were not ours or not
+  // messages, and requests their sender may not make.
+  struct Refusals {
+    std::uint64_t replayed = 0;
+    std::uint64_t rate_limited = 0;
+    std::uint64_t bad_tokens = 0;
+    std::uint64_t permission = 0;
+  };
+  Refusals refusals() const noexcept;
+
   std::string render(const ServerInfo& server, const transports::TransportStatsBoard& stats) const;
 
  private:
@@ -75,6 +86,7 @@ class Metrics {
   static constexpr std::size_t max_refusal_series = 10000;
   mutable std::mutex refusals_mutex_;
   std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> permission_refusals_;
+  Counter permission_refusals_total_{0};
 };
 
 }  // namespace gw::gateway

@@ -1,0 +1,125 @@
+#include "stats_feed.hpp"
+
+#include <cmath>
+
+#include <gw/gateway/cluster_link.hpp>
+#include <gw/gateway/delivery.hpp>
+#include <gw/gateway/hub.hpp>
+
+#include "../hub/topic_activity.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+using transports::all_transport_kinds;
+
+double per_second(std::uint64_t now, std::uint64_t before, double seconds) {
+  return std::round(static_cast<double>(now - before) / seconds * 10) / 10;
+}
+
+nlohmann::json refusals_json(const Metrics::Refusals& refusals) {
+  return {{"replayed", refusals.replayed},
+          {"rate_limited", refusals.rate_limited},
+          {"bad_tokens", refusals.bad_tokens},
+          {"permission", refusals.permission}};
+}
+
+}  // namespace
+
+StatsFeed::Totals StatsFeed::totals() const {
+  Totals totals;
+  for (std::size_t i = 0; i < std::size(all_transport_kinds); ++i) {
+    const auto& stats = parts_.transports[all_transport_kinds[i]];
+    totals.in[i] = transports::TransportStats::read(stats.frames_in);
+    totals.out[i] = transports::TransportStats::read(stats.frames_out);
+  }
+  totals.deliveries = parts_.metrics.deliveries();
+  totals.refusals = parts_.metrics.refusals();
+  return totals;
+}
+
+nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
+  auto clients = nlohmann::json::object();
+  auto in = nlohmann::json::object();
+  auto out = nlohmann::json::object();
+  auto in_total = nlohmann::json::object();
+  auto out_total = nlohmann::json::object();
+  for (std::size_t i = 0; i < std::size(all_transport_kinds); ++i) {
+    const auto kind = all_transport_kinds[i];
+    const auto name = std::string(transports::to_string(kind));
+    clients[name] = parts_.hub.count(kind);
+    in[name] = per_second(now.in[i], last_.in[i], seconds);
+    out[name] = per_second(now.out[i], last_.out[i], seconds);
+    in_total[name] = now.in[i];
+    out_total[name] = now.out[i];
+  }
+  const auto& was = last_.refusals;
+  const auto& is = now.refusals;
+  nlohmann::json data = {
+      {"name", parts_.server.name},
+      {"uptime_seconds", parts_.server.uptime_seconds()},
+      {"clients", clients},
+      {"per_second",
+       {{"in", in},
+        {"out", out},
+        {"deliveries", per_second(now.deliveries, last_.deliveries, seconds)},
+        {"refusals",
+         {{"replayed", per_second(is.replayed, was.replayed, seconds)},
+          {"rate_limited", per_second(is.rate_limited, was.rate_limited, seconds)},
+          {"bad_tokens", per_second(is.bad_tokens, was.bad_tokens, seconds)},
+          {"permission", per_second(is.permission, was.permission, seconds)}}}}},
+      {"total",
+       {{"in", in_total},
+        {"out", out_total},
+        {"deliveries", now.deliveries},
+        {"refusals", refusals_json(is)}}},
+      {"store", {{"description", parts_.hub.store().describe()}}},
+      {"cluster", nullptr}};
+  if (const auto* cluster = parts_.hub.cluster()) {
+    const auto problem = cluster->problem();
+    data["cluster"] = {{"node", cluster->node()},
+                       {"nodes", cluster->nodes().size()},
+                       {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)}};
+  }
+  return data;
+}
+
+void StatsFeed::publish(const char* topic, nlohmann::json data) {
+  message::Message message;
+  message.cmd = "publish";
+  message.topic = topic;
+  message.user_id = parts_.server.name;
+  message.timestamp = iso8601_now();
+  message.data = data;
+  const auto delivery = make_delivery(*parts_.codec.current(), std::move(message));
+  if (!delivery) return;
+  local_.to_topic(topic, *delivery);
+  published_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void StatsFeed::tick() {
+  const auto now = Clock::now();
+  const auto& hub = parts_.hub;
+  const bool stats = !hub.subscribers(stats_topic).empty();
+  const bool topics = !hub.subscribers(topics_topic).empty();
+  const bool clients = !hub.subscribers(clients_topic).empty();
+  parts_.activity.set_active(topics);
+  if (!stats && !topics && !clients) {
+    last_tick_ = {};  // a reader coming later gets rates from its own first second on
+    return;
+  }
+  const auto current = totals();
+  if (last_tick_ == Clock::time_point{}) last_ = current;  // nothing to compare yet
+  const auto seconds =
+      last_tick_ == Clock::time_point{}
+          ? 1.0
+          : std::max(0.001, std::chrono::duration<double>(now - last_tick_).count());
+  if (stats) publish(stats_topic, this->stats(current, seconds));
+  if (topics) publish(topics_topic, parts_.activity.snapshot(now));
+  if (clients) publish(clients_topic, parts_.hub.clients());
+  last_ = current;
+  last_tick_ = now;
+}
+
+}  // namespace gw::gateway
