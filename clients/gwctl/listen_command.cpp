@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <signal.h>
 
 #include <CLI/CLI.hpp>
 
 #include "gateway_options.hpp"
 #include "message_printer.hpp"
+#include "stop_signals.hpp"
 
 namespace gw::gwctl {
 
@@ -22,17 +22,6 @@ struct ListenOptions {
   std::string since;      // EPOCH:OFFSET or a time: first what history kept after it
   std::size_t count = 0;  // stop after this many messages; 0: never
 };
-
-// Blocks SIGINT and SIGTERM in every thread (the client's thread starts after this), so that
-// they can be waited for here instead of interrupting a handler.
-sigset_t stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  return signals;
-}
 
 int run_listen(const ListenOptions& options) {
   const auto signals = stop_signals();

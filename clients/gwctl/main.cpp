@@ -14,6 +14,7 @@
 #include "message_commands.hpp"
 #include "query_commands.hpp"
 #include "token_commands.hpp"
+#include "top_command.hpp"
 
 int main(int argc, char** argv) {
   using namespace gw::gwctl;
@@ -31,11 +32,12 @@ int main(int argc, char** argv) {
       "  gwctl publish --topic home/door --key-file gw-data/gw.key 'door open'");
 
   const std::vector<Command> commands = {
-      add_ping_command(app),    add_send_command(app),    add_broadcast_command(app),
-      add_publish_command(app), add_listen_command(app),  add_history_command(app),
-      add_call_command(app),    add_clients_command(app), add_get_command(app),
-      add_lookup_command(app),  add_device_command(app),  add_discover_command(app),
-      add_keygen_command(app),  add_encrypt_command(app), add_decrypt_command(app),
+      add_ping_command(app),     add_send_command(app),   add_broadcast_command(app),
+      add_publish_command(app),  add_listen_command(app), add_top_command(app),
+      add_history_command(app),  add_call_command(app),   add_clients_command(app),
+      add_get_command(app),      add_lookup_command(app), add_device_command(app),
+      add_discover_command(app), add_keygen_command(app), add_encrypt_command(app),
+      add_decrypt_command(app),
   };
 
   try {

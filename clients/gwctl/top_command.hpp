@@ -1,0 +1,9 @@
+#pragma once
+
+#include "command.hpp"
+
+namespace gw::gwctl {
+
+Command add_top_command(CLI::App& app);
+
+}  // namespace gw::gwctl
