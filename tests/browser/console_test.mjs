@@ -70,6 +70,20 @@ reply = ask({"cmd": "publish", "topic": "sensors/kitchen/temperature", "text": "
 print(reply["code"], reply["data"]["delivered"])
 `;
 
+// A UDP thermometer publishing ten times a second for five seconds (bounded), to a topic nobody
+// subscribes to: the overview's active topics show it all the same.
+const thermometer = `
+import json, math, socket, sys, time
+from cryptography.fernet import Fernet
+fernet, port = Fernet(sys.argv[1].encode()), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for n in range(50):
+    body = {"cmd": "publish", "topic": "home/kitchen/temperature", "userID": "thermometer",
+            "data": {"celsius": round(21 + math.sin(n / 5), 2), "humidity": 40 + n % 7}}
+    s.sendto(fernet.encrypt(json.dumps(body).encode()), ("127.0.0.1", port))
+    time.sleep(0.1)
+`;
+
 // A UDP device that publishes once under its own key, as a stock Python client would.
 const udpDevice = `
 import json, socket, sys
@@ -104,7 +118,8 @@ async function main() {
   // The doors keep a history, which a console subscribing later is shown first.
   writeFileSync(path.join(dataDir, 'gatewayd.toml'), '[[history]]\nfilter = "doors/#"\n');
   // Pings each second, so that the pages' round trips are in the Clients panel soon.
-  const { info, key } = await startGateway(dataDir, ['--ping-every', '1']);
+  const adminKey = 'browser admin key 1234';
+  const { info, key } = await startGateway(dataDir, ['--ping-every', '1', '--admin-key', adminKey]);
   const consoleUrl = `http://127.0.0.1:${info.http}/`;
   const browser = await chromium.launch({ executablePath: env('CHROMIUM'), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
   try {
@@ -216,6 +231,36 @@ async function main() {
     await one.locator('#reply-status', { hasText: 'get: 200' }).waitFor({ timeout: waitLimitMs });
     await one.screenshot({ path: path.join(artifacts, 'console.png'), fullPage: true });
     await two.screenshot({ path: path.join(artifacts, 'console-phone.png'), fullPage: true });
+
+    // The overview reads the $gw feed, which needs admin: page two is told so, page one calls
+    // auth and is shown it while a UDP thermometer publishes.
+    await two.locator('#overview-note', { hasText: 'needs admin permission' }).waitFor({ timeout: waitLimitMs });
+    const heater = start(env('PYTHON'), ['-c', thermometer, key, String(info.udp)]);
+    await one.getByLabel('Command').fill('auth');
+    await one.getByLabel('Arguments').fill(adminKey);
+    await one.getByRole('button', { name: 'Call' }).click();
+    await one.locator('#reply-status', { hasText: 'auth: 200' }).waitFor({ timeout: waitLimitMs });
+    const kitchenRow = one.locator('#active-topics tbody tr', { hasText: 'home/kitchen/temperature' });
+    await kitchenRow.locator('.value', { hasText: 'celsius' }).waitFor({ timeout: waitLimitMs });
+    // A sparkline for each numeric field, once it has a few values.
+    await kitchenRow.locator('.trend', { hasText: 'humidity' }).waitFor({ timeout: waitLimitMs });
+    assert.equal(await kitchenRow.locator('canvas.sparkline').count(), 2);
+    // Two charts, drawn with data.
+    await until('both charts to have three seconds of data', async () => {
+      const points = await one.evaluate(() => window.gwConsole.overviewPoints());
+      return points.length === 2 && points.every((count) => count >= 3);
+    });
+    assert.equal(await one.locator('#overview .uplot').count(), 2);
+    // A click on the topic fills the log with it.
+    await kitchenRow.getByRole('button', { name: 'home/kitchen/temperature' }).click();
+    await one.locator('#log li', { hasText: 'home/kitchen/temperature' }).first().waitFor({ timeout: waitLimitMs });
+    await one.locator('#overview').screenshot({ path: path.join(artifacts, 'console-overview.png') });
+    // An admin mutes a client from the Clients panel, and unmutes it.
+    await one.getByRole('button', { name: 'Mute page-two' }).click();
+    await one.locator('#reply-status', { hasText: 'mute: 200' }).waitFor({ timeout: waitLimitMs });
+    await one.getByRole('button', { name: 'Unmute page-two' }).click();
+    await one.locator('#reply-status', { hasText: 'unmute: 200' }).waitFor({ timeout: waitLimitMs });
+    assert.equal(await heater.done, 0, heater.err);
 
     // A page with the wrong key says so instead of hanging or retrying.
     const wrongKey = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';

@@ -2,6 +2,7 @@
 // token made and read here with the key the user pasted (the key itself never leaves the page).
 import qrcode from 'qrcode-generator';
 import { Fernet, FernetError } from './fernet.js';
+import { Overview, feedTopics } from './overview.js';
 
 const requestTimeoutMs = 5000;
 const refreshEveryMs = 5000;
@@ -13,6 +14,8 @@ const keyStorageName = 'gw-console-key';
 const deviceStorageName = 'gw-console-device';
 
 const $ = (id) => document.getElementById(id);
+// Its topics' clicks subscribe the message log, with what history kept first.
+const overview = new Overview((topic) => subscribeWithHistory(topic));
 
 const connection = {
   fernet: null,
@@ -111,6 +114,7 @@ function onFrame(event) {
     showError(`The gateway ended this session: ${message.text}`);
     return;
   }
+  if (overview.take(message)) return;
   if (message.cmd === 'unsubscribe' && Array.isArray(message.data?.topics)) {
     for (const filter of message.data.topics) connection.subscriptions.delete(filter);
     renderSubscriptions();
@@ -159,6 +163,24 @@ function sessionOpened(reply, how) {
   renderSubscriptions();
   refresh();
   showDevicesIfAdmin();
+  readFeed();
+}
+
+// The overview's feed: the gateway's $gw topics, which need admin permission unless the
+// gateway opens them ([feed] readers). Asked again after an auth.
+async function readFeed() {
+  try {
+    for (const topic of feedTopics) {
+      const reply = await request({ cmd: 'subscribe', topic });
+      if (reply.code === 403) {
+        overview.refused('The overview reads the gateway\'s $gw feed, which needs admin permission: ' +
+          'call auth with the admin key below.');
+        return;
+      }
+    }
+  } catch {
+    // Not connected: the state says so, and the next session asks again.
+  }
 }
 
 // ---- the connection ----
@@ -230,6 +252,27 @@ function roundTrip(milliseconds) {
   return `${milliseconds < 10 ? milliseconds.toFixed(1) : Math.round(milliseconds)} ms`;
 }
 
+function idle(seconds) {
+  if (typeof seconds !== 'number') return '-';
+  return seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+}
+
+// Kick and mute, for an admin; nothing for others.
+function adminActions(client) {
+  const actions = document.createElement('td');
+  if ($('devices-panel').hidden || client.name === connection.name) return actions;
+  const action = (label, cmd) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.setAttribute('aria-label', `${label} ${client.name}`);
+    button.onclick = () => send({ cmd, args: client.id }, refresh);
+    return button;
+  };
+  actions.append(action('Kick', 'kick'), action(client.muted ? 'Unmute' : 'Mute', client.muted ? 'unmute' : 'mute'));
+  return actions;
+}
+
 async function refresh() {
   if (!connection.socket || connection.socket.readyState !== WebSocket.OPEN) return;
   try {
@@ -239,7 +282,8 @@ async function refresh() {
         const row = document.createElement('tr');
         row.append(cell(client.name), cell(client.id), cell(client.device ? 'own' : 'shared'),
           cell(client.transport), cell(client.address), cell(roundTrip(client.rtt_ms)),
-          cell((client.subscriptions ?? []).join(' ')));
+          cell(client.messages_in), cell(client.messages_out), cell(idle(client.idle_seconds)),
+          cell((client.subscriptions ?? []).join(' ')), adminActions(client));
         return row;
       }));
       $('client-count').textContent = `(${clients.data.length})`;
@@ -487,7 +531,11 @@ function setUp() {
     subscribeWithHistory($('subscribe-filter').value.trim());
   });
   onSubmit('call-form', () => send({ cmd: $('call-cmd').value.trim(), args: $('call-args').value },
-    (reply) => { if (reply.cmd === 'auth') showDevicesIfAdmin(); }));
+    (reply) => {
+      if (reply.cmd !== 'auth') return;
+      showDevicesIfAdmin();
+      readFeed();
+    }));
   onSubmit('device-form', () => {
     const name = $('device-name').value.trim();
     const data = {
@@ -528,5 +576,5 @@ function setUp() {
 }
 
 // For tests and the curious: the page's own Fernet, to check it against the reference vectors.
-window.gwConsole = { Fernet };
+window.gwConsole = { Fernet, overviewPoints: () => overview.points() };
 setUp();
