@@ -1,5 +1,6 @@
 #include "top_view.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace gw::gwctl {
@@ -54,13 +55,14 @@ bool TopView::take(const std::string& topic, nlohmann::json data) {
     topics_ = std::move(data);
   else if (topic == "$gw/clients")
     clients_ = std::move(data);
+  // Each list comes as {"total", "topics" or "clients": as many as fit in one message}.
   else
     return false;
   return true;
 }
 
 bool TopView::complete() const {
-  return stats_.is_object() && topics_.is_array() && clients_.is_array();
+  return stats_.is_object() && topics_.is_object() && clients_.is_object();
 }
 
 std::string TopView::text(std::size_t rows) const {
@@ -94,20 +96,22 @@ std::string TopView::text(std::size_t rows) const {
           number(refusals.value("permission", nlohmann::json())).c_str());
 
   out += "\n" + row("%-36s %8s %9s  %s", "topic", "msg/s", "messages", "last value");
+  const auto topics = topics_.value("topics", nlohmann::json::array());
   std::size_t shown = 0;
-  for (const auto& topic : topics_) {
+  for (const auto& topic : topics) {
     if (shown++ == rows) break;
     out += row("%-36s %8s %9s  %s", cut(topic.value("topic", std::string()), 36).c_str(),
                number(topic.value("rate", nlohmann::json())).c_str(),
                number(topic.value("messages", nlohmann::json())).c_str(),
                cut(last_value(topic.value("last", nlohmann::json())), 40).c_str());
   }
-  if (topics_.empty()) out += "(nothing published lately)\n";
+  if (topics.empty()) out += "(nothing published lately)\n";
 
   out += "\n" + row("%-20s %-10s %-9s %9s %9s %8s %7s", "client", "id", "transport", "rtt ms", "in",
                     "out", "idle s");
+  const auto clients_listed = clients_.value("clients", nlohmann::json::array());
   shown = 0;
-  for (const auto& client : clients_) {
+  for (const auto& client : clients_listed) {
     if (shown++ == rows) break;
     out += row("%-20s %-10s %-9s %9s %9s %8s %7s",
                cut(client.value("name", std::string()), 20).c_str(),
@@ -123,7 +127,10 @@ std::string TopView::text(std::size_t rows) const {
 }
 
 std::string TopView::json_line() const {
-  return nlohmann::json{{"stats", stats_}, {"topics", topics_}, {"clients", clients_}}.dump();
+  return nlohmann::json{{"stats", stats_},
+                        {"topics", topics_.value("topics", nlohmann::json::array())},
+                        {"clients", clients_.value("clients", nlohmann::json::array())}}
+      .dump();
 }
 
 }  // namespace gw::gwctl

@@ -17,7 +17,8 @@ class TopView {
 
   // The screen: at most `rows` topics and clients each.
   std::string text(std::size_t rows) const;
-  // {"stats": ..., "topics": [...], "clients": [...]} on one line.
+  // {"stats": ..., "topics": [...], "clients": [...]} on one line (the lists as far as the feed
+  // sent them).
   std::string json_line() const;
 
  private:

@@ -61,7 +61,9 @@ class Feed(GatewayTestCase):
         self.assertIn("storage kind memory", stats["store"]["description"])
         self.assertIsNone(stats["cluster"])
 
-        topics = next_on(dashboard, "$gw/topics")["data"]
+        listed = next_on(dashboard, "$gw/topics")["data"]
+        topics = listed["topics"]
+        self.assertEqual(listed["total"], len(topics))
         kitchen = [t for t in topics if t["topic"] == "home/kitchen/temperature"]
         self.assertEqual(len(kitchen), 1, topics)
         self.assertGreater(kitchen[0]["messages"], n - 15)  # from the first tick that had a reader
@@ -72,7 +74,7 @@ class Feed(GatewayTestCase):
         clients = {c["name"]: c for c in next_on(
             dashboard, "$gw/clients",
             lambda data: any(c["name"] == "kitchen-sensor" and c["messages_in"] >= n
-                             for c in data))["data"]}
+                             for c in data["clients"]))["data"]["clients"]}
         self.assertIn("idle_seconds", clients["kitchen-sensor"])
         self.assertGreaterEqual(clients["dashboard"]["messages_out"], 3)
 
@@ -130,6 +132,23 @@ class Feed(GatewayTestCase):
         self.assertNotIn("\x1b", run.stdout)
 
 
+    def test_the_lists_are_bounded_to_one_message_whatever_the_gateway_holds(self):
+        dashboard = self.admin("bounded-dashboard")
+        # Clients with long subscription lists: together far more than one message holds.
+        crowd = []
+        for i in range(12):
+            client = WebSocketClient(self.gateway, f"crowd-{i}")
+            self.addCleanup(client.close)
+            for j in range(40):
+                client.request(message("subscribe", topic=f"crowd/{i}/{'x' * 100}/{j}"))
+            crowd.append(client)
+        dashboard.request(message("subscribe", topic="$gw/clients"))
+        listed = next_on(dashboard, "$gw/clients")["data"]
+        self.assertGreaterEqual(listed["total"], 13)
+        self.assertLess(len(listed["clients"]), listed["total"])
+        self.assertGreater(len(listed["clients"]), 0)
+
+
 class FeedSilence(unittest.TestCase):
     def test_with_nobody_reading_the_feed_publishes_nothing(self):
         gateway = Gateway("--admin-key", ADMIN_KEY)
@@ -151,7 +170,7 @@ class FeedSilence(unittest.TestCase):
         gateway.http_request(message("publish", topic="after/reading", text="x"))
         seen = set()
         for _ in range(3):
-            seen |= {t["topic"] for t in next_on(admin, "$gw/topics")["data"]}
+            seen |= {t["topic"] for t in next_on(admin, "$gw/topics")["data"]["topics"]}
         self.assertIn("after/reading", seen)
         self.assertNotIn("before/reading", seen)
         self.assertGreater(gateway.metric("gw_feed_published_total"), 0)

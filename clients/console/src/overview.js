@@ -97,7 +97,7 @@ export class Overview {
     if (!feedTopics.includes(message.topic)) return false;
     const started = performance.now();
     if (message.topic === '$gw/stats') this.takeStats(message.data ?? {});
-    if (message.topic === '$gw/topics') this.takeTopics(message.data ?? []);
+    if (message.topic === '$gw/topics') this.takeTopics(message.data?.topics ?? [], message.data?.total ?? 0);
     this.updates += 1;
     window.gwConsole.overviewMs = (window.gwConsole.overviewMs ?? 0) + performance.now() - started;
     return true;
@@ -116,7 +116,7 @@ export class Overview {
       `${sum(stats.clients)} clients, ${stats.cluster ? `cluster of ${stats.cluster.nodes}` : 'one gateway'}`;
   }
 
-  takeTopics(topics) {
+  takeTopics(topics, total) {
     const seen = new Set();
     const rows = topics.slice(0, topicRows).map((topic) => {
       seen.add(topic.topic);
@@ -162,6 +162,6 @@ export class Overview {
     });
     for (const topic of this.fields.keys()) if (!seen.has(topic)) this.fields.delete(topic);
     $('active-topics').tBodies[0].replaceChildren(...rows);
-    $('active-count').textContent = `(${topics.length})`;
+    $('active-count').textContent = `(${total})`;
   }
 }

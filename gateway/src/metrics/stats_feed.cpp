@@ -1,6 +1,9 @@
 #include "stats_feed.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include <spdlog/spdlog.h>
 
 #include <gw/gateway/cluster_link.hpp>
 #include <gw/gateway/delivery.hpp>
@@ -25,7 +28,35 @@ nlohmann::json refusals_json(const Metrics::Refusals& refusals) {
           {"permission", refusals.permission}};
 }
 
+// {"total": N, NAME: the first entries of `list` whose JSON fits in `budget` bytes}: a feed
+// message must fit in one token, whatever the gateway holds (a client's subscriptions alone
+// may be long).
+nlohmann::json bounded(const nlohmann::json& list, const char* name, std::size_t budget) {
+  auto shown = nlohmann::json::array();
+  std::size_t used = 0;
+  for (const auto& entry : list) {
+    used += entry.dump().size() + 1;
+    if (used > budget) break;
+    shown.push_back(entry);
+  }
+  return {{"total", list.size()}, {name, std::move(shown)}};
+}
+
+// The clients, those that sent last first: a dashboard shows what is active.
+nlohmann::json most_recent_first(nlohmann::json clients) {
+  std::stable_sort(clients.begin(), clients.end(), [](const auto& a, const auto& b) {
+    return a.value("idle_seconds", 0.0) < b.value("idle_seconds", 0.0);
+  });
+  return clients;
+}
+
 }  // namespace
+
+std::size_t StatsFeed::list_budget() const {
+  // A token is base64 of the plaintext and 57 bytes more: three quarters of the largest, less
+  // room for the message around the list.
+  return parts_.codec.current()->options().max_token_size * 3 / 4 - 1024;
+}
 
 StatsFeed::Totals StatsFeed::totals() const {
   Totals totals;
@@ -93,7 +124,10 @@ void StatsFeed::publish(const char* topic, nlohmann::json data) {
   message.timestamp = iso8601_now();
   message.data = data;
   const auto delivery = make_delivery(*parts_.codec.current(), std::move(message));
-  if (!delivery) return;
+  if (!delivery) {  // not expected: the lists are bounded to fit
+    spdlog::warn("feed: {} not published: {}", topic, delivery.error().text);
+    return;
+  }
   local_.to_topic(topic, *delivery);
   published_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -116,8 +150,11 @@ void StatsFeed::tick() {
           ? 1.0
           : std::max(0.001, std::chrono::duration<double>(now - last_tick_).count());
   if (stats) publish(stats_topic, this->stats(current, seconds));
-  if (topics) publish(topics_topic, parts_.activity.snapshot(now));
-  if (clients) publish(clients_topic, parts_.hub.clients());
+  if (topics)
+    publish(topics_topic, bounded(parts_.activity.snapshot(now), "topics", list_budget()));
+  if (clients)
+    publish(clients_topic,
+            bounded(most_recent_first(parts_.hub.clients()), "clients", list_budget()));
   last_ = current;
   last_tick_ = now;
 }

@@ -26,7 +26,8 @@ class TopicActivity;
 //   $gw/stats   traffic per transport, deliveries and refusals, per second and in all; clients
 //               by transport; the store and the cluster
 //   $gw/topics  the topics published to lately, with their rates and last messages
-//   $gw/clients every client, with its round trip, messages in and out, idle time
+//   $gw/clients the clients, with round trips, messages in and out, idle time
+// (each list {"total", and as many as fit in one token}).
 // With nobody subscribed a tick reads three subscriber lists and publishes nothing, and topic
 // activity is not kept at all. Ticks come from one thread at a time (the periodic services).
 class StatsFeed {
@@ -59,6 +60,8 @@ class StatsFeed {
     Metrics::Refusals refusals;
   };
   Totals totals() const;
+  // How many bytes of JSON a list may take in one feed message.
+  std::size_t list_budget() const;
   nlohmann::json stats(const Totals& now, double seconds) const;
   void publish(const char* topic, nlohmann::json data);
 
