@@ -32,6 +32,7 @@ const connection = {
   attempts: 0,
   stopped: true,
   refreshTimer: null,
+  received: 0, // messages read, for the page's own measure under load
 };
 
 function setState(state, text) {
@@ -92,6 +93,7 @@ function onFrame(event) {
     }
     return;
   }
+  connection.received += 1;
   const waiting = message.id && message.code !== undefined && connection.pending.get(message.id);
   if (waiting) {
     connection.pending.delete(message.id);
@@ -576,5 +578,10 @@ function setUp() {
 }
 
 // For tests and the curious: the page's own Fernet, to check it against the reference vectors.
-window.gwConsole = { Fernet, overviewPoints: () => overview.points() };
+window.gwConsole = {
+  Fernet,
+  overviewPoints: () => overview.points(),
+  received: () => connection.received,
+  overviewUpdates: () => overview.updates,
+};
 setUp();
