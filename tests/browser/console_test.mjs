@@ -96,12 +96,18 @@ s.sendto(fernet.encrypt(json.dumps({"cmd": "publish", "topic": sys.argv[3], "tex
 print(json.loads(fernet.decrypt(s.recv(65536)))["code"])
 `;
 
+const policyViolations = [];
+
 const newKey = () => `${randomBytes(32).toString('base64url')}=`;
 
 // `opener`: the browser, or a context of its own (whose newPage takes no options).
 async function openConsole(opener, url, key, name, viewport) {
   const page = await opener.newPage({ viewport });
   page.on('pageerror', (error) => console.error(`${name}: page error: ${error.message}`));
+  // The strict Content-Security-Policy holds with everything the page uses (uPlot too).
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(`${name}: ${message.text()}`);
+  });
   await page.goto(url);
   await page.getByRole('textbox', { name: /^Key/ }).fill(key);
   await page.getByLabel('Your name').fill(name);
@@ -335,6 +341,7 @@ async function main() {
     await panel.locator('#devices tbody tr', { hasText: 'kitchen-sensor' }).getByRole('button', { name: 'Remove kitchen-sensor' }).click();
     await kitchen.getByRole('alert').filter({ hasText: 'The gateway ended this session' }).waitFor({ timeout: waitLimitMs });
     await kitchen.screenshot({ path: path.join(artifacts, 'console-device-removed.png') });
+    assert.deepEqual(policyViolations, []);
     console.log(`console test passed; screenshots in ${artifacts}`);
   } finally {
     await browser.close();

@@ -56,6 +56,7 @@ class Feed(GatewayTestCase):
                         lambda data: data["total"]["in"]["udp"] >= n)["data"]
         self.assertGreaterEqual(stats["clients"]["udp"], 1)  # (the class shares one gateway)
         self.assertGreaterEqual(stats["clients"]["websocket"], 1)
+        self.assertGreaterEqual(stats["connections"]["websocket"], 1)
         self.assertEqual(set(stats["per_second"]["refusals"]),
                          {"replayed", "rate_limited", "bad_tokens", "permission"})
         self.assertIn("storage kind memory", stats["store"]["description"])

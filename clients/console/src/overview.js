@@ -9,6 +9,7 @@ export const feedTopics = ['$gw/stats', '$gw/topics', '$gw/clients'];
 const windowSeconds = 300; // the charts' span
 const sparkPoints = 60; // the values a sparkline draws
 const topicRows = 50;
+const transports = [['http', '#2563eb'], ['websocket', '#16a34a'], ['udp', '#ea580c'], ['tcp', '#0891b2']];
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,8 +83,8 @@ export class Overview {
   show() {
     $('overview').hidden = false;
     if (this.traffic) return;
-    this.traffic = chart($('traffic-chart'), 'Messages per second',
-      [['in', '#2563eb'], ['out', '#16a34a'], ['deliveries', '#9333ea']]);
+    this.traffic = chart($('traffic-chart'), 'Messages in per second, by transport',
+      [...transports.map(([name, colour]) => [name, colour]), ['delivered', '#9333ea']]);
     this.refusals = chart($('refusals-chart'), 'Refused per second',
       [['replayed', '#dc2626'], ['rate limited', '#ea580c'], ['bad tokens', '#ca8a04'], ['permission', '#64748b']]);
   }
@@ -108,7 +109,8 @@ export class Overview {
     $('overview-note').textContent = '';
     const now = Date.now() / 1000;
     const rates = stats.per_second ?? {};
-    this.traffic.add(now, [sum(rates.in), sum(rates.out), Number(rates.deliveries) || 0]);
+    this.traffic.add(now, [...transports.map(([name]) => Number(rates.in?.[name]) || 0),
+      Number(rates.deliveries) || 0]);
     const refused = rates.refusals ?? {};
     this.refusals.add(now, [refused.replayed, refused.rate_limited, refused.bad_tokens, refused.permission]
       .map((value) => Number(value) || 0));

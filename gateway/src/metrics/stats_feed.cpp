@@ -72,6 +72,7 @@ StatsFeed::Totals StatsFeed::totals() const {
 
 nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
   auto clients = nlohmann::json::object();
+  auto connections = nlohmann::json::object();
   auto in = nlohmann::json::object();
   auto out = nlohmann::json::object();
   auto in_total = nlohmann::json::object();
@@ -80,6 +81,7 @@ nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
     const auto kind = all_transport_kinds[i];
     const auto name = std::string(transports::to_string(kind));
     clients[name] = parts_.hub.count(kind);
+    connections[name] = parts_.transports[kind].sessions_open.load(std::memory_order_relaxed);
     in[name] = per_second(now.in[i], last_.in[i], seconds);
     out[name] = per_second(now.out[i], last_.out[i], seconds);
     in_total[name] = now.in[i];
@@ -91,6 +93,7 @@ nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
       {"name", parts_.server.name},
       {"uptime_seconds", parts_.server.uptime_seconds()},
       {"clients", clients},
+      {"connections", connections},
       {"per_second",
        {{"in", in},
         {"out", out},
