@@ -277,7 +277,8 @@ Dispatcher::Sender Dispatcher::sender_of(const std::shared_ptr<Session>& session
   // A client that has not named itself is known by the userID it sends, as the original
   // clients, which never handshake on WebSocket, expect.
   // (Not one that is about to resume a session: the name is that session's.)
-  if (!request.user_id.empty() && client->name() == client->id() && request.cmd != "resume")
+  if (!request.user_id.empty() && client->name() == client->id() && request.cmd != "resume" &&
+      client->first_name_claim())
     hub.claim_name(*client, request.user_id);
   return sender;
 }

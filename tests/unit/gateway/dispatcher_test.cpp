@@ -141,3 +141,26 @@ TEST_CASE_METHOD(Fixture, "the core serves the files it is given, and no console
   CHECK(handler.page("/app.js").status == 404);
   CHECK(handler.page("/metrics").status == 200);
 }
+
+TEST_CASE_METHOD(Fixture,
+                 "an unnamed client asks for the name in its userID once, not with every "
+                 "message",
+                 "[dispatcher]") {
+  // A hundred clients take "same", "same-2" ... "same-100"; the next finds none free.
+  std::vector<std::shared_ptr<RecordingSession>> clients;
+  Message hello = command("whoami");
+  hello.user_id = "same";
+  for (int i = 0; i < 101; ++i) {
+    clients.push_back(connect(TransportKind::tcp));
+    request(clients.back(), hello);
+  }
+  const auto last = clients.back();
+  const auto id = "c" + std::to_string(last->id());
+  CHECK(request(last, hello).data.parse().value("name", "") == id);  // none was free
+  // A name freed later is not taken by its next messages: it asked once, when it came.
+  handler.on_close(*clients.front(), gw::transports::Handler::Ending::goodbye);
+  CHECK(request(last, hello).data.parse().value("name", "") == id);
+  // A new client still gets the name that was freed.
+  auto newcomer = connect(TransportKind::tcp);
+  CHECK(request(newcomer, hello).data.parse().value("name", "") == "same");
+}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -103,6 +104,10 @@ class Client {
   void set_round_trip(std::chrono::microseconds round_trip);
   // Muted by an admin: its chat (chat, send, broadcast) is refused until unmuted.
   bool muted() const;
+  // True the first time only: whether the name its messages' userID asks for is still to be
+  // claimed. Once tried, granted or not, its next messages do not try again (a name that was
+  // taken would otherwise cost every message a search through NAME-2 ... NAME-100).
+  bool first_name_claim() noexcept { return !name_claimed_.exchange(true); }
   void set_muted(bool muted);
   std::set<std::string> subscriptions() const;
   bool subscribed(const std::string& filter) const;
@@ -193,6 +198,7 @@ class Client {
   std::optional<Offers> offers_;
   bool muted_ = false;
   std::optional<std::chrono::microseconds> round_trip_;
+  std::atomic<bool> name_claimed_{false};
   std::uint64_t messages_in_ = 0;
   std::uint64_t messages_out_ = 0;  // delivered to it, pushed or kept
   Clock::time_point last_in_ = Clock::now();
