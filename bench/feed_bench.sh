@@ -51,14 +51,6 @@ rate() {
 
 echo "gatewayd on 127.0.0.1, $(nproc) cores shared with the load; WebSocket ping, $connections" \
      "connections, $seconds s each; a UDP sensor publishing 10/s throughout"
-# The gateway's pace drops by about a quarter, and stays there, once earlier loads have left
-# about a hundred away sessions behind (the load's connections end without a close frame, so
-# their sessions wait to be resumed); seen with no feed at all, and not explained yet. Three
-# short loads first, so that every round is measured after that change.
-for _ in 1 2 3 4; do
-  "$build/bench/gateway_load" --transport websocket --port "$(port ws)" --key-file "$gateway_key" \
-    --connections "$connections" --seconds 1 --warmup 0 >/dev/null
-done
 ratios=()
 for round in $(seq "$rounds"); do
   none=$(rate)
