@@ -620,8 +620,10 @@ class NatsClusterTest(unittest.TestCase):
             servers[0].stop(kill=True)
             wait_until(lambda: health(a)["status"] == "ok" and health(a)["cluster"]["nodes"] == 2,
                        "a reconnected to another NATS server", timeout=20)
+            # As long as the other waits here: b's subscriptions move to another NATS server
+            # too, which under the sanitizers' slowdown has taken more than 10 s.
             wait_until(lambda: send_to(sender, "receiver", "two").get("code") == 200,
-                       "delivery after the loss", timeout=10)
+                       "delivery after the loss", timeout=20)
             self.assertEqual(receiver.next_delivery()["text"], "two")
             # Names still claimed through JetStream (two of three servers hold the bucket, once
             # they have chosen a new leader for it).
