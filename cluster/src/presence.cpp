@@ -30,10 +30,6 @@ void Presence::attach(gateway::Gateway& gateway) {
     info.erase("services");
     roster_.heard(node, std::move(info), Clock::now());
     gateway_->services().set_elsewhere(node, services);
-    if (!services.empty()) {
-      std::lock_guard lock(providing_mutex_);
-      providing_.insert(node);
-    }
   });
   parts_.nats.subscribe(parts_.subjects.clients(), [this](const NatsConnection::Incoming& in) {
     if (!in.reply.empty()) answer_clients(std::string(in.reply));
@@ -58,12 +54,9 @@ void Presence::send_heartbeat() {
 
 void Presence::forget_the_gone() {
   const auto now = Clock::now();
-  std::lock_guard lock(providing_mutex_);
-  std::erase_if(providing_, [&](const std::string& node) {
-    if (roster_.alive(node, now)) return false;
-    gateway_->services().forget(node);
-    return true;
-  });
+  auto& services = gateway_->services();
+  for (const auto& node : services.nodes_elsewhere())
+    if (!roster_.alive(node, now)) services.forget(node);
 }
 
 bool Presence::alive(const std::string& node) const {

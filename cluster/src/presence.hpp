@@ -3,8 +3,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -66,8 +64,6 @@ class Presence {
   gateway::Gateway* gateway_ = nullptr;  // set by attach, before anything runs
   NodeRoster roster_;
   const Clock::time_point started_ = Clock::now();
-  std::mutex providing_mutex_;
-  std::set<std::string> providing_;  // gateways whose clients provided something
 };
 
 }  // namespace gw::cluster

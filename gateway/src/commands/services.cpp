@@ -90,6 +90,14 @@ void Services::set_elsewhere(const std::string& node, const nlohmann::json& shar
   merge();
 }
 
+std::vector<std::string> Services::nodes_elsewhere() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> nodes;
+  for (const auto& [node, services] : elsewhere_)
+    nodes.push_back(node);
+  return nodes;
+}
+
 nlohmann::json Services::shared() const {
   std::lock_guard lock(mutex_);
   return to_json(here_);

@@ -53,6 +53,8 @@ class Services {
   // what it said before. An empty list, or forget(node), when it is gone.
   void set_elsewhere(const std::string& node, const nlohmann::json& shared);
   void forget(const std::string& node) { set_elsewhere(node, nlohmann::json::array()); }
+  // The other gateways whose providers are known here.
+  std::vector<std::string> nodes_elsewhere() const;
   // What this gateway's clients provide, for the others: [{name, description, permission,
   // providers}].
   nlohmann::json shared() const;
