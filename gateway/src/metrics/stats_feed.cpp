@@ -21,11 +21,14 @@ double per_second(std::uint64_t now, std::uint64_t before, double seconds) {
   return std::round(static_cast<double>(now - before) / seconds * 10) / 10;
 }
 
-nlohmann::json refusals_json(const Metrics::Refusals& refusals) {
-  return {{"replayed", refusals.replayed},
-          {"rate_limited", refusals.rate_limited},
-          {"bad_tokens", refusals.bad_tokens},
-          {"permission", refusals.permission}};
+// Each reason's count: `value(now, before)` of the two tallies (a total, or a rate).
+template <class Value>
+nlohmann::json refusals_json(const Metrics::Refusals& now, const Metrics::Refusals& before,
+                             Value value) {
+  return {{"replayed", value(now.replayed, before.replayed)},
+          {"rate_limited", value(now.rate_limited, before.rate_limited)},
+          {"bad_tokens", value(now.bad_tokens, before.bad_tokens)},
+          {"permission", value(now.permission, before.permission)}};
 }
 
 // {"total": N, NAME: the first entries of `list` whose JSON fits in `budget` bytes}: a feed
@@ -98,16 +101,15 @@ nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
        {{"in", in},
         {"out", out},
         {"deliveries", per_second(now.deliveries, last_.deliveries, seconds)},
-        {"refusals",
-         {{"replayed", per_second(is.replayed, was.replayed, seconds)},
-          {"rate_limited", per_second(is.rate_limited, was.rate_limited, seconds)},
-          {"bad_tokens", per_second(is.bad_tokens, was.bad_tokens, seconds)},
-          {"permission", per_second(is.permission, was.permission, seconds)}}}}},
+        {"refusals", refusals_json(is, was,
+                                   [&](std::uint64_t a, std::uint64_t b) {
+                                     return per_second(a, b, seconds);
+                                   })}}},
       {"total",
        {{"in", in_total},
         {"out", out_total},
         {"deliveries", now.deliveries},
-        {"refusals", refusals_json(is)}}},
+        {"refusals", refusals_json(is, was, [](std::uint64_t a, std::uint64_t) { return a; })}}},
       {"store", {{"description", parts_.hub.store().describe()}}},
       {"cluster", nullptr}};
   if (const auto* cluster = parts_.hub.cluster()) {
