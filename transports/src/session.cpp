@@ -22,6 +22,10 @@ std::string_view to_string(TransportKind kind) noexcept {
   return "unknown";
 }
 
+std::string_view SessionTraits::label() const noexcept {
+  return part.empty() ? to_string(kind) : part;
+}
+
 const SessionTraits& traits_of(TransportKind kind) noexcept {
   using DeliveryPath = SessionTraits::DeliveryPath;
   static constexpr SessionTraits http{

@@ -201,10 +201,17 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
     return clear_retained(use, context, topic);
   // A publication history keeps carries its offset, so that its subscribers can resume from it.
   const auto offset = use.history.keeps(topic) ? use.history.next_offset() : 0;
-  const auto acknowledge = [&](const Delivery& delivery) {
+  const auto acknowledge = [&](const Delivery& live) {
     // Kept before it is routed: a subscriber catching up finds it in one or the other.
-    const bool in_history = offset != 0 && use.history.keep(topic, delivery.message(),
-                                                            std::chrono::system_clock::now());
+    const bool in_history =
+        offset != 0 && use.history.keep(topic, live.message(), std::chrono::system_clock::now());
+    auto delivery = live;
+    if (retain) {  // for the subscribers that get it as published (a bridge to MQTT)
+      auto marked = *live.message();
+      marked.retain = true;
+      if (auto as_published = make_delivery(*use.codec.current(), std::move(marked)))
+        delivery.set_as_published(std::move(*as_published));
+    }
     const auto reached = context.router.to_topic(topic, delivery);
     auto stored = reached.stored + (in_history ? 1 : 0);
     auto more = nlohmann::json::object();

@@ -162,7 +162,7 @@ std::optional<Message> whoami(const CommandContext& context) {
   if (client.admin()) info["permissions"]["admin"] = true;
   const auto as = context.identity->device() ? ", device " + context.identity->name : "";
   return text_reply("you are " + client.name() + " (" + client.id() + ") on " +
-                        std::string(transports::to_string(client.kind())) + as,
+                        std::string(client.traits().label()) + as,
                     std::move(info));
 }
 

@@ -185,7 +185,7 @@ KeyHints::Names Dispatcher::hints_for(const Session& session, const Client* conn
 
 void Dispatcher::handle_frame(const std::shared_ptr<Session>& session, std::string_view frame) {
   const auto now = std::chrono::steady_clock::now();
-  if (!within_address_rate(session, now)) return;
+  if (session->traits().rate_limited && !within_address_rate(session, now)) return;
   const auto codec = gateway_.codec().current();
   const auto identities = gateway_.identities().current();
   auto connected =
@@ -293,7 +293,9 @@ void Dispatcher::run(const std::shared_ptr<Session>& session, const Message& req
     return reply_error(session, 403, sender.refused, &request, codec, identity.get());
   }
   const auto now = std::chrono::steady_clock::now();
-  const auto& session_rate = gateway_.settings().rates.session;
+  static constexpr Rate unlimited{};  // a part of the gateway paces itself
+  const auto& session_rate =
+      session->traits().rate_limited ? gateway_.settings().rates.session : unlimited;
   if (client && !client->take_message_token(session_rate, now))
     return refuse_rate(
         session, Metrics::RateLimit::session,

@@ -185,7 +185,7 @@ nlohmann::json Client::info() const {
   std::lock_guard lock(mutex_);
   nlohmann::json info = {{"id", id_},
                          {"name", name_},
-                         {"transport", transports::to_string(traits_.kind)},
+                         {"transport", traits_.label()},
                          {"address", address_},
                          {"since", iso8601(since_)},
                          {"subscriptions", subscriptions_},
@@ -332,7 +332,10 @@ Client::Delivered Client::deliver_now(std::unique_lock<std::mutex>& lock,
     if (connection || resume_token_.empty()) {
       const auto device = device_identity();
       lock.unlock();
-      if (connection) connection->send(frame_of(delivery, device.get()));
+      if (!connection) return {};
+      const auto& as_published = delivery.as_published();
+      connection->send(frame_of(
+          traits_.retain_as_published && as_published ? *as_published : delivery, device.get()));
       return {};
     }
     // Away: it waits in the mailbox for the client to resume.

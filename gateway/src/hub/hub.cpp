@@ -141,9 +141,12 @@ std::shared_ptr<Client> Hub::adopt(const std::string& token, std::string& held_b
 }
 
 // Every client's id: "c" and the id of the transport session that opened it, above every
-// restored one; made only here.
+// restored one; made only here. A part of the gateway's clients are "PART:" and the number
+// ("mqtt:12"): no name, device or other client can be that.
 std::string Hub::client_id(const Session& connection) const {
-  return "c" + std::to_string(id_base_ + connection.id()) + id_suffix_;
+  const auto part = connection.traits().part;
+  const auto prefix = part.empty() ? std::string("c") : std::string(part) + ":";
+  return prefix + std::to_string(id_base_ + connection.id()) + id_suffix_;
 }
 
 void Hub::use_cluster(std::shared_ptr<ClusterLink> link) {
@@ -247,10 +250,8 @@ std::variant<Hub::Resumed, Hub::Refusal> Hub::resume(
     if (current->second == client)
       return Refusal{409, "this connection is " + client->id() + " already"};
     if (client->kind() != connection->kind())
-      return Refusal{400, "that token resumes a " +
-                              std::string(transports::to_string(client->kind())) +
-                              " session; resume it over " +
-                              std::string(transports::to_string(client->kind()))};
+      return Refusal{400, "that token resumes a " + std::string(client->traits().label()) +
+                              " session; resume it over " + std::string(client->traits().label())};
     if (current->second->resumable() || current->second->subscription_count() > 0)
       return Refusal{409, "this connection is session " + current->second->id() +
                               " already (it sent handshake or subscribed); resume on a new "

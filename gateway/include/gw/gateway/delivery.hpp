@@ -29,12 +29,19 @@ class Delivery {
   transports::Frame frame_for(const message::Fernet& key) const;
   // Bytes of a token of this message, under any key.
   std::size_t token_size() const noexcept { return frame_->size(); }
+  // A live publication its sender asked to be retained: the same message marked `retain`, for
+  // the clients that get it as published (SessionTraits::retain_as_published); else null.
+  const std::shared_ptr<const Delivery>& as_published() const noexcept { return as_published_; }
+  void set_as_published(Delivery marked) {
+    as_published_ = std::make_shared<const Delivery>(std::move(marked));
+  }
 
  private:
   struct OtherKeys;
   transports::Frame frame_;
   std::shared_ptr<const message::Message> message_;
   std::shared_ptr<OtherKeys> other_keys_;
+  std::shared_ptr<const Delivery> as_published_;
 };
 
 // Encrypts `message` under the codec's key into a delivery. Fails as Codec::encode does (too

@@ -41,6 +41,19 @@ struct SessionTraits {
   bool welcomed = false;
   // A chat for everyone is answered by the sender's own copy alone (the original relay).
   bool own_copy_answers_chat = false;
+  // Not one of the transports but a part of the gateway that speaks to it as a client does (an
+  // MQTT bridge: "mqtt"): what logs and `clients` call it, and its clients' ids begin with it.
+  // Empty: the transport's name.
+  std::string_view part = {};
+  // Held to the gateway's rate limits; a part of the gateway paces itself instead.
+  bool rate_limited = true;
+  // A live publication its sender asked to be retained comes marked `retain` (MQTT 5's
+  // retain-as-published), not only a retained one handed out on subscribe: what a bridge to a
+  // broker needs to carry the retain flag on.
+  bool retain_as_published = false;
+
+  // "http", ..., or the part's name.
+  std::string_view label() const noexcept;
 };
 
 // The traits of the four transports gw has.
@@ -64,7 +77,7 @@ class Session {
   const SessionTraits& traits() const noexcept { return traits_; }
   TransportKind kind() const noexcept { return traits_.kind; }
   // "http", "websocket", ...: for logs.
-  std::string_view label() const noexcept { return to_string(traits_.kind); }
+  std::string_view label() const noexcept { return traits_.label(); }
   const std::string& remote_address() const noexcept { return remote_address_; }
   // The address without its port ("10.0.0.7", "fd00::7"): what per-address limits count by.
   std::string_view host() const noexcept { return host_; }
