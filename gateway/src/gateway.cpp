@@ -76,7 +76,8 @@ Gateway::Gateway(ServerInfo server, message::Codec codec, GatewaySettings settin
                                                        .transports = transport_stats_,
                                                        .server = server_,
                                                        .codec = codec_,
-                                                       .activity = *activity_});
+                                                       .activity = *activity_,
+                                                       .bridges = bridges_});
   periodic_.every("feed", settings_.feed.every, [this] { feed_->tick(); });
 }
 

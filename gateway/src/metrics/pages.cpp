@@ -30,7 +30,11 @@ HttpPage health(Gateway& gateway) {
   // Degraded, not down: a gateway cut off from its cluster goes on serving its own clients.
   const auto* cluster = gateway.hub().cluster();
   const auto cluster_problem = cluster ? cluster->problem() : std::string();
-  const auto status = gateway.stopping() ? "stopping" : cluster_problem.empty() ? "ok" : "degraded";
+  const auto* bridges = gateway.bridges();
+  const auto bridge_problem = bridges ? bridges->problem() : std::string();
+  const auto status = gateway.stopping()                                  ? "stopping"
+                      : cluster_problem.empty() && bridge_problem.empty() ? "ok"
+                                                                          : "degraded";
   nlohmann::json body = {{"status", status},
                          {"name", server.name},
                          {"id", server.id},
@@ -43,6 +47,7 @@ HttpPage health(Gateway& gateway) {
         {"node", cluster->node()},
         {"nodes", cluster->nodes().size()},
         {"problem", cluster_problem.empty() ? nlohmann::json() : nlohmann::json(cluster_problem)}};
+  if (bridges) body["mqtt"] = bridges->status();
   return {gateway.stopping() ? 503 : 200, "application/json", body.dump() + "\n"};
 }
 
@@ -91,7 +96,8 @@ HttpPage serve_page(Gateway& gateway, std::string_view path) {
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             gateway.metrics().render(gateway.server(), gateway.transport_stats()) +
                 round_trip_metrics(gateway.hub()) + feed_metrics(gateway.feed()) +
-                (gateway.hub().cluster() ? gateway.hub().cluster()->metrics_text() : "")};
+                (gateway.hub().cluster() ? gateway.hub().cluster()->metrics_text() : "") +
+                (gateway.bridges() ? gateway.bridges()->metrics() : "")};
   if (const auto& files = gateway.files())
     if (auto file = files(path == "/index.html" ? "/" : path)) return std::move(*file);
   // The path is not echoed: an error page says nothing a link could have put into it.

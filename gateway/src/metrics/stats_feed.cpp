@@ -118,6 +118,7 @@ nlohmann::json StatsFeed::stats(const Totals& now, double seconds) const {
                        {"nodes", cluster->nodes().size()},
                        {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)}};
   }
+  if (parts_.bridges) data["mqtt"] = parts_.bridges->status();
   return data;
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gw/gateway/bridge_report.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/feed_options.hpp>
 #include <gw/gateway/local_router.hpp>
@@ -39,6 +40,7 @@ class StatsFeed {
     const ServerInfo& server;
     CodecSlot& codec;
     TopicActivity& activity;
+    const std::shared_ptr<const BridgeReport>& bridges;  // set later, before serving
   };
   explicit StatsFeed(Parts parts) : parts_(parts), local_(parts.hub, parts.metrics) {}
 

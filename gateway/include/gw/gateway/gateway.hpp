@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <gw/gateway/bridge_report.hpp>
 #include <gw/gateway/codec_slot.hpp>
 #include <gw/gateway/command_registry.hpp>
 #include <gw/gateway/device.hpp>
@@ -123,6 +124,10 @@ class Gateway {
   using FileFinder = std::function<std::optional<transports::HttpPage>(std::string_view path)>;
   void serve_files(FileFinder find) { files_ = std::move(find); }
   const FileFinder& files() const noexcept { return files_; }
+  // The bridges to other systems that /healthz, the feed and /metrics report on; set before
+  // serving, none by default.
+  void report_bridges(std::shared_ptr<const BridgeReport> report) { bridges_ = std::move(report); }
+  const BridgeReport* bridges() const noexcept { return bridges_.get(); }
   Requestables& requestables() noexcept { return requestables_; }
   // The commands clients provide.
   Services& services() noexcept { return services_; }
@@ -182,6 +187,7 @@ class Gateway {
   transports::TransportStatsBoard transport_stats_;
   GatewayControl control_;
   FileFinder files_;
+  std::shared_ptr<const BridgeReport> bridges_;
   Requestables requestables_;
   Services services_;
   PeriodicServices periodic_;
