@@ -8,6 +8,8 @@
 #include <gw/gateway/topic.hpp>
 #include <gw/message/private_file.hpp>
 
+#include "mqtt_tables.hpp"
+
 namespace gw::gateway {
 
 namespace {
@@ -161,11 +163,16 @@ void apply_file(Config& config, const std::filesystem::path& path) {
       apply_history(config, node, path);
       continue;
     }
+    if (section.str() == "mqtt") {
+      apply_mqtt_tables(config, node, path);
+      continue;
+    }
     const auto* entries = node.as_table();
     if (!entries)
       throw ConfigError("config file " + path.string() + ": '" + std::string(section.str()) +
                         "' is not a [section]; options live in " + section_list() +
-                        ", lookup tables in [[tables]] and topic history in [[history]]");
+                        ", lookup tables in [[tables]], topic history in [[history]] and "
+                        "MQTT bridges in [[mqtt]]");
     for (const auto& [name, value] : *entries) {
       const auto where = std::string(section.str()) + "." + std::string(name.str()) + " in " +
                          path.string() + " line " + std::to_string(value.source().begin.line);

@@ -8,6 +8,9 @@
 
 #include <gw/gateway/config_options.hpp>
 
+#include "mqtt_tables.hpp"
+#include "toml_text.hpp"
+
 namespace gw::gateway {
 
 namespace {
@@ -19,15 +22,6 @@ std::optional<std::int64_t> integer(std::string_view text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-std::string toml_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '"';
 }
 
 Parsed parse_range(std::string_view text, std::int64_t low, std::int64_t high, std::int64_t& out,
@@ -150,7 +144,7 @@ Parsed parse_path(Config& config, std::string_view text) {
 
 template <auto member>
 std::string show_path(const Config& config) {
-  return toml_string((config.*member).string());
+  return toml_quoted((config.*member).string());
 }
 
 Parsed parse_name(Config& config, std::string_view text) {
@@ -243,7 +237,7 @@ std::vector<std::string_view> comma_list(std::string_view text) {
 std::string toml_list(const std::vector<std::string>& items) {
   std::string out = "[";
   for (const auto& item : items)
-    out += (out.size() > 1 ? ", " : "") + toml_string(item);
+    out += (out.size() > 1 ? ", " : "") + toml_quoted(item);
   return out + "]";
 }
 
@@ -371,7 +365,7 @@ Parsed parse_cluster_text(Config& config, std::string_view text) {
 
 template <auto member>
 std::string show_cluster_text(const Config& config) {
-  return toml_string(config.cluster.*member);
+  return toml_quoted(config.cluster.*member);
 }
 
 template <auto member>
@@ -382,7 +376,7 @@ Parsed parse_cluster_path(Config& config, std::string_view text) {
 
 template <auto member>
 std::string show_cluster_path(const Config& config) {
-  return toml_string((config.cluster.*member).string());
+  return toml_quoted((config.cluster.*member).string());
 }
 
 Parsed parse_cluster_replicas(Config& config, std::string_view text) {
@@ -404,7 +398,7 @@ constexpr ConfigOption options[] = {
      parse_path<&Config::config_file>, show_path<&Config::config_file>},
     {"gateway", "name", "name", "NAME",
      "Name the gateway gives itself in replies (default: host name)", parse_name,
-     [](const Config& c) { return toml_string(c.name); }},
+     [](const Config& c) { return toml_quoted(c.name); }},
     {"gateway", "key_file", "key-file", "FILE",
      "Fernet key file, one key per line, the first encrypts; created with mode 0600 if missing "
      "(a relative path in the config file is in the data directory)",
@@ -470,7 +464,7 @@ constexpr ConfigOption options[] = {
      parse_shared_key_list<&PermissionLists::call, Access::Kind::call>,
      show_shared_key_list<&PermissionLists::call>},
     {"listeners", "bind", "bind", "ADDR", "Address every listener binds (0.0.0.0: all IPv4)",
-     parse_bind, [](const Config& c) { return toml_string(c.bind); }},
+     parse_bind, [](const Config& c) { return toml_quoted(c.bind); }},
     {"listeners", "http_port", "http-port", "N",
      "HTTP: POST /message, /healthz, /metrics, the console, /ws (0: any free port; off or <0: "
      "none)",
@@ -542,7 +536,7 @@ constexpr ConfigOption options[] = {
      "Networks exempt from the per-address limits on connections and message rates, such as a "
      "reverse proxy's (10.0.0.0/8, fd00::/8, 192.168.1.7); empty: none",
      parse_trusted_networks,
-     [](const Config& c) { return toml_string(c.limits.trusted_networks.to_string()); }},
+     [](const Config& c) { return toml_quoted(c.limits.trusted_networks.to_string()); }},
     {"limits", "session_rate", "session-rate", "N",
      "Messages per second one client (a connection or a session token) may send; more get 429 "
      "(UDP: dropped), and a connection that goes on at twice the rate is closed (0: unlimited)",
@@ -632,7 +626,7 @@ constexpr ConfigOption options[] = {
      "it (traffic, refusals, topics, clients): admins, or subscribers",
      parse_feed_readers,
      [](const Config& c) {
-       return toml_string(c.feed.readers == FeedOptions::Readers::admins ? "admins"
+       return toml_quoted(c.feed.readers == FeedOptions::Readers::admins ? "admins"
                                                                          : "subscribers");
      }},
     {"storage", "kind", "storage", "KIND",
@@ -640,16 +634,16 @@ constexpr ConfigOption options[] = {
      "memory: lost when gatewayd stops",
      parse_storage_kind,
      [](const Config& c) {
-       return toml_string(c.storage.kind == StorageKind::memory ? "memory" : "sqlite");
+       return toml_quoted(c.storage.kind == StorageKind::memory ? "memory" : "sqlite");
      }},
     {"storage", "file", "storage-file", "FILE",
      "The database (a relative path is in the data directory); one gatewayd at a time",
-     parse_storage_file, [](const Config& c) { return toml_string(c.storage.file.string()); }},
+     parse_storage_file, [](const Config& c) { return toml_quoted(c.storage.file.string()); }},
     {"storage", "synchronous", "storage-synchronous", "MODE",
      "normal: a commit survives a crash of gatewayd; full: also a loss of power (slower)",
      parse_synchronous,
      [](const Config& c) {
-       return toml_string(c.storage.synchronous == Synchronous::full ? "full" : "normal");
+       return toml_quoted(c.storage.synchronous == Synchronous::full ? "full" : "normal");
      }},
     {"storage", "max_bytes", "storage-max-bytes", "BYTES",
      "The database's size bound; past it, messages that need storing get 503 storage full",
@@ -692,11 +686,11 @@ constexpr ConfigOption options[] = {
      parse_cluster_text<&ClusterSettings::advertise>,
      show_cluster_text<&ClusterSettings::advertise>},
     {"log", "level", "log-level", "LEVEL", "trace, debug, info, warn, error, critical or off",
-     parse_log_level, [](const Config& c) { return toml_string(c.log_level); }},
+     parse_log_level, [](const Config& c) { return toml_quoted(c.log_level); }},
     {"log", "format", "log-format", "FORMAT", "text (for people) or json (one object per line)",
      parse_log_format,
      [](const Config&
-            c) { return toml_string(c.log_format == LogFormat::json ? "json" : "text"); }},
+            c) { return toml_quoted(c.log_format == LogFormat::json ? "json" : "text"); }},
     {"log", "file", "log-file", "FILE",
      "Log to this file instead of standard error (a relative path in the config file is in the "
      "data directory)",
@@ -742,8 +736,8 @@ std::string render_config_file(const Config& config) {
       "# changes.\n"
       "# [[tables]]\n# name = \"sensors\"\n# file = \"sensors.csv\"\n# key = \"id\"\n";
   for (const auto& spec : config.tables)
-    text += "\n[[tables]]\nname = " + toml_string(spec.name) +
-            "\nfile = " + toml_string(spec.file.string()) + "\nkey = " + toml_string(spec.key) +
+    text += "\n[[tables]]\nname = " + toml_quoted(spec.name) +
+            "\nfile = " + toml_quoted(spec.file.string()) + "\nkey = " + toml_quoted(spec.key) +
             "\n";
   text +=
       "\n# Topic history, one [[history]] block per topic filter (none by default): each topic it\n"
@@ -751,10 +745,10 @@ std::string render_config_file(const Config& config) {
       "# TOPIC` and for `subscribe FILTER since=...` after a reconnect. Kept in the store.\n"
       "# [[history]]\n# filter = \"home/#\"\n# messages = 100\n# seconds = 3600\n";
   for (const auto& spec : config.history)
-    text += "\n[[history]]\nfilter = " + toml_string(spec.filter) +
+    text += "\n[[history]]\nfilter = " + toml_quoted(spec.filter) +
             "\nmessages = " + std::to_string(spec.messages) +
             "\nseconds = " + std::to_string(spec.seconds.count()) + "\n";
-  return text;
+  return text + render_mqtt_tables(config);
 }
 
 void validate(const Config& config) {

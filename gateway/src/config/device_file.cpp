@@ -10,6 +10,8 @@
 #include <gw/gateway/device_file.hpp>
 #include <gw/message/private_file.hpp>
 
+#include "toml_text.hpp"
+
 namespace gw::gateway {
 
 namespace {
@@ -31,30 +33,6 @@ bool known_field(std::string_view field) {
 // A name, as a session's: it stands in `from` and `userID` and in others' `send` lists.
 bool is_device_name(std::string_view name) {
   return !DeviceFile::name_problem(name);
-}
-
-// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string toml_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-      out += escaped;
-      continue;
-    }
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '"';
-}
-
-std::string quoted_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const auto& item : items)
-    out += (out.size() > 1 ? ", " : "") + toml_quoted(item);
-  return out + "]";
 }
 
 std::vector<std::string_view> lines_of(std::string_view text) {
@@ -191,7 +169,7 @@ std::string DeviceFile::entry(const Device& device) {
   if (!device.description.empty())
     text += "description = " + toml_quoted(device.description) + "\n";
   for (const auto kind : all_access_kinds)
-    text += std::string(to_string(kind)) + " = " + quoted_list(permissions.of(kind)) + "\n";
+    text += std::string(to_string(kind)) + " = " + toml_quoted_list(permissions.of(kind)) + "\n";
   text += std::string("admin = ") + (permissions.admin ? "true" : "false") + "\n";
   return text;
 }

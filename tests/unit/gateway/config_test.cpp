@@ -167,3 +167,75 @@ TEST_CASE("every option has a flag, an environment variable and help", "[config]
     CHECK(option.environment_variable().rfind("GW_", 0) == 0);
   }
 }
+
+TEST_CASE("[[mqtt]] tables are read whole, with defaults, and read back", "[config]") {
+  gw::test::TemporaryDirectory dir;
+  const std::vector<FlagValue> flags{{"data-dir", dir.path().string()}};
+  write(dir.path() / "gatewayd.toml",
+        "[[mqtt]]\nbroker = \"mqtt://192.0.2.1\"\nexport = [\"home/#\"]\n"
+        "[[mqtt]]\nname = \"z2m\"\nbroker = \"mqtts://[fd00::5]:8884\"\nca_file = \"ca.pem\"\n"
+        "username = \"gw\"\npassword_file = \"mqtt-password\"\ndevice = \"zigbee-bridge\"\n"
+        "import = \"zigbee2mqtt/#\"\npayload = \"fernet\"\nqos = 1\nqueue = 50\nrate = 0\n");
+  const auto config = load_config(flags, environment());
+  REQUIRE(config.mqtt.size() == 2);
+  const auto& plain = config.mqtt[0];
+  CHECK(plain.name == "192.0.2.1:1883");
+  CHECK(plain.host == "192.0.2.1");
+  CHECK(plain.port == 1883);
+  CHECK_FALSE(plain.tls);
+  CHECK(plain.exports == std::vector<std::string>{"home/#"});
+  CHECK(plain.imports.empty());
+  CHECK(plain.payload == gw::gateway::MqttBridgeSpec::Payload::json);
+  CHECK(plain.qos == 0);
+  CHECK(plain.queue == 1000);
+  const auto& secure = config.mqtt[1];
+  CHECK(secure.host == "fd00::5");
+  CHECK(secure.port == 8884);
+  CHECK(secure.tls);
+  CHECK(secure.imports == std::vector<std::string>{"zigbee2mqtt/#"});
+  CHECK(secure.payload == gw::gateway::MqttBridgeSpec::Payload::fernet);
+  CHECK(secure.qos == 1);
+  CHECK(secure.queue == 50);
+  CHECK(secure.rate == 0);
+
+  // --print-config writes them back as they were read.
+  write(dir.path() / "gatewayd.toml", gw::gateway::render_config_file(config));
+  const auto again = load_config(flags, environment());
+  CHECK(gw::gateway::render_config_file(again) == gw::gateway::render_config_file(config));
+  REQUIRE(again.mqtt.size() == 2);
+  CHECK(again.mqtt[1].password_file == "mqtt-password");
+}
+
+TEST_CASE("a wrong [[mqtt]] table is refused naming its line and what is wrong", "[config]") {
+  gw::test::TemporaryDirectory dir;
+  const std::vector<FlagValue> flags{{"data-dir", dir.path().string()}};
+  const auto refused = [&](const std::string& table) {
+    write(dir.path() / "gatewayd.toml", "\n[[mqtt]]\n" + table);
+    return refusal(flags, environment());
+  };
+  CHECK_THAT(refused("export = [\"a\"]\n"), Catch::Contains("[[mqtt]] in") &&
+                                                Catch::Contains("line 2") &&
+                                                Catch::Contains("needs broker"));
+  CHECK_THAT(refused("broker = \"tcp://h\"\nexport = [\"a\"]\n"),
+             Catch::Contains("mqtt://HOST[:PORT] or mqtts://"));
+  CHECK_THAT(refused("broker = \"mqtt://h:0\"\nexport = [\"a\"]\n"),
+             Catch::Contains("port must be 1 to 65535"));
+  CHECK_THAT(refused("broker = \"mqtt://h/x\"\nexport = [\"a\"]\n"),
+             Catch::Contains("nothing after it"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\n"), Catch::Contains("needs export or import"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a/#/b\"]\n"),
+             Catch::Contains("# must be the whole last level"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\npayload = \"xml\"\n"),
+             Catch::Contains("payload must be \"json\" or \"fernet\""));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\nqos = 2\n"),
+             Catch::Contains("qos must be a whole number from 0 to 1"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\npassword = \"x\"\n"),
+             Catch::Contains("unknown field password"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\npassword_file = \"p\"\n"),
+             Catch::Contains("password_file needs a username"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\nca_file = \"ca.pem\"\n"),
+             Catch::Contains("ca_file is for an mqtts:// broker"));
+  CHECK_THAT(refused("broker = \"mqtt://h\"\nexport = [\"a\"]\n[[mqtt]]\nbroker = \"mqtt://h\"\n"
+                     "import = [\"b\"]\n"),
+             Catch::Contains("a second bridge named 'h:1883'"));
+}

@@ -12,6 +12,7 @@
 #include <gw/gateway/feed_options.hpp>
 #include <gw/gateway/history_spec.hpp>
 #include <gw/gateway/lookup_tables.hpp>
+#include <gw/gateway/mqtt_bridge_spec.hpp>
 #include <gw/gateway/permissions.hpp>
 #include <gw/gateway/rate_limits.hpp>
 #include <gw/gateway/replay_guard_options.hpp>
@@ -80,6 +81,8 @@ struct Config {
   std::vector<HistorySpec> history;
 
   ClusterSettings cluster;  // [cluster]; off by default
+  // [[mqtt]] in the config file only: the MQTT brokers bridged to. None by default.
+  std::vector<MqttBridgeSpec> mqtt;
 
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;
