@@ -10,6 +10,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libssl-dev nlohmann-json3-dev catch2
   libtomlplusplus-dev libcli11-dev libspdlog-dev libcsv-dev libsqlite3-dev sqlite3 libnats-dev rapidjson-dev
+  libmosquitto-dev
 )
 # npm installs the browser console's packages from its lockfile and bundles them. A Node.js
 # installed otherwise (with its own npm) is used as it is, rather than replaced.
@@ -22,10 +23,12 @@ command -v npm >/dev/null 2>&1 || build_packages+=(nodejs npm)
 # systemd's systemd-analyze the unit, both offline (tests/deploy); nats-server, started by the
 # cluster tests, with JetStream; nginx-light, the HTTP peer bench/http_peer_bench.sh starts on a
 # loopback port (where Debian starts its own nginx service on port 80, the project never uses it);
-# python3-pip and python3-setuptools install the Python client package (clients/python) in its test.
+# python3-pip and python3-setuptools install the Python client package (clients/python) in its test;
+# mosquitto and mosquitto-clients are the MQTT broker and clients of the bridge's tests and bench
+# (each started on a loopback port; Debian's own mosquitto service, if it starts, is never used).
 test_packages=(python3 python3-cryptography python3-requests python3-websocket python3-pip
   python3-setuptools curl wrk debootstrap iproute2 chromium docker-compose systemd nats-server
-  nginx-light)
+  nginx-light mosquitto mosquitto-clients)
 
 # clang-16 with libFuzzer and its sanitizer runtimes, for the fuzz targets (scripts/fuzz.sh).
 fuzz_packages=(clang-16 libclang-rt-16-dev)

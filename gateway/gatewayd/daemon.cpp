@@ -31,6 +31,7 @@
 #include "data_dir.hpp"
 #include "devices_reloader.hpp"
 #include "logging.hpp"
+#include "mqtt_setup.hpp"
 #include "tls_setup.hpp"
 
 namespace gw::gatewayd {
@@ -391,6 +392,11 @@ int run_daemon(const Config& config, const Customise& customise) {
 
   // Once the ports are known (heartbeats carry them), before any request is served.
   if (cluster) cluster->join(gateway);
+  const auto bridges = make_mqtt_bridges(config, gateway, io);
+  if (bridges) {
+    gateway.report_bridges(bridges);
+    bridges->start();
+  }
 
   SignalHandler signals(io, config, gateway, running, devices);
   signals.start();
@@ -418,6 +424,7 @@ int run_daemon(const Config& config, const Customise& customise) {
     pool.emplace_back([&io] { serve(io); });
   serve(io);
   pool.clear();                   // joins
+  if (bridges) bridges->stop();   // what waits for a broker goes first, for up to a second
   gateway.release_transports();   // the io_context, and the transports with it, go next
   if (cluster) cluster->leave();  // before the gateway its handlers deliver to
   return 0;

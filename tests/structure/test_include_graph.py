@@ -12,10 +12,10 @@ import re
 import unittest
 
 PROJECT = os.environ.get("PROJECT_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-MODULES = ["asio", "message", "transports", "discovery", "gateway", "cluster", "clients"]
+MODULES = ["asio", "message", "transports", "discovery", "gateway", "cluster", "mqtt", "clients"]
 # Where public headers live: <module>/include, and gatewayd's and the console's own.
 INCLUDE_ROOTS = ["message/include", "transports/include", "discovery/include", "gateway/include",
-                 "cluster/include", "gateway/gatewayd/include", "clients/include",
+                 "cluster/include", "mqtt/include", "gateway/gatewayd/include", "clients/include",
                  "clients/console/include"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <memory>
+
+#include <gw/gateway/config.hpp>
+#include <gw/mqtt/mqtt_bridges.hpp>
+
+namespace gw::gatewayd {
+
+// The [[mqtt]] bridges of the config, made ready to start (null when there are none): files
+// found against the data directory, each password read from its private file, and each bridge's
+// identity checked against the gateway's. Throws gateway::ConfigError naming the bridge.
+std::shared_ptr<mqtt::MqttBridges> make_mqtt_bridges(const gateway::Config& config,
+                                                     gateway::Gateway& gateway,
+                                                     boost::asio::io_context& io);
+
+}  // namespace gw::gatewayd
