@@ -93,9 +93,12 @@ void MqttClient::run() {
   bool first = true;
   while (!stopped()) {
     connected_once_ = false;
-    const int code = first ? mosquitto_connect(handle_, options_.host.c_str(), options_.port,
-                                               static_cast<int>(options_.keepalive.count()))
-                           : mosquitto_reconnect(handle_);
+    // Without blocking: a broker that does not answer at all would otherwise hold this thread
+    // (and a stop) for the system's connect timeout. The library gives up on a connection that
+    // has no CONNACK within the keep-alive.
+    const int code = first ? mosquitto_connect_async(handle_, options_.host.c_str(), options_.port,
+                                                     static_cast<int>(options_.keepalive.count()))
+                           : mosquitto_reconnect_async(handle_);
     int failed = code;
     if (code == MOSQ_ERR_SUCCESS) {
       first = false;

@@ -15,6 +15,9 @@ from mqtt_support import Mosquitto, Subscriber, TestCertificates
 from session_clients import UdpClient, WebSocketClient
 
 
+ADMIN_KEY = "mqtt bridge admin key"
+
+
 def bridge_config(broker_url, **fields):
     """One [[mqtt]] table; list values become TOML arrays."""
     lines = ["[[mqtt]]", f'broker = "{broker_url}"']
@@ -62,7 +65,8 @@ class BridgeCase(unittest.TestCase):
         cls.broker = Mosquitto()
         cls.addClassCleanup(cls.broker.close)
         cls.broker.start()
-        cls.gateway = Gateway(config_text=bridge_config(cls.broker.url, **cls.bridge))
+        cls.gateway = Gateway("--admin-key", ADMIN_KEY,
+                              config_text=bridge_config(cls.broker.url, **cls.bridge))
         cls.addClassCleanup(cls.gateway.close)
         cls.gateway.start()
         wait_connected(cls.gateway)
@@ -177,6 +181,7 @@ class JsonBridge(BridgeCase):
     def test_the_bridge_is_in_healthz_the_feed_and_metrics(self):
         state = health(self.gateway)
         self.assertEqual(state["status"], "ok")
+        self.assertEqual(state["clients"]["tcp"], 0)  # the bridge is no TCP client
         bridge = state["mqtt"][0]
         self.assertEqual(bridge["name"], "home-broker")
         self.assertEqual(bridge["broker"], self.broker.url)
@@ -191,6 +196,23 @@ class JsonBridge(BridgeCase):
         bridges = [c for c in listed if c["transport"] == "mqtt"]
         self.assertEqual(len(bridges), 1, listed)
         self.assertTrue(bridges[0]["id"].startswith("mqtt:"))
+
+
+    def test_a_kicked_bridge_joins_again_and_goes_on_exporting(self):
+        admin = self.client(WebSocketClient, "admin")
+        self.assertEqual(admin.request(message("auth", args=ADMIN_KEY))["code"], 200)
+        before = [c["id"] for c in admin.request(message("clients"))["data"]
+                  if c["transport"] == "mqtt"]
+        self.assertEqual(len(before), 1)
+        self.assertEqual(admin.request(message("kick", args=before[0]))["code"], 200)
+        after = wait_for("the bridge back", lambda: [
+            c["id"] for c in admin.request(message("clients"))["data"]
+            if c["transport"] == "mqtt" and c["id"] != before[0] and c["subscriptions"]])
+        self.assertEqual(len(after), 1)
+        mqtt = self.subscriber("home/#")
+        sensor = self.client(UdpClient, "after-kick")
+        sensor.request(message("publish", topic="home/kicked", text="still bridged"))
+        self.assertEqual(mqtt.next(topic="home/kicked")["payload"], "still bridged")
 
 
 class FernetBridge(BridgeCase):
@@ -323,6 +345,26 @@ class BrokerAway(unittest.TestCase):
         self.assertEqual(got, [f"away {n}" for n in range(3, 8)])
         self.assertEqual(bridge_state(gateway)["export_queue"], 0)
         self.assertEqual(gateway.stop(), 0)
+
+
+class SilentBroker(unittest.TestCase):
+    def test_a_broker_that_never_answers_holds_up_nothing(self):
+        # A listener that takes connections and says nothing, as a hung broker does.
+        import socket
+        silent = socket.socket()
+        self.addCleanup(silent.close)
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        gateway = Gateway(config_text=bridge_config(f"mqtt://127.0.0.1:{port}", name="silent",
+                                                    export=["home/#"], keepalive=5))
+        self.addCleanup(gateway.close)
+        gateway.start()
+        sensor = UdpClient(gateway, "sensor")
+        self.addCleanup(sensor.close)
+        self.assertEqual(sensor.request(message("publish", topic="home/t", text="x"))["code"], 200)
+        self.assertEqual(health(gateway)["status"], "degraded")
+        self.assertEqual(gateway.stop(), 0)  # within the test's bound, not killed
 
 
 class Credentials(unittest.TestCase):
