@@ -636,8 +636,11 @@ nlohmann::json Hub::clients() const {
 
 std::size_t Hub::count(TransportKind kind) const {
   std::shared_lock lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      clients_.begin(), clients_.end(), [&](const auto& e) { return e.second->kind() == kind; }));
+  return static_cast<std::size_t>(
+      std::count_if(clients_.begin(), clients_.end(), [&](const auto& e) {
+        // A part of the gateway (a bridge) is no client of a transport, whatever its kind.
+        return e.second->kind() == kind && e.second->traits().part.empty();
+      }));
 }
 
 void Hub::tick(Clock::time_point now) {

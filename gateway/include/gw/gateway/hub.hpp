@@ -172,6 +172,7 @@ class Hub {
   std::vector<std::shared_ptr<Client>> everyone() const;
   // Every client's info, by id.
   nlohmann::json clients() const;
+  // The clients of one transport (not a part of the gateway's, such as a bridge).
   std::size_t count(transports::TransportKind kind) const;
 
   // Answers polls past their deadline and ends sessions (and resumable clients away) idle past
