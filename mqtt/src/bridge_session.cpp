@@ -10,7 +10,8 @@ const transports::SessionTraits BridgeSession::traits{
     .delivery = transports::SessionTraits::DeliveryPath::connection,
     .part = bridge_part,
     .rate_limited = false,
-    .retain_as_published = true};
+    .retain_as_published = true,
+    .refusals_only = true};
 
 BridgeSession::BridgeSession(std::string broker, Sink sink)
     : Session(traits, std::move(broker)), sink_(std::move(sink)) {}

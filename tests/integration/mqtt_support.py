@@ -81,7 +81,9 @@ class Mosquitto:
     `tls` (TestCertificates) makes its listener TLS; `persistent` keeps sessions across a
     restart (so a subscriber's session and what was queued for it survive the broker)."""
 
-    def __init__(self, port=None, users=None, tls=None, persistent=False):
+    def __init__(self, port=None, users=None, tls=None, persistent=False, settings=""):
+        """`settings`: more lines of mosquitto.conf."""
+        self.settings = settings
         self.port = port or free_port()
         self.users = users
         self.tls = tls
@@ -116,7 +118,7 @@ class Mosquitto:
             text += f"persistence true\npersistence_location {self.directory}/\n"
         else:
             text += "persistence false\n"
-        return text
+        return text + self.settings
 
     def start(self):
         config = os.path.join(self.directory, "mosquitto.conf")

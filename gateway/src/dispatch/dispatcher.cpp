@@ -406,6 +406,7 @@ void Dispatcher::reply(const std::shared_ptr<Session>& session, Message answer,
   answer.timestamp = iso8601_now();
   if (!answer.code) answer.code = 200;
   const auto code = *answer.code;
+  if (code < 300 && session->traits().refusals_only) return gateway_.metrics().count_reply(code);
   auto frame = codec.encode(answer, key_for(identity, codec));
   if (!frame) {
     spdlog::error("cannot encode a '{}' reply: {}", answer.cmd, frame.error().text);

@@ -51,6 +51,9 @@ struct SessionTraits {
   // retain-as-published), not only a retained one handed out on subscribe: what a bridge to a
   // broker needs to carry the retain flag on.
   bool retain_as_published = false;
+  // Only refusals are answered (a code of 300 or more); what succeeded costs no reply to
+  // encrypt: for a part of the gateway that acts only on what failed.
+  bool refusals_only = false;
 
   // "http", ..., or the part's name.
   std::string_view label() const noexcept;
