@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_fernet fuzz_message_json fuzz_dispatcher fuzz_http_request
   fuzz_tcp_lines fuzz_websocket_read fuzz_websocket_frames fuzz_config_loader fuzz_device_file
-  fuzz_topic_match fuzz_cidr)
+  fuzz_topic_match fuzz_cidr fuzz_mqtt_import)
 
 scripts/install-deps.sh --fuzz
 build=${GW_FUZZ_BUILD_DIR:-build-fuzz}
