@@ -17,6 +17,7 @@ struct TextOptions {
   std::string to;
   std::string topic;
   std::string data;
+  bool retain = false;
   std::vector<std::string> words;
 };
 
@@ -109,7 +110,8 @@ Command add_publish_command(CLI::App& app) {
       app, "publish", "Publish to a topic's subscribers: text, JSON data, or both",
       "Examples:\n"
       "  gwctl publish --topic home/kitchen/temperature --data '{\"celsius\": 21.5}'\n"
-      "  gwctl publish --topic alerts 'door open' --url udp://127.0.0.1:1234",
+      "  gwctl publish --topic alerts 'door open' --url udp://127.0.0.1:1234\n"
+      "  gwctl publish --retain --topic home/hall/mode --data '\"away\"'",
       [](CLI::App& cmd, TextOptions& options) {
         cmd.add_option("--topic", options.topic, "the topic, levels split by '/'")->required();
         cmd.add_option("--data", options.data, "a JSON value to send as the message's data")
@@ -118,6 +120,9 @@ Command add_publish_command(CLI::App& app) {
                   return nlohmann::json::accept(value) ? "" : "--data is not valid JSON";
                 },
                 "JSON");
+        cmd.add_flag("--retain", options.retain,
+                     "keep it as the topic's retained message, for later subscribers (an empty "
+                     "one clears it)");
         add_text(cmd, options, false);
       },
       [](const TextOptions& options) {
@@ -126,6 +131,7 @@ Command add_publish_command(CLI::App& app) {
         request.topic = options.topic;
         request.text = joined(options.words);
         if (!options.data.empty()) request.data = nlohmann::json::parse(options.data);
+        request.retain = options.retain;
         return request;
       });
 }

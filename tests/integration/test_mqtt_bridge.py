@@ -10,7 +10,7 @@ import unittest
 
 from cryptography.fernet import Fernet
 
-from gateway_support import TIMEOUT, Gateway, message
+from gateway_support import TIMEOUT, Gateway, gwctl, message
 from mqtt_support import Mosquitto, Subscriber, TestCertificates
 from session_clients import UdpClient, WebSocketClient
 
@@ -83,7 +83,7 @@ class BridgeCase(unittest.TestCase):
 
 
 class JsonBridge(BridgeCase):
-    bridge = {"name": "home-broker", "export": ["home/#"],
+    bridge = {"name": "home-broker", "export": ["home/#", "homeassistant/#"],
               "import": ["zigbee2mqtt/#", "home/#", "tasmota/#"]}
 
     def test_a_udp_publish_reaches_mosquitto_sub_as_json(self):
@@ -142,6 +142,22 @@ class JsonBridge(BridgeCase):
         kept = later.next(topic="home/hall/config")
         self.assertEqual(kept["retain"], 1)
         self.assertEqual(json.loads(kept["payload"]), {"unit": "C"})
+
+    def test_a_home_assistant_discovery_config_from_gwctl_is_retained_on_the_broker(self):
+        config = {"name": "Kitchen", "state_topic": "home/kitchen/temperature",
+                  "value_template": "{{ value_json.celsius }}", "unique_id": "gw_kitchen_t"}
+        topic = "homeassistant/sensor/gw_kitchen/config"
+        exported = bridge_state(self.gateway)["exported"]
+        run = gwctl("publish", "--url", f"ws://127.0.0.1:{self.gateway.ready['ws']}/ws",
+                    "--key-file", self.gateway.ready["key_file"], "--retain", "--topic", topic,
+                    "--data", json.dumps(config))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("retained for later subscribers", run.stdout)
+        wait_for("the export", lambda: bridge_state(self.gateway)["exported"] > exported)
+        home_assistant = self.subscriber("homeassistant/#")  # as Home Assistant, later
+        kept = home_assistant.next(topic=topic)
+        self.assertEqual(kept["retain"], 1)
+        self.assertEqual(json.loads(kept["payload"]), config)
 
     def test_no_echo_when_export_and_import_overlap(self):
         mqtt = self.subscriber("home/#")
