@@ -2,7 +2,7 @@
 
 namespace gw::mqtt {
 
-void ExportQueue::push(ToBroker publication) {
+void ExportQueue::push(transports::Frame frame) {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
@@ -10,18 +10,18 @@ void ExportQueue::push(ToBroker publication) {
       waiting_.pop_front();
       ++dropped_;
     }
-    waiting_.push_back(std::move(publication));
+    waiting_.push_back(std::move(frame));
   }
   changed_.notify_one();
 }
 
-void ExportQueue::put_back(ToBroker publication) {
+void ExportQueue::put_back(transports::Frame frame) {
   std::lock_guard lock(mutex_);
   if (waiting_.size() >= bound_) {
     waiting_.pop_back();  // the newest goes: the one put back is older than every other
     ++dropped_;
   }
-  waiting_.push_front(std::move(publication));
+  waiting_.push_front(std::move(frame));
 }
 
 void ExportQueue::wake() {

@@ -126,34 +126,27 @@ std::shared_ptr<const gateway::Identity> MqttBridge::identity() const {
   return spec_.device.empty() ? identities->shared() : identities->device(spec_.device);
 }
 
-std::optional<Message> MqttBridge::read(std::string_view token) const {
+std::optional<Message> MqttBridge::read(std::string_view token, Age age) const {
   const auto codec = parts_.gateway.codec().current();
   const auto identity = this->identity();
   if (!identity) return std::nullopt;
-  if (!identity->device()) {
-    auto message = codec->decode(token);
-    return message ? std::optional(std::move(*message)) : std::nullopt;
-  }
   auto parsed = codec->parse(token);
   if (!parsed) return std::nullopt;
-  auto opened = codec->open(*parsed, *identity->key, message::unix_now());
+  // What the gateway made may have waited for the broker longer than tokens live.
+  const auto now = age == Age::any ? static_cast<message::UnixSeconds>(parsed->timestamp())
+                                   : message::unix_now();
+  auto opened =
+      identity->device() ? codec->open(*parsed, *identity->key, now) : codec->open(*parsed, now);
   return opened ? std::optional(std::move(opened->message)) : std::nullopt;
 }
 
 void MqttBridge::delivered(const transports::Frame& frame) {
-  const auto message = read(*frame);
-  if (!message) return;  // not under its key any more: the device's key changed meanwhile
-  auto out = to_broker(*message, *frame, spec_.payload);
-  if (const auto* not_exported = std::get_if<NotExported>(&out)) {
-    if (*not_exported == NotExported::came_from_a_bridge) ++echoes_skipped_;
-    return;
-  }
-  queue_.push(std::get<ToBroker>(std::move(out)));
+  queue_.push(frame);
 }
 
 void MqttBridge::replied(const transports::Frame& frame, int status) {
   if (status < 300) return;
-  const auto answer = read(*frame);
+  const auto answer = read(*frame, Age::current);
   const auto text = answer ? answer->text : "(an answer the bridge cannot read)";
   if (answer && answer->cmd == "subscribe") {
     // The bridge's key may not subscribe there: nothing of it is exported, until a restart.
@@ -246,7 +239,7 @@ transports::Frame MqttBridge::import_token(std::string_view topic, std::string_v
     return transports::Frame();
   };
   if (spec_.payload == Payload::fernet) {
-    const auto carried = read(payload);
+    const auto carried = read(payload, Age::current);
     if (!carried) return skip("the payload is not a token under the bridge's key, or has expired");
     if (auto problem = fernet_import_problem(*carried, topic)) return skip(*problem);
     return frame_of(std::string(payload));
@@ -277,20 +270,28 @@ void MqttBridge::export_loop() {
     return in_flight_.size() < window;
   };
   while (!stopping_) {
-    auto publication = queue_.take(std::chrono::milliseconds(200), ready);
-    if (!publication) continue;
+    auto frame = queue_.take(std::chrono::milliseconds(200), ready);
+    if (!frame) continue;
+    const auto message = read(**frame, Age::any);
+    if (!message) continue;  // not under its key any more: the device's key changed meanwhile
+    auto out = to_broker(*message, **frame, spec_.payload);
+    if (const auto* not_exported = std::get_if<NotExported>(&out)) {
+      if (*not_exported == NotExported::came_from_a_bridge) ++echoes_skipped_;
+      continue;
+    }
+    const auto& publication = std::get<ToBroker>(out);
     std::unique_lock lock(in_flight_mutex_);  // before published() can hear of it
     const int mid =
-        client_->publish(publication->topic, publication->payload, spec_.qos, publication->retain);
+        client_->publish(publication.topic, publication.payload, spec_.qos, publication.retain);
     if (mid == MqttClient::no_connection()) {
       lock.unlock();
       connected_ = false;
-      queue_.put_back(std::move(*publication));
+      queue_.put_back(std::move(*frame));
       continue;
     }
     if (mid < 0) {
       ++export_skipped_;
-      log_trouble("the broker cannot take a message on '" + publication->topic +
+      log_trouble("the broker cannot take a message on '" + publication.topic +
                   "' (libmosquitto error " + std::to_string(-mid) + ")");
       continue;
     }

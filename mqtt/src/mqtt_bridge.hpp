@@ -17,6 +17,7 @@
 #include <gw/transports/session.hpp>
 
 #include "bridge_session.hpp"
+#include "broker_mapping.hpp"
 #include "export_queue.hpp"
 #include "mqtt_client.hpp"
 
@@ -93,7 +94,10 @@ class MqttBridge {
   void export_loop();
   // The identity the bridge speaks as, and its key; null when its device is gone.
   std::shared_ptr<const gateway::Identity> identity() const;
-  std::optional<message::Message> read(std::string_view token) const;
+  // A token under the bridge's key: one from the broker must be within the gateway's ttl
+  // (current); one the gateway made may be of any age.
+  enum class Age { current, any };
+  std::optional<message::Message> read(std::string_view token, Age age) const;
   void set_state(std::string state, std::string problem, bool error);
   // Logs at most one line per kind of trouble every 10 s, with how many were not logged.
   void log_trouble(const std::string& text);

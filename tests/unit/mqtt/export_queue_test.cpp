@@ -1,17 +1,17 @@
 #include "export_queue.hpp"
 
 #include <atomic>
+#include <string_view>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 using gw::mqtt::ExportQueue;
-using gw::mqtt::ToBroker;
 using namespace std::chrono_literals;
 
 namespace {
-ToBroker numbered(int n) {
-  return {"t", std::to_string(n), false};
+gw::transports::Frame numbered(int n) {
+  return std::make_shared<const std::string>(std::to_string(n));
 }
 const auto always = [] { return true; };
 }  // namespace
@@ -22,14 +22,14 @@ TEST_CASE("the export queue keeps the newest within its bound and counts the dro
     queue.push(numbered(n));
   CHECK(queue.size() == 3);
   CHECK(queue.dropped() == 2);
-  CHECK(queue.take(0ms, always)->payload == "2");
+  CHECK(**queue.take(0ms, always) == "2");
   // Put back first in line; when full, the newest goes instead.
   queue.put_back(numbered(2));
   queue.put_back(numbered(1));
   CHECK(queue.dropped() == 3);
-  CHECK(queue.take(0ms, always)->payload == "1");
-  CHECK(queue.take(0ms, always)->payload == "2");
-  CHECK(queue.take(0ms, always)->payload == "3");
+  CHECK(**queue.take(0ms, always) == "1");
+  CHECK(**queue.take(0ms, always) == "2");
+  CHECK(**queue.take(0ms, always) == "3");
   CHECK_FALSE(queue.take(0ms, always));
 }
 
@@ -46,7 +46,7 @@ TEST_CASE("the export queue gives nothing until the broker can take it", "[mqtt]
   const auto taken = queue.take(5s, [&] { return ready.load(); });
   waker.join();
   REQUIRE(taken);
-  CHECK(taken->payload == "1");
+  CHECK(**taken == "1");
   queue.push(numbered(2));
   queue.close();
   CHECK_FALSE(queue.take(5s, always));  // closed: nothing more, and no wait
