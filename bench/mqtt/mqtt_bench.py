@@ -103,6 +103,20 @@ def export(gateway, broker, tokens):
     return received, (last or time.monotonic()) - started
 
 
+def publish_alone(gateway, tokens):
+    """The same publisher to a topic nothing exports: what the gateway does without the bridge,
+    until the last reply."""
+    sock, replies = gw_connection(gateway)
+    started = time.monotonic()
+    sender = threading.Thread(target=sock.sendall, args=(b"\n".join(tokens) + b"\n",))
+    sender.start()
+    received = sum(1 for _ in zip(range(len(tokens)), replies))
+    elapsed = time.monotonic() - started
+    sender.join()
+    sock.close()
+    return received, elapsed
+
+
 def import_(gateway, broker, count, path):
     sock, lines = gw_connection(gateway)
     subscribe = {"cmd": "subscribe", "topic": "bench/import/#", "userID": "bench", "id": "s"}
@@ -158,14 +172,17 @@ def main():
         path = lines_file(count, work.name)
         print(f"mosquitto {broker.port} and gatewayd on 127.0.0.1, {os.cpu_count()} cores shared;"
               f" {count} messages of about 10 bytes each way, QoS 0")
-        results = {"peer": [], "export": [], "import": []}
+        results = {"peer": [], "alone": [], "export": [], "import": []}
         for round_ in range(1, args.rounds + 1):
             # Made before the clock starts: Python's Fernet is not what is measured.
-            tokens = [gateway.fernet.encrypt(json.dumps(
-                {"cmd": "publish", "topic": "bench/export/t", "userID": "bench",
-                 "data": {"n": n}}).encode()) for n in range(count)]
+            def tokens_to(topic):
+                return [gateway.fernet.encrypt(json.dumps(
+                    {"cmd": "publish", "topic": topic, "userID": "bench",
+                     "data": {"n": n}}).encode()) for n in range(count)]
+            tokens, alone = tokens_to("bench/export/t"), tokens_to("bench/alone/t")
             rates = {}
             for name, run in (("peer", lambda: peer(broker, count, path)),
+                              ("alone", lambda: publish_alone(gateway, alone)),
                               ("export", lambda: export(gateway, broker, tokens)),
                               ("import", lambda: import_(gateway, broker, count, path))):
                 received, seconds = run()
@@ -174,7 +191,8 @@ def main():
                 print(f"round {round_}: {name:6} {rates[name]:9.0f} messages/s{lost}")
                 results[name].append(rates[name])
             print(f"round {round_}: export / peer {rates['export'] / rates['peer']:.2f}, "
-                  f"import / peer {rates['import'] / rates['peer']:.2f}")
+                  f"import / peer {rates['import'] / rates['peer']:.2f}; "
+                  f"export / the publisher alone {rates['export'] / rates['alone']:.2f}")
         for name in ("export", "import"):
             ratios = [a / b for a, b in zip(results[name], results["peer"])]
             print(f"median {name} / peer: {statistics.median(ratios):.2f}")
