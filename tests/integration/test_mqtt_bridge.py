@@ -206,8 +206,16 @@ class JsonBridge(BridgeCase):
         self.assertEqual(self.gateway.metric("gw_mqtt_connected", bridge="home-broker"), 1)
         self.assertGreaterEqual(self.gateway.metric("gw_mqtt_connects_total", bridge="home-broker"),
                                 1)
-        # In `clients`, the bridge is a client whose transport says what it is.
+        # In `clients`, the bridge is a client whose transport says what it is; and the $gw
+        # feed's stats carry the bridges as /healthz does.
         browser = self.client(WebSocketClient, "lister")
+        self.assertEqual(browser.request(message("auth", args=ADMIN_KEY))["code"], 200)
+        self.assertEqual(browser.request(message("subscribe", topic="$gw/stats"))["code"], 200)
+        stats = wait_for("$gw/stats", lambda: (
+            lambda received: received if received.get("topic") == "$gw/stats" else None)(
+            browser._receive(TIMEOUT)))
+        self.assertEqual(stats["data"]["mqtt"][0]["name"], "home-broker")
+        self.assertEqual(stats["data"]["mqtt"][0]["state"], "connected")
         listed = browser.request(message("clients"))["data"]
         bridges = [c for c in listed if c["transport"] == "mqtt"]
         self.assertEqual(len(bridges), 1, listed)
