@@ -69,7 +69,8 @@ void MqttBridge::start() {
 }
 
 void MqttBridge::stop(std::chrono::milliseconds flush) {
-  if (stopping_.exchange(true)) return;
+  if (stop_called_.exchange(true)) return;
+  // The export thread goes on meanwhile, handing what waits to the broker.
   const auto until = std::chrono::steady_clock::now() + flush;
   const auto waiting = [this] {
     std::lock_guard lock(in_flight_mutex_);
@@ -77,6 +78,10 @@ void MqttBridge::stop(std::chrono::milliseconds flush) {
   };
   while (connected_ && waiting() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::lock_guard lock(room_mutex_);  // a waiting import sees it
+    stopping_ = true;
+  }
   room_.notify_all();
   queue_.close();
   if (exporter_.joinable()) exporter_.join();
@@ -103,12 +108,22 @@ void MqttBridge::open_session() {
               }});
   session_ = session;
   asio::post(strand_->strand, [this, session] { parts_.gateway.handler().on_open(session); });
+  const auto identity = this->identity();
+  if (!identity) {
+    // Its device was removed: under no key at all (never the shared key instead), nothing
+    // crosses until it is back and the gateway restarts.
+    const auto problem = "device '" + spec_.device +
+                         "' is no longer in the devices file: nothing crosses the bridge";
+    spdlog::error("mqtt bridge '{}': {}", spec_.name, problem);
+    std::lock_guard lock(state_mutex_);
+    gateway_problem_ = problem;
+    return;
+  }
   for (const auto& filter : spec_.exports) {
     Message subscribe;
     subscribe.cmd = "subscribe";
     subscribe.topic = filter;
     subscribe.user_id = spec_.name;
-    const auto identity = this->identity();
     const auto codec = parts_.gateway.codec().current();
     auto token = codec->encode(subscribe, gateway::key_for(identity.get(), *codec));
     if (!token) {
@@ -152,7 +167,7 @@ void MqttBridge::replied(const transports::Frame& frame, int status) {
     // The bridge's key may not subscribe there: nothing of it is exported, until a restart.
     spdlog::error("mqtt bridge '{}': cannot export: {}", spec_.name, text);
     std::lock_guard lock(state_mutex_);
-    export_problem_ = "cannot export: " + text;
+    gateway_problem_ = "cannot export: " + text;
     return;
   }
   ++import_refused_;
@@ -331,8 +346,8 @@ void MqttBridge::log_trouble(const std::string& text) {
 
 std::string MqttBridge::problem() const {
   std::lock_guard lock(state_mutex_);
-  if (problem_.empty()) return export_problem_;
-  return export_problem_.empty() ? problem_ : problem_ + "; " + export_problem_;
+  if (problem_.empty()) return gateway_problem_;
+  return gateway_problem_.empty() ? problem_ : problem_ + "; " + gateway_problem_;
 }
 
 MqttBridge::Counts MqttBridge::counts() const {

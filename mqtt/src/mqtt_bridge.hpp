@@ -110,7 +110,8 @@ class MqttBridge {
   ExportQueue queue_;
   std::thread exporter_;
 
-  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stop_called_{false};
+  std::atomic<bool> stopping_{false};  // set under room_mutex_
   std::atomic<bool> connected_{false};
   std::mutex room_mutex_;
   std::condition_variable room_;
@@ -122,7 +123,7 @@ class MqttBridge {
   mutable std::mutex state_mutex_;
   std::string state_ = "connecting";
   std::string problem_ = "not connected yet";
-  std::string export_problem_;  // the gateway refused the export subscriptions
+  std::string gateway_problem_;  // on the gateway's side: exports refused, its device gone
   std::chrono::steady_clock::time_point last_log_{};
   std::uint64_t unlogged_ = 0;
 

@@ -489,6 +489,17 @@ class Permissions(unittest.TestCase):
         self.assertEqual(delivered["userID"], "zigbee-bridge")
         wait_for("the refusal counted", lambda: bridge_state(gateway)["import_refused"] >= 1)
         self.assertEqual(gateway.metric("gw_mqtt_import_refused_total", bridge="zigbee"), 1)
+        # The device removed: the bridge is refused too, and never falls back to the shared key.
+        gateway.write_devices("")
+        problem = wait_for("the device gone", lambda: bridge_state(gateway)["problem"])
+        self.assertIn("device 'zigbee-bridge' is no longer in the devices file", problem)
+        skipped = bridge_state(gateway)["import_skipped"]
+        broker.publish("zigbee2mqtt/y", "after removal")
+        wait_for("skipped", lambda: bridge_state(gateway)["import_skipped"] > skipped)
+        self.assertEqual(health(gateway)["status"], "degraded")
+        browser.ws.settimeout(0.5)
+        with self.assertRaises(Exception):
+            browser.ws.recv()
 
     def test_a_bridge_naming_an_unknown_device_stops_the_start(self):
         gateway = Gateway(config_text=bridge_config("mqtt://127.0.0.1:1", device="nobody",
