@@ -214,6 +214,18 @@ class Gateway:
         return 0.0
 
 
+def wait_until(predicate, what, timeout=TIMEOUT):
+    """Polls `predicate` until it returns something true, which is returned; fails the test
+    naming `what` when `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
 def gwctl(*args, prefix=()):
     """Runs the built gwctl (through `prefix`, such as `ip netns exec NAME`)."""
     return subprocess.run([*prefix, required_program("GWCTL"), *args], capture_output=True,

@@ -9,18 +9,16 @@ import os
 import queue
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
 
-from nats_support import free_port, wait_for_port
+from server_process import TIMEOUT, ServerProcess
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 MOSQUITTO_SUB = shutil.which("mosquitto_sub") or "/usr/bin/mosquitto_sub"
 MOSQUITTO_PUB = shutil.which("mosquitto_pub") or "/usr/bin/mosquitto_pub"
 MOSQUITTO_PASSWD = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
-TIMEOUT = 10
 
 
 class TestCertificates:
@@ -76,22 +74,20 @@ class TestCertificates:
             serialization.NoEncryption()))
 
 
-class Mosquitto:
+class Mosquitto(ServerProcess):
     """One mosquitto broker on 127.0.0.1. `users` ({name: password}) turns anonymous access off;
     `tls` (TestCertificates) makes its listener TLS; `persistent` keeps sessions across a
     restart (so a subscriber's session and what was queued for it survive the broker)."""
+    what = "mosquitto"
+    config_name = "mosquitto.conf"
 
     def __init__(self, port=None, users=None, tls=None, persistent=False, settings=""):
         """`settings`: more lines of mosquitto.conf."""
-        self.settings = settings
-        self.port = port or free_port()
+        super().__init__(port, prefix="gw-mosquitto-")
         self.users = users
         self.tls = tls
         self.persistent = persistent
-        self._directory = tempfile.TemporaryDirectory(prefix="gw-mosquitto-")
-        self.directory = self._directory.name
-        self.log_path = os.path.join(self.directory, "mosquitto.log")
-        self.process = None
+        self.settings = settings
 
     @property
     def url(self):
@@ -120,27 +116,8 @@ class Mosquitto:
             text += "persistence false\n"
         return text + self.settings
 
-    def start(self):
-        config = os.path.join(self.directory, "mosquitto.conf")
-        with open(config, "w") as f:
-            f.write(self.config_text())
-        with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen([MOSQUITTO, "-c", config], stdout=log, stderr=log)
-        wait_for_port(self.port, self.process, "mosquitto")
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=TIMEOUT)
-
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def close(self):
-        self.stop()
-        self._directory.cleanup()
+    def command(self, config_path):
+        return [MOSQUITTO, "-c", config_path]
 
     def client_args(self):
         args = ["-h", "localhost" if self.tls else "127.0.0.1", "-p", str(self.port),
@@ -213,8 +190,8 @@ class Subscriber:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"mosquitto_sub received nothing{' on ' + topic if topic else ''}"
-                                     f" within {timeout} s")
+                where = f" on {topic}" if topic else ""
+                raise AssertionError(f"mosquitto_sub received nothing{where} within {timeout} s")
             try:
                 received = self.messages.get(timeout=left)
             except queue.Empty:

@@ -2,45 +2,23 @@
 ports only; alone or three routed together as a NATS cluster."""
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
+
+from server_process import ServerProcess, free_port
 
 NATS_SERVER = shutil.which("nats-server") or "/usr/bin/nats-server"
-TIMEOUT = 10
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, what):
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port} within {TIMEOUT} s")
-
-
-class NatsServer:
+class NatsServer(ServerProcess):
     """One nats-server with JetStream, on loopback; `routes` makes it one of a NATS cluster."""
+    config_name = "nats.conf"
 
     def __init__(self, name="n1", port=None, cluster_port=None, routes=()):
+        super().__init__(port, prefix=f"gw-nats-{name}-")
         self.name = name
-        self.port = port or free_port()
+        self.what = f"nats-server {name}"
         self.cluster_port = cluster_port
         self.routes = list(routes)
-        self._directory = tempfile.TemporaryDirectory(prefix=f"gw-nats-{name}-")
-        self.store = os.path.join(self._directory.name, "jetstream")
-        self.process = None
+        self.store = os.path.join(self.directory, "jetstream")
 
     @property
     def url(self):
@@ -55,28 +33,8 @@ class NatsServer:
                      f' routes: [{routes}] }}\n')
         return text
 
-    def start(self):
-        config = os.path.join(self._directory.name, "nats.conf")
-        with open(config, "w") as f:
-            f.write(self.config_text())
-        self.log_path = os.path.join(self._directory.name, "nats.log")
-        with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen([NATS_SERVER, "-c", config], stdout=log, stderr=log)
-        wait_for_port(self.port, self.process, f"nats-server {self.name}")
-        return self
-
-    def stop(self, kill=False):
-        if self.process and self.process.poll() is None:
-            self.process.kill() if kill else self.process.terminate()
-            self.process.wait(timeout=TIMEOUT)
-
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def close(self):
-        self.stop()
-        self._directory.cleanup()
+    def command(self, config_path):
+        return [NATS_SERVER, "-c", config_path]
 
 
 def nats_cluster(size=3):

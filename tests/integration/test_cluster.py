@@ -12,7 +12,7 @@ import unittest
 
 import requests
 
-from gateway_support import TIMEOUT, Gateway, Listener, gwctl, json_lines, message
+from gateway_support import TIMEOUT, Gateway, Listener, gwctl, json_lines, message, wait_until
 from nats_support import NatsServer, nats_cluster
 from session_clients import HttpClient, TcpClient, UdpClient, WebSocketClient
 from test_services import Provider, doubled
@@ -20,16 +20,6 @@ from test_services import Provider, doubled
 TRANSPORTS = [HttpClient, WebSocketClient, TcpClient, UdpClient]
 ADMIN_KEY = "cluster-admin-key-for-tests"
 _names = itertools.count(1)
-
-
-def wait_until(predicate, what, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 def health(gateway):

@@ -14,7 +14,7 @@ import unittest
 import websocket
 from cryptography.fernet import Fernet, InvalidToken
 
-from gateway_support import TIMEOUT, Gateway, gwctl, message
+from gateway_support import TIMEOUT, Gateway, gwctl, message, wait_until
 from session_clients import CLIENT_CLASSES, HttpClient, TcpClient, UdpClient, WebSocketClient
 
 SENSOR_KEY = Fernet.generate_key().decode()
@@ -42,14 +42,6 @@ def as_device(cls, gateway, name, key):
     if cls is WebSocketClient:
         return cls(gateway, name, fernet=key, device=name)
     return cls(gateway, name, fernet=key)
-
-
-def wait_for(condition, what, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        time.sleep(0.02)
 
 
 class DeviceGatewayCase(unittest.TestCase):
@@ -384,7 +376,7 @@ class BadDevicesFile(unittest.TestCase):
         gateway.start()
         gateway.write_devices(SENSOR_ENTRY + device_entry("broken", "not-a-key"))
         gateway.process.send_signal(signal.SIGHUP)
-        wait_for(lambda: "kept the devices in use" in gateway.stderr(), "the error logged")
+        wait_until(lambda: "kept the devices in use" in gateway.stderr(), "the error logged")
         self.assertIn("(device 'broken'): the key is not a Fernet key", gateway.stderr())
         sensor = as_device(HttpClient, gateway, "kitchen-sensor", SENSOR)
         self.addCleanup(sensor.close)

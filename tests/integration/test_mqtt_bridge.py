@@ -10,7 +10,7 @@ import unittest
 
 from cryptography.fernet import Fernet
 
-from gateway_support import TIMEOUT, Gateway, gwctl, message
+from gateway_support import TIMEOUT, Gateway, gwctl, message, wait_until
 from mqtt_support import Mosquitto, Subscriber, TestCertificates
 from session_clients import UdpClient, WebSocketClient
 
@@ -40,20 +40,17 @@ def bridge_state(gateway, index=0):
     return health(gateway)["mqtt"][index]
 
 
-def wait_for(what, check, timeout=TIMEOUT):
-    """Polls `check` until it returns something true, which is returned."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not within {timeout} s")
+def bridge_state_when(gateway, condition, what, index=0):
+    """The bridge's state in /healthz once `condition` holds of it."""
+    def state_if():
+        state = bridge_state(gateway, index)
+        return state if condition(state) else None
+    return wait_until(state_if, what)
 
 
 def wait_connected(gateway, index=0):
-    return wait_for("the bridge connected",
-                    lambda: bridge_state(gateway, index)["state"] == "connected")
+    return bridge_state_when(gateway, lambda state: state["state"] == "connected",
+                             "the bridge connected", index)
 
 
 class BridgeCase(unittest.TestCase):
@@ -120,12 +117,17 @@ class JsonBridge(BridgeCase):
         # A retained MQTT message is retained in gw for later subscribers.
         imported = bridge_state(self.gateway)["imported"]
         self.broker.publish("zigbee2mqtt/hall/config", '{"name": "hall"}', retain=True)
-        wait_for("the import", lambda: bridge_state(self.gateway)["imported"] > imported)
+        wait_until(lambda: bridge_state(self.gateway)["imported"] > imported, "the import")
         browser = self.client(WebSocketClient, "late-browser")
-        reply = wait_for("the retained message in gw", lambda: (
-            lambda r: r if r["data"]["retained"] == 1 else
-            browser.request(message("unsubscribe", topic="zigbee2mqtt/hall/config")) and None)(
-            browser.request(message("subscribe", topic="zigbee2mqtt/hall/config"))))
+
+        def subscribed_with_the_retained():  # the import may still be on its way in
+            reply = browser.request(message("subscribe", topic="zigbee2mqtt/hall/config"))
+            if reply["data"]["retained"] == 1:
+                return reply
+            browser.request(message("unsubscribe", topic="zigbee2mqtt/hall/config"))
+            return None
+
+        reply = wait_until(subscribed_with_the_retained, "the retained message in gw")
         self.assertEqual(reply["code"], 200)
         delivered = browser.next_delivery()
         self.assertTrue(delivered.get("retain"), delivered)
@@ -137,7 +139,7 @@ class JsonBridge(BridgeCase):
         reply = sensor.request(message("publish", topic="home/hall/config", retain=True,
                                        data={"unit": "C"}))
         self.assertTrue(reply["data"]["retained"], reply)
-        wait_for("the export", lambda: bridge_state(self.gateway)["exported"] > exported)
+        wait_until(lambda: bridge_state(self.gateway)["exported"] > exported, "the export")
         later = self.subscriber("home/hall/config")
         kept = later.next(topic="home/hall/config")
         self.assertEqual(kept["retain"], 1)
@@ -153,7 +155,7 @@ class JsonBridge(BridgeCase):
                     "--data", json.dumps(config))
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertIn("retained for later subscribers", run.stdout)
-        wait_for("the export", lambda: bridge_state(self.gateway)["exported"] > exported)
+        wait_until(lambda: bridge_state(self.gateway)["exported"] > exported, "the export")
         home_assistant = self.subscriber("homeassistant/#")  # as Home Assistant, later
         kept = home_assistant.next(topic=topic)
         self.assertEqual(kept["retain"], 1)
@@ -188,9 +190,9 @@ class JsonBridge(BridgeCase):
         self.broker.publish("tasmota/" + "x" * 300, "x")              # gw topics: 256 bytes
         self.broker.publish("tasmota/fine", "still serving")
         self.assertEqual(browser.next_delivery()["text"], "still serving")
-        after = wait_for("the skips counted", lambda: (
-            lambda state: state if state["import_skipped"] >= before["import_skipped"] + 2
-            else None)(bridge_state(self.gateway)))
+        after = bridge_state_when(
+            self.gateway, lambda state: state["import_skipped"] >= before["import_skipped"] + 2,
+            "the skips counted")
         self.assertEqual(after["state"], "connected")
         self.assertIn("gw_mqtt_import_skipped_total", self.gateway.metrics())
 
@@ -211,9 +213,9 @@ class JsonBridge(BridgeCase):
         browser = self.client(WebSocketClient, "lister")
         self.assertEqual(browser.request(message("auth", args=ADMIN_KEY))["code"], 200)
         self.assertEqual(browser.request(message("subscribe", topic="$gw/stats"))["code"], 200)
-        stats = wait_for("$gw/stats", lambda: (
-            lambda received: received if received.get("topic") == "$gw/stats" else None)(
-            browser._receive(TIMEOUT)))
+        stats = browser._receive(TIMEOUT)
+        while stats.get("topic") != "$gw/stats":  # each read waits at most TIMEOUT
+            stats = browser._receive(TIMEOUT)
         self.assertEqual(stats["data"]["mqtt"][0]["name"], "home-broker")
         self.assertEqual(stats["data"]["mqtt"][0]["state"], "connected")
         listed = browser.request(message("clients"))["data"]
@@ -229,9 +231,10 @@ class JsonBridge(BridgeCase):
                   if c["transport"] == "mqtt"]
         self.assertEqual(len(before), 1)
         self.assertEqual(admin.request(message("kick", args=before[0]))["code"], 200)
-        after = wait_for("the bridge back", lambda: [
+        after = wait_until(lambda: [
             c["id"] for c in admin.request(message("clients"))["data"]
-            if c["transport"] == "mqtt" and c["id"] != before[0] and c["subscriptions"]])
+            if c["transport"] == "mqtt" and c["id"] != before[0] and c["subscriptions"]],
+            "the bridge back")
         self.assertEqual(len(after), 1)
         mqtt = self.subscriber("home/#")
         sensor = self.client(UdpClient, "after-kick")
@@ -272,14 +275,16 @@ class FernetBridge(BridgeCase):
         self.broker.publish("sealed/lock", Fernet(Fernet.generate_key()).encrypt(
             json.dumps(body).encode()).decode())
         self.broker.publish("sealed/other", fernet.encrypt(json.dumps(body).encode()).decode())
-        wait_for("three skipped", lambda: bridge_state(self.gateway)["import_skipped"] >= before + 3)
+        bridge_state_when(self.gateway, lambda state: state["import_skipped"] >= before + 3,
+                          "three skipped")
         # A token replayed on the broker is acted on once.
         token = fernet.encrypt(json.dumps(dict(body, data={"n": 1})).encode()).decode()
         self.broker.publish("sealed/lock", token)
         self.assertEqual(browser.next_delivery()["data"], {"n": 1})
         refused = bridge_state(self.gateway)["import_refused"]
         self.broker.publish("sealed/lock", token)
-        wait_for("the replay refused", lambda: bridge_state(self.gateway)["import_refused"] > refused)
+        bridge_state_when(self.gateway, lambda state: state["import_refused"] > refused,
+                          "the replay refused")
         self.assertEqual(browser.deliveries, [])
 
 
@@ -340,7 +345,8 @@ class BrokerAway(unittest.TestCase):
         self.assertNotEqual(state["mqtt"][0]["state"], "connected")
         sensor = UdpClient(gateway, "sensor")
         self.addCleanup(sensor.close)
-        self.assertEqual(sensor.request(message("publish", topic="garden/t", text="x"))["code"], 200)
+        reply = sensor.request(message("publish", topic="garden/t", text="x"))
+        self.assertEqual(reply["code"], 200)
         broker.start()
         wait_connected(gateway)
         self.assertEqual(health(gateway)["status"], "ok")
@@ -350,16 +356,15 @@ class BrokerAway(unittest.TestCase):
         sensor.request(message("publish", topic="home/t", text="before"))
         self.assertEqual(mqtt.next(topic="home/t")["payload"], "before")
         broker.stop()
-        wait_for("the bridge lost the broker",
-                 lambda: bridge_state(gateway)["state"] != "connected")
+        bridge_state_when(gateway, lambda state: state["state"] != "connected",
+                          "the bridge lost the broker")
         self.assertEqual(health(gateway)["status"], "degraded")
         self.assertIn("flaky", health(gateway)["mqtt"][0]["name"])
         # Eight while it is away: the queue holds five, the three oldest are dropped and counted.
         for n in range(8):
             reply = sensor.request(message("publish", topic="home/t", text=f"away {n}"))
             self.assertEqual(reply["code"], 200, reply)
-        state = wait_for("five queued", lambda: (
-            lambda s: s if s["export_queue"] == 5 else None)(bridge_state(gateway)))
+        state = bridge_state_when(gateway, lambda state: state["export_queue"] == 5, "five queued")
         self.assertEqual(state["export_dropped"], 3)
         self.assertEqual(gateway.metric("gw_mqtt_export_dropped_total", bridge="flaky"), 3)
         self.assertEqual(gateway.metric("gw_mqtt_connected", bridge="flaky"), 0)
@@ -405,7 +410,7 @@ class Credentials(unittest.TestCase):
             f.write("wrong staple\n")
         os.chmod(password, 0o600)
         gateway.start()
-        problem = wait_for("the refusal", lambda: bridge_state(gateway)["problem"])
+        problem = wait_until(lambda: bridge_state(gateway)["problem"], "the refusal")
         self.assertIn("refused", problem)
         self.assertIn("username and password_file", problem)
         self.assertEqual(bridge_state(gateway)["state"], "refused")
@@ -456,8 +461,8 @@ class Tls(unittest.TestCase):
                                                      export=["home/#"]))
         self.addCleanup(doubting.close)
         doubting.start()
-        state = wait_for("the failure", lambda: (
-            lambda s: s if s["state"] == "disconnected" else None)(bridge_state(doubting)))
+        state = bridge_state_when(doubting, lambda state: state["state"] == "disconnected",
+                                  "the failure")
         self.assertIn("certificate verify failed", state["problem"])
         self.assertEqual(health(doubting)["status"], "degraded")
 
@@ -487,15 +492,15 @@ class Permissions(unittest.TestCase):
         delivered = browser.next_delivery()
         self.assertEqual(delivered["text"], "allowed")
         self.assertEqual(delivered["userID"], "zigbee-bridge")
-        wait_for("the refusal counted", lambda: bridge_state(gateway)["import_refused"] >= 1)
+        wait_until(lambda: bridge_state(gateway)["import_refused"] >= 1, "the refusal counted")
         self.assertEqual(gateway.metric("gw_mqtt_import_refused_total", bridge="zigbee"), 1)
         # The device removed: the bridge is refused too, and never falls back to the shared key.
         gateway.write_devices("")
-        problem = wait_for("the device gone", lambda: bridge_state(gateway)["problem"])
+        problem = wait_until(lambda: bridge_state(gateway)["problem"], "the device gone")
         self.assertIn("device 'zigbee-bridge' is no longer in the devices file", problem)
         skipped = bridge_state(gateway)["import_skipped"]
         broker.publish("zigbee2mqtt/y", "after removal")
-        wait_for("skipped", lambda: bridge_state(gateway)["import_skipped"] > skipped)
+        wait_until(lambda: bridge_state(gateway)["import_skipped"] > skipped, "skipped")
         self.assertEqual(health(gateway)["status"], "degraded")
         browser.ws.settimeout(0.5)
         with self.assertRaises(Exception):

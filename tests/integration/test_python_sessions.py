@@ -15,7 +15,7 @@ sys.path.insert(0, PACKAGE)
 
 from gw_client import AsyncClient, Client, GatewayError, discover, key_from_file  # noqa: E402
 
-from gateway_support import TIMEOUT, GatewayTestCase  # noqa: E402
+from gateway_support import TIMEOUT, GatewayTestCase, wait_until  # noqa: E402
 
 PORT_OF = {"websocket": "ws", "tcp": "tcp", "udp": "udp", "http": "http"}
 
@@ -73,15 +73,6 @@ class CuttableProxy:
         self.cut()
 
 
-def wait_for(condition, what):
-    event = threading.Event()
-    for _ in range(int(TIMEOUT / 0.05)):
-        if condition():
-            return
-        event.wait(0.05)
-    raise AssertionError(f"not within {TIMEOUT} s: {what}")
-
-
 class PythonSessions(GatewayTestCase):
 
     def key(self):
@@ -105,16 +96,16 @@ class PythonSessions(GatewayTestCase):
                 client.subscribe("py/roam/#", got.append)
                 session_id = client.id
                 proxy.cut()
-                wait_for(lambda: not client.connected or client.reconnects, "the loss is seen")
+                wait_until(lambda: not client.connected or client.reconnects, "the loss is seen")
                 # Meanwhile the session is away: what is sent to it waits in its mailbox.
                 sender = self.connect("http", f"py-sender-{transport}")
                 sender.send(client.id, "while you were away")
                 sender.publish("py/roam/x", {"n": 1})
-                wait_for(lambda: client.reconnects == 1, "the client connects again")
+                wait_until(lambda: client.reconnects == 1, "the client connects again")
                 self.assertEqual(client.id, session_id)
                 message = client.receive(TIMEOUT)
                 self.assertEqual(message["text"], "while you were away")
-                wait_for(lambda: got, "the publication that waited")
+                wait_until(lambda: got, "the publication that waited")
                 self.assertEqual(got[0]["data"], {"n": 1})
                 # Its service is provided again, on the new connection.
                 self.assertEqual(sender.call(f"py-echo-{transport}", text="back")["text"], "back")
@@ -126,7 +117,7 @@ class PythonSessions(GatewayTestCase):
         self.assertTrue(token)
         first._transport.close()  # killed: the stream ends without bye, so the session waits
         sender = self.connect("http", "py-restart-sender")
-        wait_for(lambda: any(c.get("away") for c in sender.request("clients")["data"]
+        wait_until(lambda: any(c.get("away") for c in sender.request("clients")["data"]
                              if c["id"] == session_id), "the gateway sees it away")
         sender.publish("py/restart/x", {"n": 2})
         again = self.connect("tcp", "py-restarted", resume=token)  # over the same transport
