@@ -62,33 +62,37 @@ struct Family {
   const char* name;
   const char* type;
   const char* help;
-  std::uint64_t MqttBridge::Counts::*count;
+  std::uint64_t (*value)(const MqttBridge::Counts&);
 };
 
 constexpr Family families[] = {
+    {"gw_mqtt_connected", "gauge", "Whether a bridge is connected to its broker.",
+     [](const MqttBridge::Counts& c) -> std::uint64_t { return c.connected ? 1 : 0; }},
+    {"gw_mqtt_export_queue", "gauge", "Messages waiting for a bridge's broker.",
+     [](const MqttBridge::Counts& c) -> std::uint64_t { return c.export_queue; }},
     {"gw_mqtt_exported_total", "counter",
      "Messages a bridge handed to its broker, acknowledged (QoS 1) or written (QoS 0).",
-     &MqttBridge::Counts::exported},
+     [](const MqttBridge::Counts& c) { return c.exported; }},
     {"gw_mqtt_imported_total", "counter", "Messages from a bridge's broker handed to the gateway.",
-     &MqttBridge::Counts::imported},
+     [](const MqttBridge::Counts& c) { return c.imported; }},
     {"gw_mqtt_export_dropped_total", "counter",
      "Messages to export dropped because the bridge's queue was full (the broker away or slow).",
-     &MqttBridge::Counts::export_dropped},
+     [](const MqttBridge::Counts& c) { return c.export_dropped; }},
     {"gw_mqtt_export_skipped_total", "counter",
      "Messages to export the broker would not take (libmosquitto refused them).",
-     &MqttBridge::Counts::export_skipped},
+     [](const MqttBridge::Counts& c) { return c.export_skipped; }},
     {"gw_mqtt_import_skipped_total", "counter",
      "Messages from the broker gw cannot carry (their topic, or a payload that is not what "
      "the bridge's payload setting expects).",
-     &MqttBridge::Counts::import_skipped},
+     [](const MqttBridge::Counts& c) { return c.import_skipped; }},
     {"gw_mqtt_import_refused_total", "counter",
      "Imported messages the gateway refused (the bridge's permissions, a full store).",
-     &MqttBridge::Counts::import_refused},
+     [](const MqttBridge::Counts& c) { return c.import_refused; }},
     {"gw_mqtt_echoes_skipped_total", "counter",
      "Publications not exported because they came in from MQTT (no loops).",
-     &MqttBridge::Counts::echoes_skipped},
+     [](const MqttBridge::Counts& c) { return c.echoes_skipped; }},
     {"gw_mqtt_connects_total", "counter", "Connections a bridge made to its broker.",
-     &MqttBridge::Counts::connects},
+     [](const MqttBridge::Counts& c) { return c.connects; }},
 };
 
 std::string label_of(const MqttBridge& bridge) {
@@ -112,21 +116,12 @@ std::string MqttBridges::metrics() const {
   std::vector<std::pair<std::string, MqttBridge::Counts>> counted;
   for (const auto& bridge : bridges_)
     counted.emplace_back(label_of(*bridge), bridge->counts());
-  std::string text =
-      "# HELP gw_mqtt_connected Whether a bridge is connected to its broker.\n"
-      "# TYPE gw_mqtt_connected gauge\n";
-  for (const auto& [label, counts] : counted)
-    text += "gw_mqtt_connected" + label + (counts.connected ? " 1\n" : " 0\n");
-  text +=
-      "# HELP gw_mqtt_export_queue Messages waiting for a bridge's broker.\n"
-      "# TYPE gw_mqtt_export_queue gauge\n";
-  for (const auto& [label, counts] : counted)
-    text += "gw_mqtt_export_queue" + label + " " + std::to_string(counts.export_queue) + "\n";
+  std::string text;
   for (const auto& family : families) {
     text += std::string("# HELP ") + family.name + " " + family.help + "\n# TYPE " + family.name +
             " " + family.type + "\n";
     for (const auto& [label, counts] : counted)
-      text += family.name + label + " " + std::to_string(counts.*family.count) + "\n";
+      text += family.name + label + " " + std::to_string(family.value(counts)) + "\n";
   }
   return text;
 }

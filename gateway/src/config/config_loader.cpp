@@ -8,6 +8,7 @@
 #include <gw/gateway/topic.hpp>
 #include <gw/message/private_file.hpp>
 
+#include "config_blocks.hpp"
 #include "mqtt_tables.hpp"
 
 namespace gw::gateway {
@@ -69,59 +70,33 @@ std::string table_field(const toml::table& entry, std::string_view field,
 
 // [[tables]]: name, file and key for each lookup table.
 void apply_tables(Config& config, const toml::node& node, const std::filesystem::path& path) {
-  const auto* entries = node.as_array();
-  if (!entries)
-    throw ConfigError("config file " + path.string() + ": tables must be [[tables]] blocks");
-  for (const auto& element : *entries) {
-    const auto where =
-        "[[tables]] in " + path.string() + " line " + std::to_string(element.source().begin.line);
-    const auto* entry = element.as_table();
-    if (!entry) throw ConfigError(where + ": expected a table");
-    TableSpec spec{table_field(*entry, "name", where), table_field(*entry, "file", where),
-                   table_field(*entry, "key", where)};
-    for (const auto& [name, value] : *entry)
+  for_each_block(node, path, "tables", [&](const toml::table& entry, const std::string& where) {
+    TableSpec spec{table_field(entry, "name", where), table_field(entry, "file", where),
+                   table_field(entry, "key", where)};
+    for (const auto& [name, value] : entry)
       if (name != "name" && name != "file" && name != "key")
         throw ConfigError(where + ": unknown field " + std::string(name.str()));
     for (const auto& other : config.tables)
       if (other.name == spec.name)
         throw ConfigError(where + ": a second table '" + spec.name + "'");
     config.tables.push_back(std::move(spec));
-  }
-}
-
-// A whole number field of a [[history]] block, from `low` to `high`.
-std::size_t history_number(const toml::table& entry, std::string_view field, std::size_t fallback,
-                           std::size_t low, std::size_t high, const std::string& where) {
-  const auto* node = entry.get(field);
-  if (!node) return fallback;
-  const auto number = node->value_exact<std::int64_t>();
-  if (!number || *number < static_cast<std::int64_t>(low) ||
-      *number > static_cast<std::int64_t>(high))
-    throw ConfigError(where + ": " + std::string(field) + " must be a whole number from " +
-                      std::to_string(low) + " to " + std::to_string(high));
-  return static_cast<std::size_t>(*number);
+  });
 }
 
 // [[history]]: filter, messages and seconds for each set of topics that keeps history.
 void apply_history(Config& config, const toml::node& node, const std::filesystem::path& path) {
-  const auto* entries = node.as_array();
-  if (!entries)
-    throw ConfigError("config file " + path.string() + ": history must be [[history]] blocks");
-  for (const auto& element : *entries) {
-    const auto where =
-        "[[history]] in " + path.string() + " line " + std::to_string(element.source().begin.line);
-    const auto* entry = element.as_table();
-    if (!entry) throw ConfigError(where + ": expected a table");
-    const auto* filter = entry->get("filter");
+  for_each_block(node, path, "history", [&](const toml::table& entry, const std::string& where) {
+    const auto* filter = entry.get("filter");
     const auto text = filter ? filter->value_exact<std::string>() : std::nullopt;
     if (!text)
       throw ConfigError(where + ": needs filter = \"...\" (a topic filter, such as \"home/#\")");
     if (auto problem = topic::check_filter(*text)) throw ConfigError(where + ": " + *problem);
     HistorySpec spec{*text};
-    spec.messages = history_number(*entry, "messages", spec.messages, 1, 100000, where);
-    spec.seconds = std::chrono::seconds(history_number(
-        *entry, "seconds", static_cast<std::size_t>(spec.seconds.count()), 1, 366 * 86400, where));
-    for (const auto& [name, value] : *entry)
+    spec.messages = static_cast<std::size_t>(whole_number_field(
+        entry, "messages", static_cast<std::int64_t>(spec.messages), 1, 100000, where));
+    spec.seconds = std::chrono::seconds(
+        whole_number_field(entry, "seconds", spec.seconds.count(), 1, 366 * 86400, where));
+    for (const auto& [name, value] : entry)
       if (name != "filter" && name != "messages" && name != "seconds")
         throw ConfigError(where + ": unknown field " + std::string(name.str()) +
                           " (filter, messages and seconds)");
@@ -129,7 +104,7 @@ void apply_history(Config& config, const toml::node& node, const std::filesystem
       if (other.filter == spec.filter)
         throw ConfigError(where + ": a second [[history]] for '" + spec.filter + "'");
     config.history.push_back(std::move(spec));
-  }
+  });
 }
 
 // "[gateway], [listeners], ..., [log]": the sections of the option table, in its order.

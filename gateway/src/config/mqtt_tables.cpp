@@ -7,6 +7,7 @@
 
 #include <gw/gateway/topic.hpp>
 
+#include "config_blocks.hpp"
 #include "toml_text.hpp"
 
 namespace gw::gateway {
@@ -31,17 +32,6 @@ std::string text_field(const toml::table& entry, std::string_view field, const s
   const auto text = node->value_exact<std::string>();
   if (!text) throw ConfigError(where + ": " + std::string(field) + " must be a string");
   return *text;
-}
-
-std::int64_t number_field(const toml::table& entry, std::string_view field, std::int64_t fallback,
-                          std::int64_t low, std::int64_t high, const std::string& where) {
-  const auto* node = entry.get(field);
-  if (!node) return fallback;
-  const auto number = node->value_exact<std::int64_t>();
-  if (!number || *number < low || *number > high)
-    throw ConfigError(where + ": " + std::string(field) + " must be a whole number from " +
-                      std::to_string(low) + " to " + std::to_string(high));
-  return *number;
 }
 
 // A list of topic filters (a string alone counts as a list of one).
@@ -142,17 +132,17 @@ MqttBridgeSpec read_table(const toml::table& entry, const std::string& where) {
     spec.payload = MqttBridgeSpec::Payload::fernet;
   else if (!payload.empty() && payload != "json")
     throw ConfigError(where + ": payload must be \"json\" or \"fernet\", not '" + payload + "'");
-  spec.qos = static_cast<int>(number_field(entry, "qos", spec.qos, 0, 1, where));
-  spec.queue = static_cast<std::size_t>(
-      number_field(entry, "queue", static_cast<std::int64_t>(spec.queue), 1, 1'000'000, where));
-  spec.rate = static_cast<double>(
-      number_field(entry, "rate", static_cast<std::int64_t>(spec.rate), 0, 10'000'000, where));
+  spec.qos = static_cast<int>(whole_number_field(entry, "qos", spec.qos, 0, 1, where));
+  spec.queue = static_cast<std::size_t>(whole_number_field(
+      entry, "queue", static_cast<std::int64_t>(spec.queue), 1, 1'000'000, where));
+  spec.rate = static_cast<double>(whole_number_field(
+      entry, "rate", static_cast<std::int64_t>(spec.rate), 0, 10'000'000, where));
   spec.keepalive = std::chrono::seconds(
-      number_field(entry, "keepalive", spec.keepalive.count(), 5, 3600, where));
+      whole_number_field(entry, "keepalive", spec.keepalive.count(), 5, 3600, where));
   spec.retry_min = std::chrono::seconds(
-      number_field(entry, "retry_min", spec.retry_min.count(), 1, 3600, where));
+      whole_number_field(entry, "retry_min", spec.retry_min.count(), 1, 3600, where));
   spec.retry_max = std::chrono::seconds(
-      number_field(entry, "retry_max", spec.retry_max.count(), 1, 3600, where));
+      whole_number_field(entry, "retry_max", spec.retry_max.count(), 1, 3600, where));
   if (spec.retry_max < spec.retry_min)
     throw ConfigError(where + ": retry_max must be at least retry_min");
   return spec;
@@ -161,15 +151,8 @@ MqttBridgeSpec read_table(const toml::table& entry, const std::string& where) {
 }  // namespace
 
 void apply_mqtt_tables(Config& config, const toml::node& node, const std::filesystem::path& path) {
-  const auto* entries = node.as_array();
-  if (!entries)
-    throw ConfigError("config file " + path.string() + ": mqtt must be [[mqtt]] blocks");
-  for (const auto& element : *entries) {
-    const auto where =
-        "[[mqtt]] in " + path.string() + " line " + std::to_string(element.source().begin.line);
-    const auto* entry = element.as_table();
-    if (!entry) throw ConfigError(where + ": expected a table");
-    auto spec = read_table(*entry, where);
+  for_each_block(node, path, "mqtt", [&](const toml::table& entry, const std::string& where) {
+    auto spec = read_table(entry, where);
     for (const auto& other : config.mqtt) {
       if (other.name == spec.name)
         throw ConfigError(where + ": a second bridge named '" + spec.name +
@@ -179,7 +162,7 @@ void apply_mqtt_tables(Config& config, const toml::node& node, const std::filesy
                           "' is another bridge's; a broker lets one connection have it");
     }
     config.mqtt.push_back(std::move(spec));
-  }
+  });
 }
 
 std::string render_mqtt_tables(const Config& config) {
