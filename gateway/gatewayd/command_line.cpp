@@ -32,6 +32,8 @@ std::optional<int> parse_command_line(int argc, char** argv, CommandLine& out) {
       "Each option is also read from the config file ([section] key, see --print-config) and\n"
       "from the environment variable GW_<OPTION> (GW_HTTP_PORT=0, GW_LOG_LEVEL=debug, ...).\n"
       "The config file is read first, then the environment, then these flags.\n"
+      "Lookup tables ([[tables]]), topic history ([[history]]) and bridges to MQTT brokers\n"
+      "([[mqtt]]) are blocks of the config file only; its comments show each.\n"
       "On first start the data directory gets a commented config file and a key file (0600).");
   app.add_flag("--print-config", out.print_config,
                "Print the configuration that results from file, environment and flags, then exit");
