@@ -80,6 +80,18 @@ std::string TopView::text(std::size_t rows) const {
                cluster.value("problem", nlohmann::json()).is_string()
                    ? (", " + cluster["problem"].get<std::string>()).c_str()
                    : "");
+  // The gateway's MQTT bridges, each on a line: where it stands and what it carried.
+  for (const auto& bridge : stats_.value("mqtt", nlohmann::json::array())) {
+    if (!bridge.is_object()) continue;
+    const auto problem = bridge.value("problem", nlohmann::json());
+    out += row("mqtt %s: %s, exported %s, imported %s, queued %s%s",
+               bridge.value("name", std::string()).c_str(),
+               bridge.value("state", std::string()).c_str(),
+               number(bridge.value("exported", nlohmann::json())).c_str(),
+               number(bridge.value("imported", nlohmann::json())).c_str(),
+               number(bridge.value("export_queue", nlohmann::json())).c_str(),
+               problem.is_string() ? (" (" + problem.get<std::string>() + ")").c_str() : "");
+  }
   out += "\n" + row("%-10s %8s %10s %10s", "transport", "clients", "in/s", "out/s");
   for (const auto& [transport, count] : clients.items())
     out += row("%-10s %8s %10s %10s", transport.c_str(), number(count).c_str(),

@@ -222,6 +222,16 @@ class JsonBridge(BridgeCase):
         bridges = [c for c in listed if c["transport"] == "mqtt"]
         self.assertEqual(len(bridges), 1, listed)
         self.assertTrue(bridges[0]["id"].startswith("mqtt:"))
+        # gwctl top shows it too.
+        admin_key_file = os.path.join(self.gateway.data_dir, "admin-key")
+        with open(admin_key_file, "w") as f:
+            f.write(ADMIN_KEY + "\n")
+        os.chmod(admin_key_file, 0o600)
+        run = gwctl("top", "--url", f"ws://127.0.0.1:{self.gateway.ready['ws']}/ws",
+                    "--key-file", self.gateway.ready["key_file"], "--admin-key-file",
+                    admin_key_file, "--count", "1")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertRegex(run.stdout, r"mqtt home-broker: connected, exported \d+, imported \d+")
 
 
     def test_a_kicked_bridge_joins_again_and_goes_on_exporting(self):
