@@ -121,8 +121,10 @@ async function main() {
   const devicesDataDir = mkdtempSync(path.join(tmpdir(), 'gw-browser-devices-'));
   const artifacts = env('GW_ARTIFACTS_DIR');
   mkdirSync(artifacts, { recursive: true });
-  // The doors keep a history, which a console subscribing later is shown first.
-  writeFileSync(path.join(dataDir, 'gatewayd.toml'), '[[history]]\nfilter = "doors/#"\n');
+  // The doors keep a history, which a console subscribing later is shown first; and a bridge
+  // to an MQTT broker that is not there, whose state the overview shows.
+  writeFileSync(path.join(dataDir, 'gatewayd.toml'), '[[history]]\nfilter = "doors/#"\n' +
+    '[[mqtt]]\nname = "nowhere"\nbroker = "mqtt://127.0.0.1:1"\nexport = ["nowhere/#"]\n');
   // Pings each second, so that the pages' round trips are in the Clients panel soon.
   const adminKey = 'browser admin key 1234';
   const { info, key } = await startGateway(dataDir, ['--ping-every', '1', '--admin-key', adminKey]);
@@ -257,6 +259,9 @@ async function main() {
       return points.length === 2 && points.every((count) => count >= 3);
     });
     assert.equal(await one.locator('#overview .uplot').count(), 2);
+    // The MQTT bridge, with why it is not connected.
+    await one.locator('#overview-summary', { hasText: /MQTT nowhere: disconnected \(cannot connect to 127\.0\.0\.1:1/ })
+      .waitFor({ timeout: waitLimitMs });
     // A click on the topic fills the log with it.
     await kitchenRow.getByRole('button', { name: 'home/kitchen/temperature' }).click();
     await one.locator('#log li', { hasText: 'home/kitchen/temperature' }).first().waitFor({ timeout: waitLimitMs });

@@ -114,8 +114,12 @@ export class Overview {
     const refused = rates.refusals ?? {};
     this.refusals.add(now, [refused.replayed, refused.rate_limited, refused.bad_tokens, refused.permission]
       .map((value) => Number(value) || 0));
+    // Each MQTT bridge with its state, and why when it is not connected.
+    const bridges = (Array.isArray(stats.mqtt) ? stats.mqtt : []).map((bridge) =>
+      `; MQTT ${bridge.name}: ${bridge.state}${bridge.problem ? ` (${bridge.problem})` : ''}`);
     $('overview-summary').textContent = `${stats.name ?? ''}: up ${Math.round(stats.uptime_seconds ?? 0)} s, ` +
-      `${sum(stats.clients)} clients, ${stats.cluster ? `cluster of ${stats.cluster.nodes}` : 'one gateway'}`;
+      `${sum(stats.clients)} clients, ${stats.cluster ? `cluster of ${stats.cluster.nodes}` : 'one gateway'}` +
+      bridges.join('');
   }
 
   takeTopics(topics, total) {
