@@ -392,7 +392,7 @@ int run_daemon(const Config& config, const Customise& customise) {
 
   // Once the ports are known (heartbeats carry them), before any request is served.
   if (cluster) cluster->join(gateway);
-  const auto bridges = make_mqtt_bridges(config, gateway, io);
+  auto bridges = make_mqtt_bridges(config, gateway, io);
   if (bridges) {
     gateway.report_bridges(bridges);
     bridges->start();
@@ -426,6 +426,9 @@ int run_daemon(const Config& config, const Customise& customise) {
   pool.clear();                   // joins
   if (bridges) bridges->stop();   // what waits for a broker goes first, for up to a second
   gateway.release_transports();   // the io_context, and the transports with it, go next
+  // The bridges post to the io_context (a strand of it): they go before it.
+  gateway.report_bridges(nullptr);
+  bridges.reset();
   if (cluster) cluster->leave();  // before the gateway its handlers deliver to
   return 0;
 }
