@@ -206,7 +206,9 @@ void MqttBridge::connected(int reason, const std::string& text) {
   ++connects_;
   {
     std::lock_guard lock(in_flight_mutex_);
-    in_flight_.clear();  // the library sends again what it had not had acknowledged
+    // What the last connection left unacknowledged is the library's to send again or not:
+    // the window starts over, so that it can never stay full.
+    in_flight_.clear();
   }
   if (!spec_.imports.empty()) client_->subscribe(spec_.imports, spec_.qos);
   connected_ = true;
