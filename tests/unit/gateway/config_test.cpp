@@ -173,7 +173,7 @@ TEST_CASE("[[mqtt]] tables are read whole, with defaults, and read back", "[conf
   const std::vector<FlagValue> flags{{"data-dir", dir.path().string()}};
   write(dir.path() / "gatewayd.toml",
         "[[mqtt]]\nbroker = \"mqtt://192.0.2.1\"\nexport = [\"home/#\"]\n"
-        "[[mqtt]]\nname = \"z2m\"\nbroker = \"mqtts://[fd00::5]:8884\"\nca_file = \"ca.pem\"\n"
+        "[[mqtt]]\nname = \"z2m\"\nbroker = \"mqtts://[2001:db8::5]:8884\"\nca_file = \"ca.pem\"\n"
         "username = \"gw\"\npassword_file = \"mqtt-password\"\ndevice = \"zigbee-bridge\"\n"
         "import = \"zigbee2mqtt/#\"\npayload = \"fernet\"\nqos = 1\nqueue = 50\nrate = 0\n");
   const auto config = load_config(flags, environment());
@@ -189,7 +189,7 @@ TEST_CASE("[[mqtt]] tables are read whole, with defaults, and read back", "[conf
   CHECK(plain.qos == 0);
   CHECK(plain.queue == 1000);
   const auto& secure = config.mqtt[1];
-  CHECK(secure.host == "fd00::5");
+  CHECK(secure.host == "2001:db8::5");
   CHECK(secure.port == 8884);
   CHECK(secure.tls);
   CHECK(secure.imports == std::vector<std::string>{"zigbee2mqtt/#"});
