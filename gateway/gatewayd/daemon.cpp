@@ -423,9 +423,9 @@ int run_daemon(const Config& config, const Customise& customise) {
   for (unsigned i = 1; i < threads; ++i)
     pool.emplace_back([&io] { serve(io); });
   serve(io);
-  pool.clear();                   // joins
-  if (bridges) bridges->stop();   // what waits for a broker goes first, for up to a second
-  gateway.release_transports();   // the io_context, and the transports with it, go next
+  pool.clear();                  // joins
+  if (bridges) bridges->stop();  // what waits for a broker goes first, for up to a second
+  gateway.release_transports();  // the io_context, and the transports with it, go next
   // The bridges post to the io_context (a strand of it): they go before it.
   gateway.report_bridges(nullptr);
   bridges.reset();
