@@ -73,8 +73,9 @@ void MqttBridge::stop(std::chrono::milliseconds flush) {
   // The export thread goes on meanwhile, handing what waits to the broker.
   const auto until = std::chrono::steady_clock::now() + flush;
   const auto waiting = [this] {
+    if (queue_.size() > 0) return true;  // not under in_flight_mutex_: the queue's lock comes first
     std::lock_guard lock(in_flight_mutex_);
-    return queue_.size() > 0 || !in_flight_.empty();
+    return !in_flight_.empty();
   };
   while (connected_ && waiting() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

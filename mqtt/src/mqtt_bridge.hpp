@@ -115,10 +115,10 @@ class MqttBridge {
   std::atomic<bool> connected_{false};
   std::mutex room_mutex_;
   std::condition_variable room_;
-  std::size_t posted_ = 0;     // under room_mutex_
-  gateway::TokenBucket pace_;  // on the MqttClient's thread only
-  std::mutex in_flight_mutex_;
-  std::set<int> in_flight_;  // message ids the broker has not acknowledged
+  std::size_t posted_ = 0;      // under room_mutex_
+  gateway::TokenBucket pace_;   // on the MqttClient's thread only
+  std::mutex in_flight_mutex_;  // taken after the queue's, never before it
+  std::set<int> in_flight_;     // message ids the broker has not acknowledged
 
   mutable std::mutex state_mutex_;
   std::string state_ = "connecting";

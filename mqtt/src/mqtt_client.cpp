@@ -148,6 +148,8 @@ void MqttClient::on_connect(mosquitto*, void* self, int reason, int, const mosqu
 }
 
 void MqttClient::on_disconnect(mosquitto*, void* self, int reason, const mosquitto_property*) {
+  // A connection that never was says why in run(), once.
+  if (!self_of(self)->connected_once_) return;
   // 0: asked to; otherwise the library's error (the connection was lost, or the broker closed it).
   std::string text;
   if (reason != 0) {

@@ -40,6 +40,12 @@ def bridge_state(gateway, index=0):
     return health(gateway)["mqtt"][index]
 
 
+def exits_cleanly(case, gateway):
+    """After the test, before its gateway's close: the gateway stops with 0, so that a
+    sanitizer's report in a sanitizer build fails the test that caused it."""
+    case.addCleanup(lambda: case.assertEqual(gateway.stop(), 0, gateway.stderr()[-4000:]))
+
+
 def bridge_state_when(gateway, condition, what, index=0):
     """The bridge's state in /healthz once `condition` holds of it."""
     def state_if():
@@ -67,6 +73,12 @@ class BridgeCase(unittest.TestCase):
         cls.addClassCleanup(cls.gateway.close)
         cls.gateway.start()
         wait_connected(cls.gateway)
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.gateway.stop()
+        if code != 0:
+            raise AssertionError(f"gatewayd exited with {code}: {cls.gateway.stderr()[-4000:]}")
 
     def subscriber(self, *filters, **options):
         subscriber = Subscriber(self.broker, *filters, **options)
@@ -311,6 +323,7 @@ class TwoGatewaysOneBroker(unittest.TestCase):
         for _ in range(2):
             gateway = Gateway(config_text=config)
             self.addCleanup(gateway.close)
+            exits_cleanly(self, gateway)
             gateway.start()
             wait_connected(gateway)
             gateways.append(gateway)
@@ -415,6 +428,7 @@ class Credentials(unittest.TestCase):
             broker.url, name="locked", username="gw", password_file="mqtt-password",
             export=["home/#"]))
         self.addCleanup(gateway.close)
+        exits_cleanly(self, gateway)
         password = os.path.join(gateway.data_dir, "mqtt-password")
         with open(password, "w") as f:
             f.write("wrong staple\n")
@@ -425,7 +439,7 @@ class Credentials(unittest.TestCase):
         self.assertIn("username and password_file", problem)
         self.assertEqual(bridge_state(gateway)["state"], "refused")
         self.assertEqual(health(gateway)["status"], "degraded")
-        gateway.stop()
+        self.assertEqual(gateway.stop(), 0)
         self.assertRegex(gateway.stderr() + gateway.stdout(), r"mqtt bridge 'locked'.*refused")
         # The right one connects.
         with open(password, "w") as f:
@@ -457,6 +471,7 @@ class Tls(unittest.TestCase):
         trusting = Gateway(config_text=bridge_config(url, name="tls", ca_file=broker.tls.ca,
                                                      export=["home/#"]))
         self.addCleanup(trusting.close)
+        exits_cleanly(self, trusting)
         trusting.start()
         wait_connected(trusting)
         mqtt = Subscriber(broker, "home/#")
@@ -470,6 +485,7 @@ class Tls(unittest.TestCase):
                                                      ca_file=broker.tls.other_ca,
                                                      export=["home/#"]))
         self.addCleanup(doubting.close)
+        exits_cleanly(self, doubting)
         doubting.start()
         state = bridge_state_when(doubting, lambda state: state["state"] == "disconnected",
                                   "the failure")
@@ -489,6 +505,7 @@ class Permissions(unittest.TestCase):
             broker.url, name="zigbee", device="zigbee-bridge", export=["home/#"],
             **{"import": ["zigbee2mqtt/#", "other/#"]}))
         self.addCleanup(gateway.close)
+        exits_cleanly(self, gateway)
         key = Fernet.generate_key().decode()
         gateway.write_devices(f'[[device]]\nname = "zigbee-bridge"\nkey = "{key}"\n'
                               f'publish = ["zigbee2mqtt/#"]\nsubscribe = ["home/#"]\n')
