@@ -120,7 +120,7 @@ class Mosquitto(ServerProcess):
         return [MOSQUITTO, "-c", config_path]
 
     def client_args(self):
-        args = ["-h", "localhost" if self.tls else "127.0.0.1", "-p", str(self.port),
+        args = ["-h", "127.0.0.1", "-p", str(self.port),
                 "-V", "mqttv5"]
         if self.tls:
             args += ["--cafile", self.tls.ca]

@@ -467,7 +467,7 @@ class Tls(unittest.TestCase):
         self.addCleanup(broker.close)
         broker.tls = TestCertificates(broker.directory)
         broker.start()
-        url = f"mqtts://localhost:{broker.port}"
+        url = f"mqtts://127.0.0.1:{broker.port}"  # the certificate names the address too
         trusting = Gateway(config_text=bridge_config(url, name="tls", ca_file=broker.tls.ca,
                                                      export=["home/#"]))
         self.addCleanup(trusting.close)
