@@ -220,6 +220,9 @@ bool Gateway::ask(const std::shared_ptr<Client>& client, message::Message reques
     return false;
   }
   client->deliver(*delivery);
+  // Gone meanwhile (its connection closed after the caller found it, before the request was
+  // registered for its close to end): ended now, not at its timeout.
+  if (hub_.find(client->id()) != client) outgoing_.end_for(client->id());
   return true;
 }
 

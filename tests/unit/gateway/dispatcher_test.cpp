@@ -164,3 +164,21 @@ TEST_CASE_METHOD(Fixture,
   auto newcomer = connect(TransportKind::tcp);
   CHECK(request(newcomer, hello).data.parse().value("name", "") == "same");
 }
+
+TEST_CASE_METHOD(Fixture,
+                 "a request to a client that left after it was found ends at once, not at its "
+                 "timeout",
+                 "[dispatcher]") {
+  const auto session = connect(TransportKind::tcp);
+  const auto client = gateway.hub().find_connection(*session);
+  REQUIRE(client);
+  // It leaves between the asker finding it and the request being registered: its close has
+  // nothing to end yet.
+  handler.on_close(*session, gw::transports::Handler::Ending::lost);
+  std::optional<std::optional<Message>> answered;
+  REQUIRE(gateway.ask(client, command("status"), std::chrono::seconds(60),
+                      [&](std::optional<Message> answer) { answered = std::move(answer); }));
+  REQUIRE(answered.has_value());
+  CHECK_FALSE(answered->has_value());
+  CHECK(gateway.outgoing_requests().pending() == 0);
+}
