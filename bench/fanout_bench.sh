@@ -39,7 +39,9 @@ if [ "$nats" = 1 ]; then
   nats_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   nats-server -a 127.0.0.1 -p "$nats_port" >"$gateway_work/nats.log" 2>&1 &
   nats_pid=$!
-  trap 'kill $nats_pid 2>/dev/null; wait $nats_pid 2>/dev/null; stop_gatewayd' EXIT
+  # nats-server's status on SIGTERM (143) must not end the trap under set -e before the gateway
+  # is stopped.
+  trap 'kill $nats_pid 2>/dev/null; wait $nats_pid 2>/dev/null || true; stop_gatewayd' EXIT
   for _ in $(seq 100); do grep -q "Server is ready" "$gateway_work/nats.log" && break; sleep 0.05; done
   nats_options=(--nats-port "$nats_port")
   echo "nats-server $(nats-server --version | awk '{print $2}') port $nats_port on 127.0.0.1, the same cores"

@@ -25,7 +25,7 @@ start_gatewayd() {
 }
 
 stop_gatewayd() {
-  if [ -n "${gateway_pid:-}" ]; then kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null; fi
+  if [ -n "${gateway_pid:-}" ]; then kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true; fi
   rm -rf "$gateway_work"
 }
 
