@@ -315,11 +315,8 @@ std::shared_ptr<cluster::ClusterNode> connect_cluster(const Config& config,
                                                       const message::KeyRing& keys) {
   if (!config.cluster.enabled()) return nullptr;
   auto settings = config.cluster;
-  const auto in_data_dir = [&](std::filesystem::path& path) {
-    if (!path.empty() && path.is_relative()) path = config.data_dir / path;
-  };
-  in_data_dir(settings.credentials);
-  in_data_dir(settings.tls_ca);
+  settings.credentials = config.in_data_dir(settings.credentials);
+  settings.tls_ca = config.in_data_dir(settings.tls_ca);
   if (settings.advertise.empty() && config.bind != "0.0.0.0" && config.bind != "::")
     settings.advertise = config.bind;
   auto node = settings.node.empty() ? server.name : settings.node;

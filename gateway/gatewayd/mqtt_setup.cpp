@@ -15,11 +15,8 @@ std::shared_ptr<mqtt::MqttBridges> make_mqtt_bridges(const gateway::Config& conf
   const auto identities = gateway.identities().current();
   for (auto spec : config.mqtt) {
     const auto where = "[[mqtt]] '" + spec.name + "'";
-    const auto in_data_dir = [&](std::filesystem::path& path) {
-      if (!path.empty() && path.is_relative()) path = config.data_dir / path;
-    };
-    in_data_dir(spec.ca_file);
-    in_data_dir(spec.password_file);
+    spec.ca_file = config.in_data_dir(spec.ca_file);
+    spec.password_file = config.in_data_dir(spec.password_file);
     if (!spec.ca_file.empty() && !std::filesystem::is_regular_file(spec.ca_file))
       throw ConfigError(where + ": ca_file " + spec.ca_file.string() + " is not a readable file");
     if (spec.device.empty() && !config.shared_key_enabled)

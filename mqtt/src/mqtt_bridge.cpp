@@ -19,10 +19,6 @@ struct MqttBridge::Strand {
 };
 
 namespace {
-std::string to_string(Payload payload) {
-  return payload == Payload::json ? "json" : "fernet";
-}
-
 transports::Frame frame_of(std::string text) {
   return std::make_shared<const std::string>(std::move(text));
 }
@@ -65,7 +61,8 @@ void MqttBridge::start() {
       "mqtt bridge '{}': connecting to {} as '{}' (export {}, import {}, payload {}, "
       "qos {})",
       spec_.name, spec_.broker, parts_.client_id, nlohmann::json(spec_.exports).dump(),
-      nlohmann::json(spec_.imports).dump(), to_string(spec_.payload), spec_.qos);
+      nlohmann::json(spec_.imports).dump(), gateway::MqttBridgeSpec::name_of(spec_.payload),
+      spec_.qos);
 }
 
 void MqttBridge::stop(std::chrono::milliseconds flush) {
@@ -381,7 +378,7 @@ nlohmann::json MqttBridge::status() const {
           {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
           {"export", spec_.exports},
           {"import", spec_.imports},
-          {"payload", to_string(spec_.payload)},
+          {"payload", gateway::MqttBridgeSpec::name_of(spec_.payload)},
           {"qos", spec_.qos},
           {"exported", counted.exported},
           {"imported", counted.imported},

@@ -9,41 +9,38 @@ static_assert(gw::transports::Limits::default_message_bytes ==
 
 namespace gw::gateway {
 
-namespace {
-std::filesystem::path in_data_dir(const std::filesystem::path& data_dir,
-                                  const std::filesystem::path& path) {
+std::filesystem::path Config::in_data_dir(const std::filesystem::path& path) const {
   return path.empty() || path.is_absolute() ? path : data_dir / path;
 }
-}  // namespace
 
 std::filesystem::path Config::config_path() const {
   return config_file.empty() ? data_dir / "gatewayd.toml" : config_file;
 }
 
 std::filesystem::path Config::key_path() const {
-  return in_data_dir(data_dir, key_file);
+  return in_data_dir(key_file);
 }
 
 std::filesystem::path Config::devices_path() const {
-  return in_data_dir(data_dir, devices_file);
+  return in_data_dir(devices_file);
 }
 
 std::filesystem::path Config::log_path() const {
-  return in_data_dir(data_dir, log_file);
+  return in_data_dir(log_file);
 }
 
 std::filesystem::path Config::storage_path() const {
-  return in_data_dir(data_dir, storage.file);
+  return in_data_dir(storage.file);
 }
 
 std::filesystem::path Config::tls_certificate_path() const {
   if (tls_makes_own_certificate()) return data_dir / "tls-certificate.pem";
-  return in_data_dir(data_dir, tls_certificate);
+  return in_data_dir(tls_certificate);
 }
 
 std::filesystem::path Config::tls_private_key_path() const {
   if (tls_makes_own_certificate()) return data_dir / "tls-private-key.pem";
-  return in_data_dir(data_dir, tls_private_key);
+  return in_data_dir(tls_private_key);
 }
 
 }  // namespace gw::gateway

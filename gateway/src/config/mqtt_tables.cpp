@@ -183,8 +183,8 @@ std::string render_mqtt_tables(const Config& config) {
       text += "password_file = " + toml_quoted(spec.password_file.string()) + "\n";
     if (!spec.device.empty()) text += "device = " + toml_quoted(spec.device) + "\n";
     text += "export = " + toml_quoted_list(spec.exports) +
-            "\nimport = " + toml_quoted_list(spec.imports) + "\npayload = " +
-            (spec.payload == MqttBridgeSpec::Payload::json ? "\"json\"" : "\"fernet\"") +
+            "\nimport = " + toml_quoted_list(spec.imports) +
+            "\npayload = " + toml_quoted(MqttBridgeSpec::name_of(spec.payload)) +
             "\nqos = " + std::to_string(spec.qos) + "\nqueue = " + std::to_string(spec.queue) +
             "\nrate = " + std::to_string(static_cast<std::int64_t>(spec.rate)) +
             "\nkeepalive = " + std::to_string(spec.keepalive.count()) +

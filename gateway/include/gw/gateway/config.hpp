@@ -95,6 +95,8 @@ struct Config {
   std::filesystem::path devices_path() const;  // devices_file resolved against data_dir
   std::filesystem::path log_path() const;      // log_file resolved against data_dir
   std::filesystem::path storage_path() const;  // storage.file resolved against data_dir
+  // A file named in the config file: a relative one is in data_dir; empty stays empty.
+  std::filesystem::path in_data_dir(const std::filesystem::path& path) const;
   bool tls() const { return !tls_certificate.empty() || tls_self_signed; }
   // TLS with the pair the gateway makes itself: asked for, and no certificate given.
   bool tls_makes_own_certificate() const { return tls_self_signed && tls_certificate.empty(); }

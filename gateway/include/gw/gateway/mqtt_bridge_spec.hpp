@@ -43,6 +43,11 @@ struct MqttBridgeSpec {
   std::chrono::seconds retry_min{1};
   std::chrono::seconds retry_max{30};
 
+  // "json" or "fernet", as the config file writes it.
+  static const char* name_of(Payload payload) noexcept {
+    return payload == Payload::json ? "json" : "fernet";
+  }
+
   static constexpr std::uint16_t default_port = 1883;
   static constexpr std::uint16_t default_tls_port = 8883;
 };
