@@ -1,7 +1,7 @@
 #include <algorithm>
-#include <charconv>
 #include <map>
 
+#include <gw/gateway/client_id.hpp>
 #include <gw/gateway/hub.hpp>
 
 #include "client_names.hpp"
@@ -28,14 +28,11 @@ std::optional<std::string> check_client_name(std::string_view name, std::string_
     return "a name is at most " + std::to_string(max_name_length) + " bytes";
   if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     return std::string("a name cannot contain control characters");
-  // "c7", and in a cluster "c7@NODE": a name must never be mistaken for another client's id.
-  const auto number = name.substr(0, name.find('@'));
-  const bool id_shaped = number.size() > 1 && number.front() == 'c' &&
-                         std::all_of(number.begin() + 1, number.end(),
-                                     [](unsigned char c) { return c >= '0' && c <= '9'; });
-  if (id_shaped && name != own_id)
+  // A name must never be mistaken for another client's id: "c7", "mqtt:7", "c7@NODE".
+  if (parse_client_id(name) && name != own_id)
     return "'" + std::string(name) +
-           "' looks like a client id (c and digits, perhaps @ and a gateway); choose another name";
+           "' looks like a client id (c and digits, or a part such as mqtt:7, perhaps @ and a "
+           "gateway); choose another name";
   return std::nullopt;
 }
 
@@ -63,14 +60,7 @@ Hub::~Hub() = default;
 void Hub::restore_saved_sessions() {
   const auto wall_now = std::chrono::system_clock::now();
   for (auto& saved : store_->saved_sessions()) {
-    if (saved.id.size() > 1) {
-      std::uint64_t number = 0;
-      const auto* end = saved.id.data() + saved.id.size();
-      // "c7", or in a cluster "c7@NODE".
-      if (const auto parsed = std::from_chars(saved.id.data() + 1, end, number);
-          parsed.ptr == end || *parsed.ptr == '@')
-        id_base_ = std::max(id_base_, number);
-    }
+    if (const auto id = parse_client_id(saved.id)) id_base_ = std::max(id_base_, id->number);
     const auto idle = wall_now - saved.last_seen;
     // A session of a device no longer in the devices file (or of the shared key, now refused)
     // ends: nobody could use it.

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <gw/gateway/client_id.hpp>
 #include <gw/gateway/hub.hpp>
 
 #include "gateway_fixture.hpp"
@@ -74,6 +75,10 @@ TEST_CASE("names are unique; a clash is 409, a bad name 400", "[hub]") {
   CHECK(hub.rename(*b, std::string(65, 'x'))->code == 400);
   CHECK(hub.rename(*b, "bad\tname")->code == 400);
   CHECK(hub.rename(*b, a->id())->code == 400);  // shaped like (another's) client id
+  CHECK(hub.rename(*b, "c12@floor2")->code == 400);
+  CHECK(hub.rename(*b, "mqtt:3")->code == 400);  // an MQTT bridge's id
+  CHECK_FALSE(hub.rename(*b, "lamp@floor2"));    // not shaped like one: a name
+  CHECK_FALSE(hub.rename(*b, "c3po"));
   CHECK_FALSE(hub.rename(*b, b->id()));
 
   CHECK_FALSE(hub.rename(*a, "alicia"));  // the old name is free again
@@ -87,6 +92,25 @@ TEST_CASE("names are unique; a clash is 409, a bad name 400", "[hub]") {
   CHECK(hub.claim_name(*d, "alice") == "alice-3");
   CHECK(hub.claim_name(*d, "bad\nname") == "alice-3");
   hub.disconnect(*std::make_shared<RecordingSession>(TransportKind::websocket));  // unknown: no-op
+}
+
+TEST_CASE("client ids are told from names by their shape", "[hub]") {
+  using gw::gateway::is_client_id_of;
+  using gw::gateway::parse_client_id;
+  const auto bridge = parse_client_id("mqtt:12@floor2");
+  REQUIRE(bridge);
+  CHECK((bridge->part == "mqtt" && bridge->number == 12 && bridge->node == "floor2"));
+  const auto plain = parse_client_id("c7");
+  REQUIRE(plain);
+  CHECK((plain->part.empty() && plain->number == 7 && plain->node.empty()));
+  for (const auto* name : {"c", "c7x", "cx7", "lamp", "Mqtt:3", ":3", "mqtt:", "c7 @b",
+                           "c99999999999999999999999", "lamp@floor2"})
+    CHECK_FALSE(parse_client_id(name));
+  CHECK(is_client_id_of("c7@floor2", "floor2"));
+  CHECK(is_client_id_of("mqtt:1@floor2", "floor2"));
+  CHECK_FALSE(is_client_id_of("c7@floor2", "floor"));
+  CHECK_FALSE(is_client_id_of("lamp@floor2", "floor2"));  // a name, which may move
+  CHECK_FALSE(is_client_id_of("c7", ""));
 }
 
 TEST_CASE("HTTP and UDP sessions are found by token and expire when idle", "[hub]") {

@@ -235,8 +235,7 @@ class Hub {
 };
 
 // Why a name cannot be a client's name, or nothing: 1 to 64 bytes, no control character, and
-// not shaped like a client id (c followed by digits, and in a cluster "@NODE") unless it is
-// `own_id`.
+// not shaped like a client id (parse_client_id) unless it is `own_id`.
 std::optional<std::string> check_client_name(std::string_view name, std::string_view own_id);
 
 }  // namespace gw::gateway
