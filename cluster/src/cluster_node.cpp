@@ -103,11 +103,13 @@ ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::st
       });
   // Their handlers come from the router made at join; they are called only while NATS is
   // open, which leave() ends first.
+  // A client's subject is drained when it leaves: a request sent to it a moment before, which
+  // NATS had already routed here, is answered "gone" rather than lost to its timeout.
   names_ = std::make_unique<Interest>(
       [this](const std::string& name) {
         return std::vector<std::string>{subjects_->to_client(name)};
       },
-      [this](const std::string&) { return router_->for_client(); });
+      [this](const std::string&) { return router_->for_client(); }, Interest::Release::drain);
   filters_ = std::make_unique<Interest>(
       [this](const std::string& filter) { return subjects_->filter(filter); },
       [this](const std::string& filter) { return router_->for_filter(filter); });

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <gw/gateway/client_id.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/topic.hpp>
@@ -34,6 +35,12 @@ std::optional<gateway::Router::Recipient> recipient_of(std::string_view text) {
   recipient.stored = json.value("stored", false);
   recipient.sessions = json.value("sessions", std::size_t{1});
   return recipient;
+}
+
+// True when the gateway of an id says the client left (for_client).
+bool says_gone(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  return json.is_object() && json.contains("gone");
 }
 
 // Why the gateway of the recipient could not keep the message, when it says so.
@@ -76,8 +83,8 @@ void ClusterRouter::to_client_anywhere(std::string_view id_or_name, const Delive
   const auto sequence = parts_.pending.add(
       answer_timeout,
       [shared_done](const NatsConnection::Incoming& answer) {
-        // Nobody subscribed to the name: no gateway has such a client.
-        if (answer.no_responders) return (*shared_done)(Found{}), true;
+        // Nobody subscribed to the name, or its gateway says it is gone: no such client.
+        if (answer.no_responders || says_gone(answer.data)) return (*shared_done)(Found{}), true;
         if (const auto refused = stored_refusal(answer.data); !refused.empty())
           return (*shared_done)(Found{std::nullopt, refused}), true;
         auto recipient = recipient_of(answer.data);
@@ -131,7 +138,14 @@ NatsConnection::Handler ClusterRouter::for_client() {
     auto& store = parts_.gateway.hub().store();
     const auto since = store.write_position();  // before the mailbox writes
     const auto recipient = parts_.local->to_client(target, *delivery);
-    if (!recipient || incoming.reply.empty()) return;  // left meanwhile: another may answer
+    if (incoming.reply.empty()) return;
+    if (!recipient) {
+      // An id of this gateway's is gone for good (RemoteCommands::answer): said at once. A
+      // name may have moved: another gateway may answer.
+      if (gateway::is_client_id_of(target, parts_.node))
+        parts_.nats.publish(std::string(incoming.reply), nlohmann::json{{"gone", target}}.dump());
+      return;
+    }
     // Answered once what a mailbox kept is stored: the sender is told "kept" only then.
     store.when_committed(since, [this, reply = std::string(incoming.reply),
                                  answer = recipient_json(*recipient)](bool stored) mutable {

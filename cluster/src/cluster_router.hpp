@@ -25,8 +25,9 @@ namespace gw::cluster {
 // (encrypting once per device key there, not once per recipient).
 //
 // A message for one client not here is a NATS request to the subject of its name: the gateway
-// that has it answers who got it; nobody subscribed means nobody has that name (404); no
-// answer within a timeout, or NATS away, is 503. A publication goes to its topic's subject,
+// that has it answers who got it; nobody subscribed means nobody has that name (404), and so
+// does the gateway of an id that has just left, while its subject drains; no answer within a
+// timeout, or NATS away, is 503. A publication goes to its topic's subject,
 // which only gateways with a matching subscriber subscribe to. Thread-safe.
 class ClusterRouter final : public gateway::Router {
  public:

@@ -47,7 +47,7 @@ bool Interest::apply(NatsConnection& nats) {
       }
     }
     for (const auto id : dropped)
-      nats.unsubscribe(id);
+      release_ == Release::drain ? nats.drain(id) : nats.unsubscribe(id);
     if (!wanted) continue;
     std::vector<NatsConnection::SubscriptionId> made;
     for (const auto& subject : subjects_(key))

@@ -19,8 +19,11 @@ class Interest {
   // The subjects one key needs, each subscribed with `handler(key)`.
   using Subjects = std::function<std::vector<std::string>(const std::string& key)>;
   using Handler = std::function<NatsConnection::Handler(const std::string& key)>;
-  Interest(Subjects subjects, Handler handler)
-      : subjects_(std::move(subjects)), handler_(std::move(handler)) {}
+  // How a key nobody needs any more is let go: at once, or drained, so that the handler still
+  // answers what was sent to it before the server heard (see NatsConnection::drain).
+  enum class Release { unsubscribe, drain };
+  Interest(Subjects subjects, Handler handler, Release release = Release::unsubscribe)
+      : subjects_(std::move(subjects)), handler_(std::move(handler)), release_(release) {}
 
   // True when the subscriptions must change (apply).
   bool add(const std::string& key);
@@ -39,6 +42,7 @@ class Interest {
   };
   const Subjects subjects_;
   const Handler handler_;
+  const Release release_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
   std::vector<std::string> changed_;

@@ -17,7 +17,11 @@ constexpr std::int64_t ping_interval_ms = 1000;
 constexpr int max_pings_out = 2;
 constexpr std::int64_t jetstream_wait_ms = 2000;
 constexpr auto close_wait = std::chrono::seconds(5);
-// Long past any message the library had queued for a subscription when it was unsubscribed.
+// How long a drained subscription may take to hand over what the server sent it before the
+// unsubscribe reached it: a round trip to the server and the handlers already queued.
+constexpr std::int64_t drain_timeout_ms = 5000;
+// Long past any message the library had queued for a subscription when it was unsubscribed,
+// and past the drain's own timeout.
 constexpr auto unsubscribed_grace = std::chrono::seconds(10);
 
 constexpr const char* kind_header = "Gw-Kind";
@@ -254,10 +258,22 @@ void NatsConnection::flush() {
 }
 
 void NatsConnection::unsubscribe(SubscriptionId id) {
+  stop(id, false);
+}
+
+void NatsConnection::drain(SubscriptionId id) {
+  stop(id, true);
+}
+
+void NatsConnection::stop(SubscriptionId id, bool drained) {
   std::lock_guard lock(mutex_);
   const auto found = subscriptions_.find(id);
   if (found == subscriptions_.end()) return;
-  natsSubscription_Unsubscribe(found->second.subscription);
+  auto* subscription = found->second.subscription;
+  // The library drains on a thread of its own per subscription; when it cannot (the connection
+  // closed, no thread to be had), what is in flight is lost as with a plain unsubscribe.
+  if (!drained || natsSubscription_DrainTimeout(subscription, drain_timeout_ms) != NATS_OK)
+    natsSubscription_Unsubscribe(subscription);
   // Kept, with its handler, for a grace period: see the class comment.
   const auto now = std::chrono::steady_clock::now();
   found->second.unsubscribed = now;

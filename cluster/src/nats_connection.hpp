@@ -22,8 +22,8 @@ namespace gw::cluster {
 // It is shaped around nats.c 3.4.1's known problems:
 //  - a handler may be called after its subscription is unsubscribed (a message already queued
 //    in the delivery pool), and messages for a destroyed subscription crash the library: a
-//    subscription is unsubscribed at once, but it and its handler are destroyed only a grace
-//    period later (or when the connection has closed and no handler runs any more);
+//    subscription is unsubscribed (or drained) at once, but it and its handler are destroyed
+//    only a grace period later (or when the connection has closed and no handler runs any more);
 //  - a pull consumer's Fetch can wait past its timeout: nothing here fetches; the cluster's
 //    JetStream use is key-value, bounded by the JetStream context's wait.
 // Handlers run on the library's delivery threads (a small shared pool, not one per
@@ -74,7 +74,12 @@ class NatsConnection {
   // library re-subscribes after a reconnect. 0 when the library refused. Bounded: a gateway
   // that falls behind by 65,536 messages or 64 MiB loses the excess (logged as a slow consumer).
   SubscriptionId subscribe(const std::string& subject, Handler handler);
+  // Ends a subscription at once: what the server sent it before it heard of this is dropped.
   void unsubscribe(SubscriptionId id);
+  // Ends a subscription once the server has confirmed it: what the server sent it before (a
+  // request another gateway made a moment ago) is still handed to its handler, which can
+  // answer it. Costs a round trip to the server, and the library a short-lived thread.
+  void drain(SubscriptionId id);
   // Waits (up to a second) until the server has seen everything sent so far, subscriptions
   // included.
   void flush();
@@ -101,6 +106,7 @@ class NatsConnection {
   static void on_error(natsConnection*, natsSubscription* subscription, natsStatus error,
                        void* closure);
   void changed(bool up, const std::string& why);
+  void stop(SubscriptionId id, bool drained);
 
   Options options_;
   natsConnection* connection_ = nullptr;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/builtin_commands.hpp>
+#include <gw/gateway/client_id.hpp>
 #include <gw/gateway/gateway.hpp>
 
 #include "sealed.hpp"
@@ -93,11 +94,19 @@ void RemoteCommands::answer(const NatsConnection::Incoming& incoming) {
   }
   const auto who = Subjects::client_of(incoming.subject);
   const auto to = std::string(incoming.reply);
+  // An id of this gateway's that it no longer has is gone for good (ids are not given twice,
+  // and another gateway takes a session over only once this one is gone): said at once, so
+  // that the asker need not wait out its timeout. A name may have moved: left unanswered.
+  const auto gone = [&] {
+    if (gateway::is_client_id_of(who, parts_.node))
+      reply(to, {404, "no client with the id '" + std::string(who) + "' any more", std::nullopt,
+                 nullptr});
+  };
   if (incoming.kind == kick_kind) {
     const auto notice =
         gateway::make_delivery(*gateway.codec().current(), gateway::kick_notice(gateway.server()));
     const auto kicked = gateway.hub().kick(who, notice ? &*notice : nullptr);
-    if (kicked.empty()) return;  // left meanwhile: another gateway may have it
+    if (kicked.empty()) return gone();
     for (const auto& client : kicked)
       spdlog::info("client {} ({}) kicked by an admin of another gateway", client->id(),
                    client->name());
@@ -108,15 +117,7 @@ void RemoteCommands::answer(const NatsConnection::Incoming& incoming) {
   const auto target = gateway.hub().find(who);
   auto request = message::Message::from_json(body.value("request", nlohmann::json()).dump());
   if (!request) return;
-  if (!target) {
-    // An id of this gateway's that it no longer has is gone for good (ids are not given twice,
-    // and another gateway takes a session over only once this one is gone): said at once, so
-    // that the asker need not wait out its timeout. A name may have moved: left unanswered.
-    if (who.ends_with("@" + parts_.node))
-      reply(to, {404, "no client with the id '" + std::string(who) + "' any more", std::nullopt,
-                 nullptr});
-    return;
-  }
+  if (!target) return gone();
   const auto timeout = std::chrono::seconds(body.value("timeout", 10));
   const auto name = target->id() + " (" + target->name() + ")";
   const bool sent = gateway.ask(
