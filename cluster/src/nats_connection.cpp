@@ -169,11 +169,11 @@ void NatsConnection::on_disconnected(natsConnection* connection, void* closure) 
 
 void NatsConnection::on_closed(natsConnection*, void* closure) {
   auto* self = static_cast<NatsConnection*>(closure);
-  {
-    std::lock_guard lock(self->mutex_);
-    self->closed_ = true;
-    self->problem_ = "the connection to NATS is closed";
-  }
+  // All of it under the lock: close() returns, and the destructor may run, as soon as this
+  // thread lets go of it, so nothing of self is touched after.
+  std::lock_guard lock(self->mutex_);
+  self->closed_ = true;
+  self->problem_ = "the connection to NATS is closed";
   self->up_.store(false, std::memory_order_release);
   self->closed_changed_.notify_all();
 }
