@@ -10,6 +10,7 @@
 #include "cluster_counters.hpp"
 #include "cluster_router.hpp"
 #include "cluster_store.hpp"
+#include "duty_roster.hpp"
 #include "interest.hpp"
 #include "jetstream_writer.hpp"
 #include "name_claims.hpp"
@@ -105,6 +106,8 @@ ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::st
   // open, which leave() ends first.
   // A client's subject is drained when it leaves: a request sent to it a moment before, which
   // NATS had already routed here, is answered "gone" rather than lost to its timeout.
+  duties_ = std::make_shared<DutyRoster>(*nats_, "gw-" + settings.name + "-duties",
+                                         settings.replicas, node);
   names_ = std::make_unique<Interest>(
       [this](const std::string& name) {
         return std::vector<std::string>{subjects_->to_client(name)};
@@ -198,6 +201,7 @@ void ClusterNode::wake() {
 
 void ClusterNode::run(const std::stop_token& stop) {
   auto next_heartbeat = Clock::now();
+  auto next_duty_round = Clock::now();
   while (!stop.stop_requested()) {
     std::vector<std::pair<std::string, std::string>> releases;
     {
@@ -218,6 +222,10 @@ void ClusterNode::run(const std::stop_token& stop) {
     if (now >= next_heartbeat) {
       presence_->send_heartbeat();
       next_heartbeat = now + heartbeat_period;
+    }
+    if (now >= next_duty_round) {
+      duties_->check();
+      next_duty_round = now + DutyRoster::round;
     }
   }
 }
@@ -340,6 +348,10 @@ void ClusterNode::kick_elsewhere(const std::string& who, RemoteDone done) {
 
 std::string ClusterNode::problem() const {
   return nats_->connected() ? std::string() : nats_->problem();
+}
+
+std::shared_ptr<gateway::Duties> ClusterNode::duties() const {
+  return duties_;
 }
 
 std::string ClusterNode::describe() const {

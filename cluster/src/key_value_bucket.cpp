@@ -17,6 +17,7 @@ kvStore* KeyValueBucket::handle() {
   config.Description = description_.c_str();
   config.History = 1;
   config.Replicas = replicas_;
+  config.TTL = std::chrono::nanoseconds(ttl_).count();  // the stream's max age
   config.StorageType = js_FileStorage;
   // Creating it again with the same configuration succeeds; if it differs, open it as it is.
   auto status = js_CreateKeyValue(&bucket_, nats_.jetstream(), &config);

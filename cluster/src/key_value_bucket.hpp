@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <string>
 
@@ -12,11 +13,14 @@ namespace gw::cluster {
 // caller answers "unavailable". Thread-safe.
 class KeyValueBucket {
  public:
-  KeyValueBucket(NatsConnection& nats, std::string name, std::string description, int replicas)
+  // `ttl`: how long a key lives after its last write (zero: for ever).
+  KeyValueBucket(NatsConnection& nats, std::string name, std::string description, int replicas,
+                 std::chrono::milliseconds ttl = {})
       : nats_(nats),
         name_(std::move(name)),
         description_(std::move(description)),
-        replicas_(replicas) {}
+        replicas_(replicas),
+        ttl_(ttl) {}
   ~KeyValueBucket();
   KeyValueBucket(const KeyValueBucket&) = delete;
   KeyValueBucket& operator=(const KeyValueBucket&) = delete;
@@ -29,6 +33,7 @@ class KeyValueBucket {
   const std::string name_;
   const std::string description_;
   const int replicas_;
+  const std::chrono::milliseconds ttl_;
   std::mutex mutex_;
   kvStore* bucket_ = nullptr;
 };

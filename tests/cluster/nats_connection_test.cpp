@@ -9,32 +9,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "nats_test_support.hpp"
+
 namespace {
 
 using gw::cluster::NatsConnection;
 using namespace std::chrono_literals;
-
-// Long past anything on loopback: waits end early when what they wait for happens.
-constexpr auto patience = 10s;
-
-std::string nats_url() {
-  const char* url = std::getenv("GW_TEST_NATS_URL");
-  return url ? url : "";
-}
-
-NatsConnection connected(const std::string& name) {
-  NatsConnection::Options options;
-  options.servers = {nats_url()};
-  options.name = name;
-  return NatsConnection(std::move(options));
-}
-
-void wait_connected(const NatsConnection& nats) {
-  const auto deadline = std::chrono::steady_clock::now() + patience;
-  while (!nats.connected() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(10ms);
-  REQUIRE(nats.connected());
-}
 
 // What handlers on the library's threads report to the test's thread.
 class Tally {
@@ -46,7 +26,7 @@ class Tally {
   }
   bool reaches(int wanted) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, patience, [&] { return count_ >= wanted; });
+    return changed_.wait_for(lock, gw::test::nats_patience, [&] { return count_ >= wanted; });
   }
   int count() {
     std::lock_guard lock(mutex_);
@@ -63,11 +43,12 @@ class Tally {
 
 TEST_CASE("a drained subscription still hands its handler what the server sent it before",
           "[nats]") {
-  REQUIRE_FALSE(nats_url().empty());  // run by with_nats_server.py
-  auto subscriber = connected("drain test: subscriber");
-  auto publisher = connected("drain test: publisher");
-  wait_connected(subscriber);
-  wait_connected(publisher);
+  auto subscriber_connection = gw::test::nats_connection("drain test: subscriber");
+  auto publisher_connection = gw::test::nats_connection("drain test: publisher");
+  auto& subscriber = *subscriber_connection;
+  auto& publisher = *publisher_connection;
+  gw::test::wait_connected(subscriber);
+  gw::test::wait_connected(publisher);
 
   // The first message on "held" blocks its handler until released, so that the next ones wait
   // in the library's queue: sent by the server, not yet handled, as a request another gateway

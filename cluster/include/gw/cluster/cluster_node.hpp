@@ -11,6 +11,7 @@
 
 #include <gw/gateway/cluster_link.hpp>
 #include <gw/gateway/cluster_settings.hpp>
+#include <gw/gateway/duties.hpp>
 #include <gw/gateway/store.hpp>
 #include <gw/message/codec.hpp>
 
@@ -22,6 +23,7 @@ namespace gw::cluster {
 
 class ClusterRouter;
 class ClusterStore;
+class DutyRoster;
 class JetStreamWriter;
 class Interest;
 class NameClaims;
@@ -68,6 +70,8 @@ class ClusterNode final : public gateway::ClusterLink,
   void leave();
   // One line for the banner.
   std::string describe() const;
+  // Work one gateway of the cluster does at a time (an MQTT bridge), taken in turn.
+  std::shared_ptr<gateway::Duties> duties() const;
 
   const std::string& node() const noexcept override { return node_; }
   void reachable_as(const std::string& id_or_name) override;
@@ -112,6 +116,7 @@ class ClusterNode final : public gateway::ClusterLink,
   std::unique_ptr<Interest> names_;
   std::unique_ptr<Interest> filters_;
   std::unique_ptr<NameClaims> claims_;
+  std::shared_ptr<DutyRoster> duties_;
   std::shared_ptr<JetStreamWriter> writer_;
   std::shared_ptr<ClusterStore> store_;
   ClusterRouter* router_ = nullptr;  // the gateway's (it owns it)
