@@ -389,7 +389,7 @@ int run_daemon(const Config& config, const Customise& customise) {
 
   // Once the ports are known (heartbeats carry them), before any request is served.
   if (cluster) cluster->join(gateway);
-  auto bridges = make_mqtt_bridges(config, gateway, io);
+  auto bridges = make_mqtt_bridges(config, gateway, io, cluster ? cluster->duties() : nullptr);
   if (bridges) {
     gateway.report_bridges(bridges);
     bridges->start();

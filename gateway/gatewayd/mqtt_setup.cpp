@@ -9,7 +9,8 @@ using gateway::ConfigError;
 
 std::shared_ptr<mqtt::MqttBridges> make_mqtt_bridges(const gateway::Config& config,
                                                      gateway::Gateway& gateway,
-                                                     boost::asio::io_context& io) {
+                                                     boost::asio::io_context& io,
+                                                     std::shared_ptr<gateway::Duties> duties) {
   if (config.mqtt.empty()) return nullptr;
   std::vector<mqtt::MqttBridges::Start> bridges;
   const auto identities = gateway.identities().current();
@@ -36,7 +37,7 @@ std::shared_ptr<mqtt::MqttBridges> make_mqtt_bridges(const gateway::Config& conf
     bridges.push_back({.spec = std::move(spec), .client_id = {}, .password = std::move(password)});
   }
   try {
-    return std::make_shared<mqtt::MqttBridges>(gateway, io, std::move(bridges));
+    return std::make_shared<mqtt::MqttBridges>(gateway, io, std::move(bridges), std::move(duties));
   } catch (const std::runtime_error& error) {
     throw ConfigError(std::string("[[mqtt]]: ") + error.what());
   }

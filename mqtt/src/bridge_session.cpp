@@ -1,5 +1,7 @@
 #include "bridge_session.hpp"
 
+#include <mutex>
+
 #include "broker_mapping.hpp"
 
 namespace gw::mqtt {
@@ -15,5 +17,25 @@ const transports::SessionTraits BridgeSession::traits{
 
 BridgeSession::BridgeSession(std::string broker, Sink sink)
     : Session(traits, std::move(broker)), sink_(std::move(sink)) {}
+
+void BridgeSession::send(transports::Frame frame) {
+  std::shared_lock lock(mutex_);
+  if (!detached_) sink_.delivered(std::move(frame));
+}
+
+void BridgeSession::reply(transports::Frame frame, int status) {
+  std::shared_lock lock(mutex_);
+  if (!detached_) sink_.replied(std::move(frame), status);
+}
+
+void BridgeSession::close() {
+  std::shared_lock lock(mutex_);
+  if (!detached_) sink_.closed();
+}
+
+void BridgeSession::detach() {
+  std::unique_lock lock(mutex_);
+  detached_ = true;
+}
 
 }  // namespace gw::mqtt

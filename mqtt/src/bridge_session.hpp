@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <shared_mutex>
 #include <string>
 
 #include <gw/transports/session.hpp>
@@ -20,16 +21,19 @@ class BridgeSession final : public transports::Session {
   };
   BridgeSession(std::string broker, Sink sink);
 
-  void send(transports::Frame frame) override { sink_.delivered(std::move(frame)); }
-  void reply(transports::Frame frame, int status) override {
-    sink_.replied(std::move(frame), status);
-  }
-  void close() override { sink_.closed(); }
+  void send(transports::Frame frame) override;
+  void reply(transports::Frame frame, int status) override;
+  void close() override;
+  // Nothing reaches the sink from now on, and nothing still does once this returns: the
+  // bridge may go while the gateway holds on to the session a little longer.
+  void detach();
 
   static const transports::SessionTraits traits;
 
  private:
+  std::shared_mutex mutex_;  // shared while the sink is called; detach takes it alone
   Sink sink_;
+  bool detached_ = false;
 };
 
 }  // namespace gw::mqtt

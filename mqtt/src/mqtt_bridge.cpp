@@ -1,8 +1,11 @@
 #include "mqtt_bridge.hpp"
 
+#include <future>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/gateway.hpp>
@@ -19,6 +22,11 @@ struct MqttBridge::Strand {
 };
 
 namespace {
+
+// How long the gateway's threads are given to end the bridge's client when another gateway
+// takes the bridge over.
+constexpr auto leave_wait = std::chrono::seconds(2);
+
 transports::Frame frame_of(std::string text) {
   return std::make_shared<const std::string>(std::move(text));
 }
@@ -84,6 +92,19 @@ void MqttBridge::stop(std::chrono::milliseconds flush) {
   queue_.close();
   if (exporter_.joinable()) exporter_.join();
   client_->stop();
+}
+
+bool MqttBridge::leave_gateway() {
+  auto left = std::make_shared<std::promise<void>>();
+  auto done = left->get_future();
+  auto session = session_.load();
+  if (session) session->detach();
+  // The strand runs in order: once this has run, so has everything posted before it.
+  asio::post(strand_->strand, [&gateway = parts_.gateway, session, left] {
+    if (session) gateway.handler().on_close(*session, transports::Handler::Ending::goodbye);
+    left->set_value();
+  });
+  return done.wait_for(leave_wait) == std::future_status::ready;
 }
 
 // The gateway's side ---------------------------------------------------------------------------
@@ -363,32 +384,9 @@ MqttBridge::Counts MqttBridge::counts() const {
           .connected = connected_};
 }
 
-nlohmann::json MqttBridge::status() const {
-  const auto counted = counts();
-  const auto problem = this->problem();
-  std::string state;
-  {
-    std::lock_guard lock(state_mutex_);
-    state = state_;
-  }
-  return {{"name", spec_.name},
-          {"broker", spec_.broker},
-          {"client_id", parts_.client_id},
-          {"state", state},
-          {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
-          {"export", spec_.exports},
-          {"import", spec_.imports},
-          {"payload", gateway::MqttBridgeSpec::name_of(spec_.payload)},
-          {"qos", spec_.qos},
-          {"exported", counted.exported},
-          {"imported", counted.imported},
-          {"export_queue", counted.export_queue},
-          {"export_dropped", counted.export_dropped},
-          {"export_skipped", counted.export_skipped},
-          {"import_skipped", counted.import_skipped},
-          {"import_refused", counted.import_refused},
-          {"echoes_skipped", counted.echoes_skipped},
-          {"connects", counted.connects}};
+std::string MqttBridge::state() const {
+  std::lock_guard lock(state_mutex_);
+  return state_;
 }
 
 }  // namespace gw::mqtt

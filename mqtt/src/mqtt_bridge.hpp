@@ -9,8 +9,6 @@
 #include <string>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include <gw/gateway/mqtt_bridge_spec.hpp>
 #include <gw/gateway/token_bucket.hpp>
 #include <gw/message/message.hpp>
@@ -57,10 +55,15 @@ class MqttBridge {
   void start();
   // Hands what waits to the broker for up to `flush` (while connected), then disconnects.
   void stop(std::chrono::milliseconds flush);
+  // After stop, while the gateway serves on (another gateway of the cluster takes the bridge
+  // over): ends the bridge's client of the gateway, and waits until nothing the bridge posted
+  // to the gateway's threads is left. False when that did not happen within a few seconds: the
+  // bridge must then be kept until the gateway's threads have stopped.
+  bool leave_gateway();
 
   const gateway::MqttBridgeSpec& spec() const noexcept { return spec_; }
-  // {name, broker, client_id, state, problem, payload, qos, exported, imported, ...}
-  nlohmann::json status() const;
+  // connecting, connected, disconnected or refused.
+  std::string state() const;
   // Why it is not connected; empty when it is.
   std::string problem() const;
 

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <gw/gateway/gateway.hpp>
 #include <gw/mqtt/mqtt_bridges.hpp>
 
@@ -5,18 +7,67 @@
 
 namespace gw::mqtt {
 
+namespace {
+
+// How long a bridge another gateway has taken over is given to hand what waits to the broker.
+constexpr auto handover_flush = std::chrono::milliseconds(500);
+
+// What bridges that ran here before counted, and the one running now: its counters go on from
+// theirs, its gauges are its own.
+MqttBridge::Counts added(const MqttBridge::Counts& earlier, const MqttBridge::Counts& now) {
+  auto sum = now;
+  sum.exported += earlier.exported;
+  sum.imported += earlier.imported;
+  sum.export_dropped += earlier.export_dropped;
+  sum.export_skipped += earlier.export_skipped;
+  sum.import_skipped += earlier.import_skipped;
+  sum.import_refused += earlier.import_refused;
+  sum.echoes_skipped += earlier.echoes_skipped;
+  sum.connects += earlier.connects;
+  return sum;
+}
+
+}  // namespace
+
+struct MqttBridges::Slot {
+  gateway::MqttBridgeSpec spec;
+  std::string client_id;
+  std::string password;
+  // Changed under both locks. Made at construction, so that what the bridge cannot use stops
+  // the start; made again for a later turn after another gateway's.
+  std::unique_ptr<MqttBridge> bridge;
+  bool running = false;
+  MqttBridge::Counts earlier{};  // of the bridges that ran here before
+  std::string problem;           // why it cannot run here, when it cannot
+
+  MqttBridge::Counts counts() const {
+    if (running) return added(earlier, bridge->counts());
+    auto standing = earlier;
+    standing.export_queue = 0;
+    standing.connected = false;
+    return standing;
+  }
+  std::string state() const { return running ? bridge->state() : "standby"; }
+  std::string current_problem() const { return running ? bridge->problem() : problem; }
+};
+
 MqttBridges::MqttBridges(gateway::Gateway& gateway, boost::asio::io_context& io,
-                         std::vector<Start> bridges) {
+                         std::vector<Start> bridges, std::shared_ptr<gateway::Duties> duties)
+    : gateway_(gateway), io_(io), duties_(std::move(duties)) {
   const auto& server = gateway.server();
   for (std::size_t i = 0; i < bridges.size(); ++i) {
+    auto slot = std::make_unique<Slot>();
     auto& start = bridges[i];
-    auto client_id = start.spec.client_id.empty() ? default_client_id(server.name, server.id, i)
-                                                  : start.spec.client_id;
-    bridges_.push_back(std::make_unique<MqttBridge>(
-        std::move(start.spec), MqttBridge::Parts{.gateway = gateway,
-                                                 .io = io,
-                                                 .client_id = std::move(client_id),
-                                                 .password = std::move(start.password)}));
+    slot->client_id = start.spec.client_id.empty() ? default_client_id(server.name, server.id, i)
+                                                   : start.spec.client_id;
+    slot->spec = std::move(start.spec);
+    slot->password = std::move(start.password);
+    slot->bridge =
+        std::make_unique<MqttBridge>(slot->spec, MqttBridge::Parts{.gateway = gateway_,
+                                                                   .io = io_,
+                                                                   .client_id = slot->client_id,
+                                                                   .password = slot->password});
+    slots_.push_back(std::move(slot));
   }
 }
 
@@ -32,27 +83,112 @@ std::string MqttBridges::default_client_id(const std::string& gateway_name,
 }
 
 void MqttBridges::start() {
-  for (auto& bridge : bridges_)
-    bridge->start();
+  for (auto& slot : slots_) {
+    if (!duties_) {
+      run(*slot);
+      continue;
+    }
+    spdlog::info("mqtt bridge '{}': standing by until it is this gateway's turn in the cluster",
+                 slot->spec.name);
+    duties_->volunteer(duty_of(slot->spec.name), [this, slot = slot.get()](bool held) {
+      held ? run(*slot) : stand_by(*slot);
+    });
+  }
+}
+
+void MqttBridges::run(Slot& slot) {
+  std::lock_guard turn(turn_mutex_);
+  if (stopped_ || slot.running) return;
+  std::unique_ptr<MqttBridge> made;
+  if (!slot.bridge) {
+    try {
+      made = std::make_unique<MqttBridge>(slot.spec, MqttBridge::Parts{.gateway = gateway_,
+                                                                       .io = io_,
+                                                                       .client_id = slot.client_id,
+                                                                       .password = slot.password});
+    } catch (const std::runtime_error& error) {
+      spdlog::error("mqtt bridge '{}': cannot start: {}", slot.spec.name, error.what());
+      std::lock_guard lock(mutex_);
+      slot.problem = std::string("cannot start: ") + error.what();
+      return;
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (made) slot.bridge = std::move(made);
+    slot.problem.clear();
+  }
+  slot.bridge->start();
+  std::lock_guard lock(mutex_);
+  slot.running = true;
+}
+
+void MqttBridges::stand_by(Slot& slot) {
+  std::lock_guard turn(turn_mutex_);
+  if (stopped_ || !slot.running) return;
+  spdlog::info("mqtt bridge '{}': another gateway of the cluster runs it now; standing by",
+               slot.spec.name);
+  slot.bridge->stop(handover_flush);
+  const bool left = slot.bridge->leave_gateway();
+  std::unique_ptr<MqttBridge> gone;
+  {
+    std::lock_guard lock(mutex_);
+    slot.earlier = added(slot.earlier, slot.bridge->counts());
+    slot.running = false;
+    gone = std::move(slot.bridge);
+  }
+  // What it posted to the gateway's threads is still to run: it goes once they have stopped.
+  if (!left) retired_.push_back(std::move(gone));
 }
 
 void MqttBridges::stop(std::chrono::milliseconds flush) {
-  for (auto& bridge : bridges_)
-    bridge->stop(flush);
+  {
+    std::lock_guard turn(turn_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    for (auto& slot : slots_)
+      if (slot->running) slot->bridge->stop(flush);
+  }
+  // Only now, and not under the turn's lock: a round of the cluster's may be waiting for it.
+  if (duties_)
+    for (auto& slot : slots_)
+      duties_->withdraw(duty_of(slot->spec.name));
 }
 
 nlohmann::json MqttBridges::status() const {
+  std::lock_guard lock(mutex_);
   auto list = nlohmann::json::array();
-  for (const auto& bridge : bridges_)
-    list.push_back(bridge->status());
+  for (const auto& slot : slots_) {
+    const auto counted = slot->counts();
+    const auto problem = slot->current_problem();
+    list.push_back({{"name", slot->spec.name},
+                    {"broker", slot->spec.broker},
+                    {"client_id", slot->client_id},
+                    {"state", slot->state()},
+                    {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
+                    {"export", slot->spec.exports},
+                    {"import", slot->spec.imports},
+                    {"payload", gateway::MqttBridgeSpec::name_of(slot->spec.payload)},
+                    {"qos", slot->spec.qos},
+                    {"exported", counted.exported},
+                    {"imported", counted.imported},
+                    {"export_queue", counted.export_queue},
+                    {"export_dropped", counted.export_dropped},
+                    {"export_skipped", counted.export_skipped},
+                    {"import_skipped", counted.import_skipped},
+                    {"import_refused", counted.import_refused},
+                    {"echoes_skipped", counted.echoes_skipped},
+                    {"connects", counted.connects}});
+  }
   return list;
 }
 
 std::string MqttBridges::problem() const {
+  std::lock_guard lock(mutex_);
   std::string problems;
-  for (const auto& bridge : bridges_)
-    if (auto problem = bridge->problem(); !problem.empty())
-      problems += (problems.empty() ? "" : "; ") + bridge->spec().name + ": " + problem;
+  for (const auto& slot : slots_)
+    if (auto problem = slot->current_problem(); !problem.empty())
+      problems += (problems.empty() ? "" : "; ") + slot->spec.name + ": " + problem;
   return problems;
 }
 
@@ -95,10 +231,10 @@ constexpr Family families[] = {
      [](const MqttBridge::Counts& c) { return c.connects; }},
 };
 
-std::string label_of(const MqttBridge& bridge) {
+std::string label_of(const std::string& bridge_name) {
   // A bridge's name comes from the config file: quotes and backslashes are escaped.
   std::string name;
-  for (const char c : bridge.spec().name) {
+  for (const char c : bridge_name) {
     if (c == '"' || c == '\\') name += '\\';
     if (c == '\n') {
       name += "\\n";
@@ -112,10 +248,13 @@ std::string label_of(const MqttBridge& bridge) {
 }  // namespace
 
 std::string MqttBridges::metrics() const {
-  if (bridges_.empty()) return {};
+  if (slots_.empty()) return {};
   std::vector<std::pair<std::string, MqttBridge::Counts>> counted;
-  for (const auto& bridge : bridges_)
-    counted.emplace_back(label_of(*bridge), bridge->counts());
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& slot : slots_)
+      counted.emplace_back(label_of(slot->spec.name), slot->counts());
+  }
   std::string text;
   for (const auto& family : families) {
     text += std::string("# HELP ") + family.name + " " + family.help + "\n# TYPE " + family.name +

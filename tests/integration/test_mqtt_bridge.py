@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 
 from gateway_support import TIMEOUT, Gateway, gwctl, message, wait_until
 from mqtt_support import Mosquitto, Subscriber, TestCertificates
+from nats_support import NatsServer
 from session_clients import UdpClient, WebSocketClient
 
 
@@ -349,6 +350,93 @@ class TwoGatewaysOneBroker(unittest.TestCase):
             state = bridge_state(gateway)
             self.assertLessEqual(state["exported"], 1, state)
             self.assertLessEqual(state["imported"], 1, state)
+
+
+class ClusterTakesTurns(unittest.TestCase):
+    """Gateways of one cluster with the same bridge take it in turn: one bridges and the other
+    stands by, so that each message crosses once either way; when the one bridging stops, or is
+    killed, the other takes over."""
+
+    def test_one_gateway_of_a_cluster_bridges_and_another_takes_over(self):
+        nats = NatsServer().start()
+        self.addCleanup(nats.close)
+        broker = Mosquitto()
+        self.addCleanup(broker.close)
+        broker.start()
+        config = bridge_config(broker.url, name="home", export=["home/#"],
+                               **{"import": ["home/#"]})
+        gateways = {}
+        for node in ("a", "b"):
+            gateway = Gateway("--cluster-nats", nats.url, "--cluster-node", node,
+                              config_text=config)
+            if gateways:
+                gateway.use_key_of(gateways["a"])
+            self.addCleanup(gateway.close)
+            gateways[node] = gateway.start()
+
+        def turns():
+            """{node: state} of the gateways running, once one bridges and the rest stand by."""
+            states = {node: bridge_state(gateway)["state"] for node, gateway in gateways.items()
+                      if gateway.process.poll() is None}
+            bridging = [node for node, state in states.items() if state == "connected"]
+            standing = [node for node, state in states.items() if state == "standby"]
+            return states if len(bridging) == 1 and len(standing) == len(states) - 1 else None
+
+        def crossing_once(bridging, standing):
+            """A publication from a client of the gateway standing by reaches the broker once;
+            one from the broker reaches a subscriber of each gateway once."""
+            mqtt = Subscriber(broker, "home/#")
+            self.addCleanup(mqtt.close)
+            readers = []
+            for gateway in (bridging, standing):
+                reader = WebSocketClient(gateway, "reader")
+                self.addCleanup(reader.close)
+                reader.request(message("subscribe", topic="home/#"))
+                readers.append(reader)
+            time.sleep(0.2)  # the readers' subscriptions reach NATS
+            sensor = UdpClient(standing, "sensor")
+            self.addCleanup(sensor.close)
+            text = f"out {time.monotonic()}"
+            sensor.request(message("publish", topic="home/out", text=text))
+            self.assertEqual([m["payload"] for m in mqtt.all_for(1.5)], [text])
+            broker.publish("home/in", "in")
+            for reader in readers:
+                texts = [reader.next_delivery()["text"] for _ in range(2)]
+                self.assertEqual(texts, [text, "in"])
+                reader.ws.settimeout(0.5)
+                with self.assertRaises(Exception):  # once: no second copy of either
+                    reader.ws.recv()
+
+        states = wait_until(turns, "one gateway bridges, the other stands by")
+        first = next(node for node, state in states.items() if state == "connected")
+        second = "b" if first == "a" else "a"
+        standby = health(gateways[second])
+        self.assertEqual(standby["status"], "ok", standby)  # standing by is no fault
+        self.assertIsNone(standby["mqtt"][0]["problem"])
+        crossing_once(gateways[first], gateways[second])
+
+        # A clean stop hands the bridge over at once.
+        self.assertEqual(gateways[first].stop(), 0, gateways[first].stderr()[-4000:])
+        wait_until(lambda: bridge_state(gateways[second])["state"] == "connected",
+                   "the other gateway took the bridge over")
+        # Back, the first stands by; killed, the second hands over once its lease runs out.
+        gateways[first].start()
+        wait_until(lambda: (turns() or {}).get(first) == "standby", "the first stands by")
+        gateways[second].process.kill()
+        gateways[second].process.wait()
+        wait_until(lambda: bridge_state(gateways[first])["state"] == "connected",
+                   "the first took the bridge over from the killed one", timeout=30)
+        survivor = gateways[first]
+        mqtt = Subscriber(broker, "home/#")
+        self.addCleanup(mqtt.close)
+        reader = WebSocketClient(survivor, "survivor")
+        self.addCleanup(reader.close)
+        reader.request(message("subscribe", topic="home/#"))
+        broker.publish("home/in", "after")
+        self.assertEqual(reader.next_delivery()["text"], "after")
+        reader.request(message("publish", topic="home/out", text="from the survivor"))
+        self.assertEqual(mqtt.next(topic="home/out")["payload"], "from the survivor")
+        self.assertEqual(survivor.stop(), 0, survivor.stderr()[-4000:])
 
 
 class BrokerAway(unittest.TestCase):
