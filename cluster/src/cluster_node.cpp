@@ -102,12 +102,12 @@ ClusterNode::ClusterNode(const gateway::ClusterSettings& settings, const std::st
       [this](const std::string& holder_node, const std::string& client_id) {
         return holder_exists(holder_node, client_id);
       });
-  // Their handlers come from the router made at join; they are called only while NATS is
-  // open, which leave() ends first.
-  // A client's subject is drained when it leaves: a request sent to it a moment before, which
-  // NATS had already routed here, is answered "gone" rather than lost to its timeout.
   duties_ = std::make_shared<DutyRoster>(*nats_, "gw-" + settings.name + "-duties",
                                          settings.replicas, node);
+  // Their handlers come from the router made at join; they are called only while NATS is
+  // open, which leave() ends first. A client's subject is drained when it leaves: a request
+  // sent to it a moment before, which NATS had already routed here, is answered "gone" rather
+  // than lost to its timeout.
   names_ = std::make_unique<Interest>(
       [this](const std::string& name) {
         return std::vector<std::string>{subjects_->to_client(name)};
