@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/client_id.hpp>
+#include <gw/gateway/delivery.hpp>
 #include <gw/gateway/gateway.hpp>
 #include <gw/gateway/hub.hpp>
 #include <gw/gateway/topic.hpp>
@@ -18,6 +19,8 @@ using gateway::Delivery;
 
 // How long a gateway is given to answer for a client of its own.
 constexpr auto answer_timeout = std::chrono::seconds(2);
+// The Gw-Kind of a publication its sender retained (NATS carries the live copy).
+constexpr const char* retained_kind = "retained";
 
 nlohmann::json recipient_json(const gateway::Router::Recipient& recipient) {
   return {{"id", recipient.id},
@@ -64,7 +67,12 @@ std::string ClusterRouter::publish(const std::string& subject, const Delivery& d
     parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
     return parts_.nats.problem();
   }
-  if (!parts_.nats.publish(subject, *delivery.frame())) {
+  // A publication its sender retained says so: the gateways it reaches hand the clients that
+  // get it as published (a bridge to MQTT) a retained copy, as the sender's gateway does.
+  const bool sent = delivery.as_published()
+                        ? parts_.nats.publish(subject, *delivery.frame(), {}, retained_kind)
+                        : parts_.nats.publish(subject, *delivery.frame());
+  if (!sent) {
     parts_.counters.unavailable.fetch_add(1, std::memory_order_relaxed);
     return "NATS refused the message";
   }
@@ -169,6 +177,13 @@ NatsConnection::Handler ClusterRouter::for_filter(const std::string& filter) {
     if (delivery->message()->topic != topic) {  // sent on another topic's subject
       parts_.counters.refused.fetch_add(1, std::memory_order_relaxed);
       return;
+    }
+    if (incoming.kind == retained_kind) {
+      auto marked = *delivery->message();
+      marked.retain = true;
+      if (auto as_published =
+              gateway::make_delivery(*parts_.gateway.codec().current(), std::move(marked)))
+        delivery->set_as_published(std::move(*as_published));
     }
     parts_.local->to_topic(topic, *delivery);
   };

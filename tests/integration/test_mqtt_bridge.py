@@ -383,8 +383,9 @@ class ClusterTakesTurns(unittest.TestCase):
             return states if len(bridging) == 1 and len(standing) == len(states) - 1 else None
 
         def crossing_once(bridging, standing):
-            """A publication from a client of the gateway standing by reaches the broker once;
-            one from the broker reaches a subscriber of each gateway once."""
+            """A publication from a client of the gateway standing by reaches the broker once
+            (retained when its sender retained it); one from the broker reaches a subscriber of
+            each gateway once."""
             mqtt = Subscriber(broker, "home/#")
             self.addCleanup(mqtt.close)
             readers = []
@@ -406,6 +407,17 @@ class ClusterTakesTurns(unittest.TestCase):
                 reader.ws.settimeout(0.5)
                 with self.assertRaises(Exception):  # once: no second copy of either
                     reader.ws.recv()
+            # Retained by its sender, it is retained on the broker too, though it reached the
+            # bridge over NATS: a later MQTT subscriber gets it, flagged retained.
+            exported = bridge_state(bridging)["exported"]
+            reply = sensor.request(message("publish", topic="home/config", retain=True,
+                                           data={"unit": "C"}))
+            self.assertTrue(reply["data"]["retained"], reply)
+            wait_until(lambda: bridge_state(bridging)["exported"] > exported, "the export")
+            later = Subscriber(broker, "home/config")
+            self.addCleanup(later.close)
+            kept = later.next(topic="home/config")
+            self.assertEqual((kept["retain"], json.loads(kept["payload"])), (1, {"unit": "C"}))
 
         states = wait_until(turns, "one gateway bridges, the other stands by")
         first = next(node for node, state in states.items() if state == "connected")
@@ -431,7 +443,7 @@ class ClusterTakesTurns(unittest.TestCase):
         self.addCleanup(mqtt.close)
         reader = WebSocketClient(survivor, "survivor")
         self.addCleanup(reader.close)
-        reader.request(message("subscribe", topic="home/#"))
+        reader.request(message("subscribe", topic="home/in"))  # not home/config, retained
         broker.publish("home/in", "after")
         self.assertEqual(reader.next_delivery()["text"], "after")
         reader.request(message("publish", topic="home/out", text="from the survivor"))
