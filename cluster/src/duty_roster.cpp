@@ -34,7 +34,7 @@ DutyRoster::DutyRoster(NatsConnection& nats, std::string bucket, int replicas, s
 
 void DutyRoster::volunteer(const std::string& duty, Changed changed) {
   std::lock_guard lock(mutex_);
-  duties_[duty] = Volunteer{std::move(changed), false, 0};
+  duties_[duty] = Volunteer{std::move(changed), {}, 0};
 }
 
 void DutyRoster::withdraw(const std::string& duty) {
@@ -47,7 +47,7 @@ void DutyRoster::withdraw(const std::string& duty) {
     gone = std::move(found->second);
     duties_.erase(found);
   }
-  auto* bucket = gone.held ? bucket_.handle() : nullptr;
+  auto* bucket = gone.holder == node_ ? bucket_.handle() : nullptr;
   if (!bucket) return;  // not held, or JetStream away: the lease runs out by itself
   const auto key = key_of(duty);
   KeyValueEntry held;
@@ -72,54 +72,58 @@ void DutyRoster::check() {
   for (auto& [duty, volunteer] : duties) {
     const auto key = key_of(duty);
     auto revision = volunteer.revision;
-    const auto answer = volunteer.held ? renew(bucket, key, revision) : take(bucket, key, revision);
-    if (answer == Answer::unknown) continue;
-    const bool held = answer == Answer::held;
+    const auto holder =
+        volunteer.holder == node_ ? renew(bucket, key, revision) : take(bucket, key, revision);
+    if (!holder) continue;
+    const bool held = *holder == node_;
+    bool was_held = false;
     {
       std::lock_guard lock(mutex_);
       const auto found = duties_.find(duty);
       if (found == duties_.end()) continue;
       found->second.revision = revision;
-      if (found->second.held == held) continue;
-      found->second.held = held;
+      if (found->second.holder == *holder) continue;
+      was_held = found->second.holder == node_;
+      found->second.holder = *holder;
     }
-    spdlog::info("cluster: this gateway {} {}", held ? "now does" : "no longer does", duty);
-    volunteer.changed(held);
+    if (held != was_held)
+      spdlog::info("cluster: this gateway {} {}", held ? "now does" : "no longer does", duty);
+    volunteer.changed(*holder, held);
   }
 }
 
-DutyRoster::Answer DutyRoster::renew(kvStore* bucket, const std::string& key,
-                                     std::uint64_t& revision) {
+std::optional<std::string> DutyRoster::renew(kvStore* bucket, const std::string& key,
+                                             std::uint64_t& revision) {
   std::uint64_t written = 0;
   if (kvStore_Update(&written, bucket, key.c_str(), value_.data(), static_cast<int>(value_.size()),
                      revision) == NATS_OK) {
     revision = written;
-    return Answer::held;
+    return node_;
   }
-  if (!nats_.connected()) return Answer::unknown;
+  if (!nats_.connected()) return std::nullopt;
   // Written by another since (it took the lease over), or expired: taken again if free.
   return take(bucket, key, revision);
 }
 
-DutyRoster::Answer DutyRoster::take(kvStore* bucket, const std::string& key,
-                                    std::uint64_t& revision) {
+std::optional<std::string> DutyRoster::take(kvStore* bucket, const std::string& key,
+                                            std::uint64_t& revision) {
   std::uint64_t written = 0;
   if (kvStore_Create(&written, bucket, key.c_str(), value_.data(),
                      static_cast<int>(value_.size())) == NATS_OK) {
     revision = written;
-    return Answer::held;
+    return node_;
   }
-  if (!nats_.connected()) return Answer::unknown;
+  if (!nats_.connected()) return std::nullopt;
   KeyValueEntry held;
-  if (kvStore_Get(&held.entry, bucket, key.c_str()) != NATS_OK) return Answer::unknown;
-  if (node_of(held) != node_) return Answer::not_held;
+  if (kvStore_Get(&held.entry, bucket, key.c_str()) != NATS_OK) return std::nullopt;
+  if (auto holder = node_of(held); holder != node_) return holder;
   // This gateway's own lease, from before a restart or a write whose answer was lost: kept,
   // unless another writes it first.
   if (kvStore_Update(&written, bucket, key.c_str(), value_.data(), static_cast<int>(value_.size()),
                      kvEntry_Revision(held.entry)) != NATS_OK)
-    return Answer::unknown;
+    return std::nullopt;
   revision = written;
-  return Answer::held;
+  return node_;
 }
 
 }  // namespace gw::cluster

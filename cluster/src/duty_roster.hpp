@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <gw/gateway/duties.hpp>
@@ -39,14 +40,16 @@ class DutyRoster final : public gateway::Duties {
   void check();
 
  private:
-  enum class Answer { held, not_held, unknown };
   struct Volunteer {
     Changed changed;
-    bool held = false;
-    std::uint64_t revision = 0;  // of this gateway's last write, while held
+    std::string holder;          // the node doing it, as last seen; empty before the first round
+    std::uint64_t revision = 0;  // of this gateway's last write, while it holds the duty
   };
-  Answer renew(kvStore* bucket, const std::string& key, std::uint64_t& revision);
-  Answer take(kvStore* bucket, const std::string& key, std::uint64_t& revision);
+  // The node that holds the duty now (this one's when it took or kept it); nothing when
+  // JetStream could not say.
+  std::optional<std::string> renew(kvStore* bucket, const std::string& key,
+                                   std::uint64_t& revision);
+  std::optional<std::string> take(kvStore* bucket, const std::string& key, std::uint64_t& revision);
 
   NatsConnection& nats_;
   KeyValueBucket bucket_;

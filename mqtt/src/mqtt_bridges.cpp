@@ -39,6 +39,7 @@ struct MqttBridges::Slot {
   bool running = false;
   MqttBridge::Counts earlier{};  // of the bridges that ran here before
   std::string problem;           // why it cannot run here, when it cannot
+  std::string runs_on;           // in a cluster: the node of the gateway running it
 
   MqttBridge::Counts counts() const {
     if (running) return added(earlier, bridge->counts());
@@ -90,9 +91,14 @@ void MqttBridges::start() {
     }
     spdlog::info("mqtt bridge '{}': standing by until it is this gateway's turn in the cluster",
                  slot->spec.name);
-    duties_->volunteer(duty_of(slot->spec.name), [this, slot = slot.get()](bool held) {
-      held ? run(*slot) : stand_by(*slot);
-    });
+    duties_->volunteer(duty_of(slot->spec.name),
+                       [this, slot = slot.get()](const std::string& holder, bool held) {
+                         {
+                           std::lock_guard lock(mutex_);
+                           slot->runs_on = holder;
+                         }
+                         held ? run(*slot) : stand_by(*slot);
+                       });
   }
 }
 
@@ -161,24 +167,26 @@ nlohmann::json MqttBridges::status() const {
   for (const auto& slot : slots_) {
     const auto counted = slot->counts();
     const auto problem = slot->current_problem();
-    list.push_back({{"name", slot->spec.name},
-                    {"broker", slot->spec.broker},
-                    {"client_id", slot->client_id},
-                    {"state", slot->state()},
-                    {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
-                    {"export", slot->spec.exports},
-                    {"import", slot->spec.imports},
-                    {"payload", gateway::MqttBridgeSpec::name_of(slot->spec.payload)},
-                    {"qos", slot->spec.qos},
-                    {"exported", counted.exported},
-                    {"imported", counted.imported},
-                    {"export_queue", counted.export_queue},
-                    {"export_dropped", counted.export_dropped},
-                    {"export_skipped", counted.export_skipped},
-                    {"import_skipped", counted.import_skipped},
-                    {"import_refused", counted.import_refused},
-                    {"echoes_skipped", counted.echoes_skipped},
-                    {"connects", counted.connects}});
+    list.push_back(
+        {{"name", slot->spec.name},
+         {"broker", slot->spec.broker},
+         {"client_id", slot->client_id},
+         {"state", slot->state()},
+         {"runs_on", slot->runs_on.empty() ? nlohmann::json() : nlohmann::json(slot->runs_on)},
+         {"problem", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
+         {"export", slot->spec.exports},
+         {"import", slot->spec.imports},
+         {"payload", gateway::MqttBridgeSpec::name_of(slot->spec.payload)},
+         {"qos", slot->spec.qos},
+         {"exported", counted.exported},
+         {"imported", counted.imported},
+         {"export_queue", counted.export_queue},
+         {"export_dropped", counted.export_dropped},
+         {"export_skipped", counted.export_skipped},
+         {"import_skipped", counted.import_skipped},
+         {"import_refused", counted.import_refused},
+         {"echoes_skipped", counted.echoes_skipped},
+         {"connects", counted.connects}});
   }
   return list;
 }

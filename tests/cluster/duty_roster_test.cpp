@@ -24,11 +24,15 @@ struct Gateway {
     gw::test::wait_connected(*nats);
   }
   void volunteer(const std::string& duty) {
-    roster.volunteer(duty, [this](bool now_held) { held = now_held; });
+    roster.volunteer(duty, [this](const std::string& now_holder, bool now_held) {
+      holder = now_holder;
+      held = now_held;
+    });
   }
   std::unique_ptr<NatsConnection> nats;
   DutyRoster roster;
-  bool held = false;  // set in check(), on the test's thread
+  std::string holder;  // set in check(), on the test's thread
+  bool held = false;
 };
 
 // Rounds on every gateway until `done` holds; false when it never did within the patience.
@@ -64,8 +68,11 @@ TEST_CASE("one volunteer holds a duty; a clean withdrawal hands it over", "[nats
   CHECK(a.held != b.held);
   auto& holder = a.held ? a : b;
   auto& other = a.held ? b : a;
+  CHECK(other.holder == holder.holder);  // each knows which gateway does it
+  CHECK(holder.holder == (a.held ? "a" : "b"));
   holder.roster.withdraw("the MQTT bridge 'home'");
   CHECK(rounds_until({&other}, [&] { return other.held; }));
+  CHECK(other.holder == (a.held ? "b" : "a"));
 }
 
 TEST_CASE("a duty whose holder stops renewing passes on when its lease runs out",
@@ -78,11 +85,13 @@ TEST_CASE("a duty whose holder stops renewing passes on when its lease runs out"
   b.volunteer("duty");
   b.roster.check();
   CHECK_FALSE(b.held);
+  CHECK(b.holder == "a");
   // a stops checking, as a gateway that died: b takes over once the key has expired.
   CHECK(rounds_until({&b}, [&] { return b.held; }));
   // a, back, finds b's lease and gives the duty up at its next round.
   a.roster.check();
   CHECK_FALSE(a.held);
+  CHECK(a.holder == "b");
 }
 
 TEST_CASE("a gateway restarted under the same node finds its own lease", "[nats][duties]") {

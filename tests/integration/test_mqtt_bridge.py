@@ -422,8 +422,13 @@ class ClusterTakesTurns(unittest.TestCase):
         states = wait_until(turns, "one gateway bridges, the other stands by")
         first = next(node for node, state in states.items() if state == "connected")
         second = "b" if first == "a" else "a"
+        # Which gateway bridges, once the cluster has answered each (a round a second).
+        for gateway in gateways.values():
+            bridge_state_when(gateway, lambda state: state["runs_on"] == first,
+                              f"the bridge is said to run on {first}")
         standby = health(gateways[second])
         self.assertEqual(standby["status"], "ok", standby)  # standing by is no fault
+        self.assertEqual(standby["mqtt"][0]["state"], "standby")
         self.assertIsNone(standby["mqtt"][0]["problem"])
         crossing_once(gateways[first], gateways[second])
 

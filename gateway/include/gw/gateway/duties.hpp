@@ -11,9 +11,10 @@ namespace gw::gateway {
 class Duties {
  public:
   virtual ~Duties() = default;
-  // Called with true when this gateway is to do the duty, false when it no longer is (another
-  // took it over), on the cluster's thread; never during volunteer().
-  using Changed = std::function<void(bool held)>;
+  // Called whenever the gateway doing the duty changes, as seen from here: `holder` is its
+  // node name, and `held` says whether it is this gateway (its turn). On the cluster's thread;
+  // never during volunteer().
+  using Changed = std::function<void(const std::string& holder, bool held)>;
   // This gateway can do `duty` (a name the gateways agree on) from now on.
   virtual void volunteer(const std::string& duty, Changed changed) = 0;
   // This gateway stops doing `duty` (a clean stop): another may take it at once. `changed` is
