@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <signal.h>
 #include <spawn.h>
 #include <stdexcept>
@@ -73,8 +74,12 @@ void GatewayProcess::start() {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("gatewayd exited at start; see " +
-                               (data_dir_ / "gatewayd.log").string());
+      // The data directory goes with the test: what the log says goes into the failure.
+      std::ifstream log_file(data_dir_ / "gatewayd.log");
+      std::string text((std::istreambuf_iterator<char>(log_file)), {});
+      if (text.size() > 2000) text = "..." + text.substr(text.size() - 2000);
+      throw std::runtime_error("gatewayd exited at start (status " + std::to_string(status) +
+                               "); its log ends:\n" + text);
     }
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error("gatewayd not ready in 10 s");
