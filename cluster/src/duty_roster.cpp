@@ -1,22 +1,13 @@
 #include "duty_roster.hpp"
 
-#include <span>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <gw/message/base64url.hpp>
-
 namespace gw::cluster {
 
 namespace {
-
-// Any duty's name, as a key JetStream accepts (letters, digits, '-', '_').
-std::string key_of(const std::string& duty) {
-  return message::base64url::encode(
-      std::span(reinterpret_cast<const std::uint8_t*>(duty.data()), duty.size()));
-}
 
 std::string node_of(const KeyValueEntry& entry) {
   const auto value = nlohmann::json::parse(entry.value(), nullptr, false);
@@ -49,7 +40,7 @@ void DutyRoster::withdraw(const std::string& duty) {
   }
   auto* bucket = gone.holder == node_ ? bucket_.handle() : nullptr;
   if (!bucket) return;  // not held, or JetStream away: the lease runs out by itself
-  const auto key = key_of(duty);
+  const auto key = KeyValueBucket::key_for(duty);
   KeyValueEntry held;
   // Deleted only if this gateway's write is still the last: not another's lease.
   if (kvStore_Get(&held.entry, bucket, key.c_str()) != NATS_OK ||
@@ -70,7 +61,7 @@ void DutyRoster::check() {
   auto* bucket = bucket_.handle();
   if (!bucket) return;  // JetStream away: every duty stays as it is
   for (auto& [duty, volunteer] : duties) {
-    const auto key = key_of(duty);
+    const auto key = KeyValueBucket::key_for(duty);
     auto revision = volunteer.revision;
     const auto holder =
         volunteer.holder == node_ ? renew(bucket, key, revision) : take(bucket, key, revision);

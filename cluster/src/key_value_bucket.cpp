@@ -1,8 +1,17 @@
 #include "key_value_bucket.hpp"
 
+#include <span>
+
 #include <spdlog/spdlog.h>
 
+#include <gw/message/base64url.hpp>
+
 namespace gw::cluster {
+
+std::string KeyValueBucket::key_for(std::string_view text) {
+  return message::base64url::encode(
+      std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
 
 KeyValueBucket::~KeyValueBucket() {
   kvStore_Destroy(bucket_);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "nats_connection.hpp"
 
@@ -27,6 +28,9 @@ class KeyValueBucket {
 
   kvStore* handle();
   const std::string& name() const noexcept { return name_; }
+  // Any text (a name, a topic, a duty) as a key JetStream accepts: base64url, whose letters,
+  // digits, '-' and '_' are all allowed.
+  static std::string key_for(std::string_view text);
 
  private:
   NatsConnection& nats_;

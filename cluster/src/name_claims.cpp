@@ -1,11 +1,7 @@
 #include "name_claims.hpp"
 
-#include <span>
-
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-
-#include <gw/message/base64url.hpp>
 
 namespace gw::cluster {
 
@@ -13,12 +9,6 @@ namespace {
 
 constexpr auto refusal_remembered = std::chrono::seconds(2);
 constexpr std::size_t refusals_kept = 10000;
-
-// Any name, as a key JetStream accepts (letters, digits, '-', '_').
-std::string key_of(const std::string& name) {
-  return message::base64url::encode(
-      std::span(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
-}
 
 struct Holder {
   std::string node;
@@ -51,7 +41,7 @@ NameClaims::Claim NameClaims::claim(const std::string& name, const std::string& 
   }
   auto* names = bucket_.handle();
   if (!names) return Claim::unavailable;
-  const auto key = key_of(name);
+  const auto key = KeyValueBucket::key_for(name);
   const auto value = nlohmann::json{{"node", node_}, {"id", client_id}, {"name", name}}.dump();
   const auto status =
       kvStore_Create(nullptr, names, key.c_str(), value.data(), static_cast<int>(value.size()));
@@ -91,7 +81,7 @@ NameClaims::Claim NameClaims::take_over(kvStore* names, const std::string& key,
 void NameClaims::release(const std::string& name, const std::string& client_id) {
   auto* names = bucket_.handle();
   if (!names) return;  // the next claimant finds the holder gone and takes it over
-  const auto key = key_of(name);
+  const auto key = KeyValueBucket::key_for(name);
   KeyValueEntry held;
   if (kvStore_Get(&held.entry, names, key.c_str()) != NATS_OK) return;
   const auto holder = holder_of(held);

@@ -1,25 +1,13 @@
 #include "retained_sync.hpp"
 
-#include <span>
-
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <gw/gateway/hub.hpp>
-#include <gw/message/base64url.hpp>
 
 #include "sealed.hpp"
 
 namespace gw::cluster {
-
-namespace {
-
-std::string key_of(const std::string& topic) {
-  return message::base64url::encode(
-      std::span(reinterpret_cast<const std::uint8_t*>(topic.data()), topic.size()));
-}
-
-}  // namespace
 
 RetainedSync::RetainedSync(NatsConnection& nats, JetStreamWriter& writer, std::string bucket,
                            std::string subject, int replicas, CodecOf codec)
@@ -34,7 +22,7 @@ void RetainedSync::changed(const std::string& topic, const message::Message* mes
                                  {"message", message ? message->to_object() : nlohmann::json()}};
   const auto sealed = seal(*codec_(), change.dump());
   nats_.publish(subject_, sealed);
-  writer_.submit([this, key = key_of(topic), sealed, keep = message != nullptr] {
+  writer_.submit([this, key = KeyValueBucket::key_for(topic), sealed, keep = message != nullptr] {
     auto* retained = bucket_.handle();
     if (!retained) return false;
     const auto status = keep ? kvStore_Put(nullptr, retained, key.c_str(), sealed.data(),
