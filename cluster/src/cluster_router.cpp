@@ -178,13 +178,8 @@ NatsConnection::Handler ClusterRouter::for_filter(const std::string& filter) {
       parts_.counters.refused.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    if (incoming.kind == retained_kind) {
-      auto marked = *delivery->message();
-      marked.retain = true;
-      if (auto as_published =
-              gateway::make_delivery(*parts_.gateway.codec().current(), std::move(marked)))
-        delivery->set_as_published(std::move(*as_published));
-    }
+    if (incoming.kind == retained_kind)
+      gateway::add_retained_copy(*delivery, *parts_.gateway.codec().current());
     parts_.local->to_topic(topic, *delivery);
   };
 }

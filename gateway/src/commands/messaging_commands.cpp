@@ -206,12 +206,7 @@ std::optional<Message> to_topic(const MessagingCommandsUse& use, const CommandCo
     const bool in_history =
         offset != 0 && use.history.keep(topic, live.message(), std::chrono::system_clock::now());
     auto delivery = live;
-    if (retain) {  // for the subscribers that get it as published (a bridge to MQTT)
-      auto marked = *live.message();
-      marked.retain = true;
-      if (auto as_published = make_delivery(*use.codec.current(), std::move(marked)))
-        delivery.set_as_published(std::move(*as_published));
-    }
+    if (retain) add_retained_copy(delivery, *use.codec.current());
     const auto reached = context.router.to_topic(topic, delivery);
     auto stored = reached.stored + (in_history ? 1 : 0);
     auto more = nlohmann::json::object();

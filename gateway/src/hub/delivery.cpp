@@ -44,4 +44,10 @@ message::Result<Delivery> make_delivery(const message::Codec& codec, message::Me
                   std::move(*plaintext));
 }
 
+void add_retained_copy(Delivery& live, const message::Codec& codec) {
+  auto marked = *live.message();
+  marked.retain = true;
+  if (auto copy = make_delivery(codec, std::move(marked))) live.set_as_published(std::move(*copy));
+}
+
 }  // namespace gw::gateway

@@ -48,4 +48,9 @@ class Delivery {
 // large, not UTF-8).
 message::Result<Delivery> make_delivery(const message::Codec& codec, message::Message message);
 
+// Gives `live`, a publication its sender retained, the copy marked `retain` that the clients
+// getting publications as published receive (a bridge to MQTT); left as it is when that copy
+// cannot be made.
+void add_retained_copy(Delivery& live, const message::Codec& codec);
+
 }  // namespace gw::gateway
