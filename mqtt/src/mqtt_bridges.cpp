@@ -63,11 +63,7 @@ MqttBridges::MqttBridges(gateway::Gateway& gateway, boost::asio::io_context& io,
                                                    : start.spec.client_id;
     slot->spec = std::move(start.spec);
     slot->password = std::move(start.password);
-    slot->bridge =
-        std::make_unique<MqttBridge>(slot->spec, MqttBridge::Parts{.gateway = gateway_,
-                                                                   .io = io_,
-                                                                   .client_id = slot->client_id,
-                                                                   .password = slot->password});
+    slot->bridge = make_bridge(*slot);
     slots_.push_back(std::move(slot));
   }
 }
@@ -102,16 +98,20 @@ void MqttBridges::start() {
   }
 }
 
+std::unique_ptr<MqttBridge> MqttBridges::make_bridge(const Slot& slot) {
+  return std::make_unique<MqttBridge>(
+      slot.spec,
+      MqttBridge::Parts{
+          .gateway = gateway_, .io = io_, .client_id = slot.client_id, .password = slot.password});
+}
+
 void MqttBridges::run(Slot& slot) {
   std::lock_guard turn(turn_mutex_);
   if (stopped_ || slot.running) return;
   std::unique_ptr<MqttBridge> made;
   if (!slot.bridge) {
     try {
-      made = std::make_unique<MqttBridge>(slot.spec, MqttBridge::Parts{.gateway = gateway_,
-                                                                       .io = io_,
-                                                                       .client_id = slot.client_id,
-                                                                       .password = slot.password});
+      made = make_bridge(slot);
     } catch (const std::runtime_error& error) {
       spdlog::error("mqtt bridge '{}': cannot start: {}", slot.spec.name, error.what());
       std::lock_guard lock(mutex_);

@@ -59,6 +59,8 @@ class MqttBridges final : public gateway::BridgeReport {
 
  private:
   struct Slot;
+  // The slot's bridge, not started; throws std::runtime_error when it cannot be made.
+  std::unique_ptr<MqttBridge> make_bridge(const Slot& slot);
   // Runs the bridge here (its turn), or stops it here (another gateway's turn).
   void run(Slot& slot);
   void stand_by(Slot& slot);
